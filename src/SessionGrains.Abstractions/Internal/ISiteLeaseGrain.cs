@@ -1,0 +1,30 @@
+using Orleans.Concurrency;
+
+namespace SessionGrains.Internal;
+
+/// <summary>The site's side of the lease protocol, called by session grains only. Same activation as <see cref="ISiteGrain"/>.</summary>
+public interface ISiteLeaseGrain : IGrainWithStringKey
+{
+    Task<LeaseLookup> GetLeaseAsync(SessionId sessionId);
+
+    /// <summary>Extends the lease to <paramref name="lastActivityAt"/> + the site's idle timeout, durably.</summary>
+    Task<LeaseLookup> RenewLeaseAsync(SessionId sessionId, DateTimeOffset lastActivityAt);
+
+    /// <summary>The session ended on its own (idle or logout); its seat is free. Idempotent.</summary>
+    Task ReleaseAsync(SessionId sessionId, SessionEndReason reason);
+}
+
+/// <summary>
+/// The session's side, called by its site. One-way, so a site never waits on a session grain
+/// (which may itself be waiting on the site: no call cycle, no deadlock).
+/// </summary>
+public interface ISessionControlGrain : IGrainWithGuidCompoundKey
+{
+    /// <summary>The site admitted this session: start tracking idle time.</summary>
+    [OneWay]
+    Task StartAsync(SessionLease lease);
+
+    /// <summary>The site ended this session (kicked, evicted, or its lease ran out).</summary>
+    [OneWay]
+    Task EndAsync(SessionEndReason reason);
+}

@@ -1,0 +1,37 @@
+namespace SessionGrains.Internal;
+
+/// <summary>
+/// The site's promise to count a session until <see cref="ExpiresAt"/>. The session's grain renews it
+/// before it runs out while the user is active; if the grain vanishes, the lease simply runs out.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record SessionLease
+{
+    /// <summary>The latest activity the site has been told of.</summary>
+    [Id(0)]
+    public required DateTimeOffset LastActivityAt { get; init; }
+
+    [Id(1)]
+    public required TimeSpan IdleTimeout { get; init; }
+
+    /// <summary>Always <see cref="LastActivityAt"/> + <see cref="IdleTimeout"/> as of the last renewal.</summary>
+    [Id(2)]
+    public required DateTimeOffset ExpiresAt { get; init; }
+}
+
+/// <summary>What the site knows of a session: its lease while live, else why it ended (if it still remembers).</summary>
+[GenerateSerializer, Immutable]
+public sealed record LeaseLookup
+{
+    [Id(0)]
+    public SessionLease? Lease { get; init; }
+
+    [Id(1)]
+    public SessionEndReason? EndedReason { get; init; }
+
+    public static LeaseLookup Unknown { get; } = new();
+
+    public static LeaseLookup Held(SessionLease lease) => new() { Lease = lease };
+
+    public static LeaseLookup Ended(SessionEndReason reason) => new() { EndedReason = reason };
+}

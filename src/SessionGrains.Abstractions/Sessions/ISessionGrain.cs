@@ -1,0 +1,14 @@
+namespace SessionGrains;
+
+/// <summary>
+/// One per session (key: the session id, extended with its site id, so a session id only means something on its own site).
+/// Tracks the session's idle time and ends it when the user has been idle past the site's idle timeout.
+/// </summary>
+public interface ISessionGrain : IGrainWithGuidCompoundKey
+{
+    /// <summary>Records user activity. Cheap: it answers from memory and rarely needs the site.</summary>
+    Task<TouchResult> TouchAsync();
+
+    /// <summary>The user signs out. Returns false when the session was not live (idempotent).</summary>
+    Task<bool> CloseAsync();
+}

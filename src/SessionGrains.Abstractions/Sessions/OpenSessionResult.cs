@@ -1,0 +1,59 @@
+namespace SessionGrains;
+
+/// <summary>The site's answer to <see cref="ISiteGrain.OpenSessionAsync"/>: <see cref="SessionAdmitted"/> or <see cref="SessionRefused"/>.</summary>
+[GenerateSerializer, Immutable]
+public abstract record OpenSessionResult;
+
+[GenerateSerializer, Immutable]
+public sealed record SessionAdmitted : OpenSessionResult
+{
+    [Id(0)]
+    public required SessionId SessionId { get; init; }
+
+    /// <summary>Counted sessions on the site, this one included unless it is exempt.</summary>
+    [Id(1)]
+    public required int Active { get; init; }
+
+    [Id(2)]
+    public required int Limit { get; init; }
+
+    [Id(3)]
+    public required DateTimeOffset IdleExpiresAt { get; init; }
+
+    /// <summary>The session holds an exempt role: it is listed but takes no seat.</summary>
+    [Id(4)]
+    public bool Exempt { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record SessionRefused : OpenSessionResult
+{
+    [Id(0)]
+    public required RefusalReason Reason { get; init; }
+
+    [Id(1)]
+    public required int Active { get; init; }
+
+    [Id(2)]
+    public required int Limit { get; init; }
+
+    /// <summary>The site's refusal message, rendered for this moment; ready to show to the user.</summary>
+    [Id(3)]
+    public required string Message { get; init; }
+
+    /// <summary>When a seat is expected to free up at the latest, if nobody signs out; null when the site is closed.</summary>
+    [Id(4)]
+    public TimeSpan? RetryAfter { get; init; }
+}
+
+public enum RefusalReason
+{
+    /// <summary>All seats are taken.</summary>
+    SiteFull,
+
+    /// <summary>The site's limit is 0: no new sessions.</summary>
+    SiteClosed,
+
+    /// <summary>The user already holds as many sessions as the site allows one user.</summary>
+    UserLimit,
+}

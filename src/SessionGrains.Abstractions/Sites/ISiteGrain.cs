@@ -1,0 +1,23 @@
+namespace SessionGrains;
+
+/// <summary>
+/// One per site (key: the site id). Holds the site's settings and its live session set,
+/// and decides every admission on its own, one at a time, so concurrent sign-ins can never overshoot the limit.
+/// Invalid input throws <see cref="InvalidRequestException"/> and changes nothing.
+/// </summary>
+public interface ISiteGrain : IGrainWithStringKey
+{
+    /// <summary>Asks for a seat. The admission is durable before the answer returns.</summary>
+    Task<OpenSessionResult> OpenSessionAsync(OpenSessionRequest request);
+
+    /// <summary>The effective settings: the site's own, or the configured defaults if it has never been configured.</summary>
+    Task<SiteSettings> GetSettingsAsync();
+
+    /// <summary>Changes some settings. A lower limit ends nobody: newcomers are refused until the count falls below it.</summary>
+    Task<SiteSettings> UpdateSettingsAsync(SiteSettingsUpdate update);
+
+    Task<SiteStatus> GetStatusAsync();
+
+    /// <summary>An operator ends a session. Returns false when the session was not live (idempotent).</summary>
+    Task<bool> KickAsync(SessionId sessionId);
+}

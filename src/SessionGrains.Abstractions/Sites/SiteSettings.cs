@@ -1,0 +1,57 @@
+namespace SessionGrains;
+
+/// <summary>
+/// What a hosting provider sold a site: how many sessions may count at once and how they are counted.
+/// Instances are valid by construction only after <see cref="SiteSettingsRules.Validate"/>.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record SiteSettings
+{
+    public const int Unlimited = -1;
+    public const int Closed = 0;
+    public const string DefaultMessage = "Sorry, there are already {active} users working on this site. Please try again later.";
+    public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(60);
+
+    /// <summary>-1: unlimited; 0: closed to new sessions; N &gt; 0: at most N counted sessions.</summary>
+    [Id(0)]
+    public int Limit { get; init; } = Unlimited;
+
+    /// <summary>A session with no activity for this long stops counting.</summary>
+    [Id(1)]
+    public TimeSpan IdleTimeout { get; init; } = DefaultIdleTimeout;
+
+    [Id(2)]
+    public FullSitePolicy OnFull { get; init; } = FullSitePolicy.Deny;
+
+    /// <summary>-1: no per-user limit; N &gt; 0: at most N counted sessions per user id.</summary>
+    [Id(3)]
+    public int PerUserLimit { get; init; } = Unlimited;
+
+    /// <summary>Sessions opened with one of these roles are admitted even when the site is full or closed, and take no seat.</summary>
+    [Id(4)]
+    public IReadOnlyList<string> ExemptRoles { get; init; } = [];
+
+    /// <summary>The refusal text; <c>{active}</c> and <c>{limit}</c> are replaced by the current figures.</summary>
+    [Id(5)]
+    public string Message { get; init; } = DefaultMessage;
+
+    public static SiteSettings Default { get; } = new();
+
+    public bool IsExempt(IReadOnlyList<string> roles)
+    {
+        foreach (var role in roles)
+        {
+            if (ExemptRoles.Contains(role, StringComparer.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public string RenderMessage(int active) =>
+        Message
+            .Replace("{active}", active.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{limit}", Limit.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+}

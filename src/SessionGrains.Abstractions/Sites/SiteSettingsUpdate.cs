@@ -1,0 +1,35 @@
+namespace SessionGrains;
+
+/// <summary>A partial change of a site's settings: fields left null stay as they are.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SiteSettingsUpdate
+{
+    [Id(0)]
+    public int? Limit { get; init; }
+
+    [Id(1)]
+    public TimeSpan? IdleTimeout { get; init; }
+
+    [Id(2)]
+    public FullSitePolicy? OnFull { get; init; }
+
+    /// <summary>-1 removes the per-user limit.</summary>
+    [Id(3)]
+    public int? PerUserLimit { get; init; }
+
+    [Id(4)]
+    public IReadOnlyList<string>? ExemptRoles { get; init; }
+
+    [Id(5)]
+    public string? Message { get; init; }
+
+    public SiteSettings ApplyTo(SiteSettings current) => current with
+    {
+        Limit = Limit ?? current.Limit,
+        IdleTimeout = IdleTimeout ?? current.IdleTimeout,
+        OnFull = OnFull ?? current.OnFull,
+        PerUserLimit = PerUserLimit ?? current.PerUserLimit,
+        ExemptRoles = ExemptRoles ?? current.ExemptRoles,
+        Message = Message ?? current.Message,
+    };
+}

@@ -1,0 +1,288 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Placement;
+using SessionGrains.Internal;
+
+namespace SessionGrains.Grains.Sessions;
+
+/// <summary>
+/// Tracks one session's idle time. Touches are answered from memory; the grain renews its site's lease
+/// from its timer shortly before the lease runs out, and only if the user was active since the last renewal,
+/// so an active session costs its site about one call (and one write) per idle timeout.
+/// When the user has been idle past the timeout, the timer ends the session and frees the seat.
+/// </summary>
+/// <remarks>
+/// Placed beside its caller: the first call is the site's start notice, so a session lives on its site's silo.
+/// </remarks>
+[PreferLocalPlacement]
+public sealed partial class SessionGrain(
+    [PersistentState("session", StorageNames.Default)] IPersistentState<SessionState> state,
+    [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock,
+    ILogger<SessionGrain> logger) : Grain, ISessionGrain, ISessionControlGrain
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    private Phase _phase;
+    private SessionLease _lease = null!;
+    private DateTimeOffset _lastActivity;
+    private IGrainTimer? _timer;
+    private SessionId _sessionId;
+    private string _siteId = "";
+
+    private enum Phase
+    {
+        /// <summary>Activated by a caller other than the site: ask the site whether the session is live.</summary>
+        Unresolved,
+        Live,
+        Ended,
+        NotFound,
+    }
+
+    private ISiteLeaseGrain Site => GrainFactory.GetGrain<ISiteLeaseGrain>(_siteId);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _sessionId = new SessionId(this.GetPrimaryKey(out var siteId));
+        _siteId = siteId ?? "";
+        _phase = state.State.EndedReason is null ? Phase.Unresolved : Phase.Ended;
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Hand the exact idle deadline to the site, so its lease ends the session on time without this activation.
+        if (_phase == Phase.Live && _lastActivity > _lease.LastActivityAt)
+        {
+            try
+            {
+                await Site.RenewLeaseAsync(_sessionId, _lastActivity);
+            }
+            catch (Exception ex)
+            {
+                LogHandOverFailed(ex, _siteId, _sessionId);
+            }
+        }
+    }
+
+    public Task StartAsync(SessionLease lease)
+    {
+        if (_phase == Phase.Unresolved)
+        {
+            BecomeLive(lease);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task EndAsync(SessionEndReason reason)
+    {
+        if (_phase != Phase.Ended)
+        {
+            await RecordEndAsync(reason);
+        }
+    }
+
+    public async Task<TouchResult> TouchAsync()
+    {
+        await ResolveAsync();
+        if (_phase != Phase.Live)
+        {
+            return Outcome();
+        }
+
+        var now = clock.GetUtcNow();
+        if (now >= _lastActivity + _lease.IdleTimeout)
+        {
+            await EndIdleAsync();
+            return Outcome();
+        }
+
+        _lastActivity = now;
+        if (now >= RenewAt())
+        {
+            await RenewAsync(now);
+            if (_phase != Phase.Live)
+            {
+                return Outcome();
+            }
+        }
+
+        return new SessionActive { IdleExpiresAt = _lastActivity + _lease.IdleTimeout };
+    }
+
+    public async Task<bool> CloseAsync()
+    {
+        await ResolveAsync();
+        if (_phase != Phase.Live)
+        {
+            return false;
+        }
+
+        await Site.ReleaseAsync(_sessionId, SessionEndReason.Logout);
+        await RecordEndAsync(SessionEndReason.Logout);
+        return true;
+    }
+
+    private async Task OnTimerAsync(CancellationToken cancellationToken)
+    {
+        if (_phase != Phase.Live)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var idleDeadline = _lastActivity + _lease.IdleTimeout;
+        if (now >= idleDeadline)
+        {
+            await EndIdleAsync();
+        }
+        else if (_lastActivity > _lease.LastActivityAt)
+        {
+            await RenewAsync(now);
+        }
+        else
+        {
+            // No activity since the last renewal: the lease and the idle deadline are the same moment.
+            ArmTimer(idleDeadline, now);
+        }
+    }
+
+    private async Task ResolveAsync()
+    {
+        if (_phase != Phase.Unresolved)
+        {
+            return;
+        }
+
+        var lookup = await Site.GetLeaseAsync(_sessionId);
+        if (_phase != Phase.Unresolved)
+        {
+            return;
+        }
+
+        if (lookup.Lease is { } lease)
+        {
+            BecomeLive(lease);
+        }
+        else if (lookup.EndedReason is { } reason)
+        {
+            await RecordEndAsync(reason);
+        }
+        else
+        {
+            _phase = Phase.NotFound;
+            DeactivateOnIdle();
+        }
+    }
+
+    private void BecomeLive(SessionLease lease)
+    {
+        _phase = Phase.Live;
+        _lease = lease;
+        _lastActivity = lease.LastActivityAt;
+        ArmTimer(RenewAt(), clock.GetUtcNow());
+    }
+
+    private async Task RenewAsync(DateTimeOffset now)
+    {
+        LeaseLookup lookup;
+        try
+        {
+            lookup = await Site.RenewLeaseAsync(_sessionId, _lastActivity);
+        }
+        catch (Exception ex)
+        {
+            // The current lease still holds until it runs out; try again shortly.
+            LogRenewalFailed(ex, _siteId, _sessionId);
+            ArmTimer(now + RetryDelay, now);
+            return;
+        }
+
+        if (_phase != Phase.Live)
+        {
+            return;
+        }
+
+        if (lookup.Lease is { } lease)
+        {
+            _lease = lease;
+            ArmTimer(RenewAt(), now);
+        }
+        else
+        {
+            // The site no longer holds the seat: it ended the session, or the lease ran out before we renewed it.
+            await RecordEndAsync(lookup.EndedReason ?? SessionEndReason.Idle);
+        }
+    }
+
+    private async Task EndIdleAsync()
+    {
+        await RecordEndAsync(SessionEndReason.Idle);
+        try
+        {
+            await Site.ReleaseAsync(_sessionId, SessionEndReason.Idle);
+        }
+        catch (Exception ex)
+        {
+            // Not fatal: the site's lease for this session runs out at the same deadline.
+            LogReleaseFailed(ex, _siteId, _sessionId);
+        }
+    }
+
+    private async Task RecordEndAsync(SessionEndReason reason)
+    {
+        _phase = Phase.Ended;
+        _timer?.Dispose();
+        _timer = null;
+        state.State.EndedReason = reason;
+        state.State.EndedAt = clock.GetUtcNow();
+        LogEnded(_siteId, _sessionId, reason);
+        try
+        {
+            await state.WriteStateAsync();
+            DeactivateOnIdle();
+        }
+        catch (Exception ex)
+        {
+            // The seat is already free; keep this activation so it can still tell the user why the session ended.
+            LogEndNotSaved(ex, _siteId, _sessionId);
+        }
+    }
+
+    private TouchResult Outcome() => _phase switch
+    {
+        Phase.Ended => new SessionEnded { Reason = state.State.EndedReason ?? SessionEndReason.Idle },
+        Phase.NotFound => SessionNotFound.Instance,
+        _ => throw new InvalidOperationException($"No outcome while {_phase}."),
+    };
+
+    private DateTimeOffset RenewAt() => _lease.ExpiresAt - LeaseRenewal.Margin(_lease.IdleTimeout);
+
+    private void ArmTimer(DateTimeOffset at, DateTimeOffset now)
+    {
+        var due = at > now ? at - now : TimeSpan.Zero;
+        if (_timer is null)
+        {
+            _timer = this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
+        }
+        else
+        {
+            _timer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Site {SiteId} session {SessionId} ended: {Reason}")]
+    private partial void LogEnded(string siteId, SessionId sessionId, SessionEndReason reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId} session {SessionId}: lease renewal failed; retrying")]
+    private partial void LogRenewalFailed(Exception exception, string siteId, SessionId sessionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId} session {SessionId}: releasing the seat failed; its lease ends it")]
+    private partial void LogReleaseFailed(Exception exception, string siteId, SessionId sessionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId} session {SessionId}: saving how the session ended failed")]
+    private partial void LogEndNotSaved(Exception exception, string siteId, SessionId sessionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId} session {SessionId}: handing the idle deadline to the site on deactivation failed")]
+    private partial void LogHandOverFailed(Exception exception, string siteId, SessionId sessionId);
+}

@@ -1,0 +1,67 @@
+namespace SessionGrains.Grains.Sites;
+
+/// <summary>The outcome of <see cref="AdmissionRule.Decide"/>.</summary>
+internal abstract record AdmissionDecision
+{
+    /// <summary>Admit the newcomer, after ending <paramref name="Evict"/> if it is set.</summary>
+    public sealed record Admit(bool Exempt, LiveSession? Evict) : AdmissionDecision;
+
+    public sealed record Refuse(RefusalReason Reason) : AdmissionDecision;
+}
+
+/// <summary>
+/// The admission rule, whole: who gets a seat on a site. Pure, so it is the same under any load;
+/// the site grain calls it one request at a time, which is what makes admissions atomic.
+/// </summary>
+internal static class AdmissionRule
+{
+    public static AdmissionDecision Decide(SiteSettings settings, LiveSessionSet sessions, string userId, bool exempt)
+    {
+        // Exempt sessions (the site's own operators) get in whatever the state of the site, and take no seat.
+        if (exempt)
+        {
+            return new AdmissionDecision.Admit(Exempt: true, Evict: null);
+        }
+
+        if (settings.Limit == SiteSettings.Closed)
+        {
+            return new AdmissionDecision.Refuse(RefusalReason.SiteClosed);
+        }
+
+        var evictIdlest = settings.OnFull == FullSitePolicy.EvictIdlest;
+        LiveSession? evict = null;
+
+        if (settings.PerUserLimit > 0)
+        {
+            var held = sessions.CountedFor(userId);
+            if (held >= settings.PerUserLimit)
+            {
+                // Replacing the user's idlest session keeps them at their allowance; if a lowered allowance
+                // left them above it, they wait like everyone else until they are back under it.
+                if (!evictIdlest || held > settings.PerUserLimit)
+                {
+                    return new AdmissionDecision.Refuse(RefusalReason.UserLimit);
+                }
+
+                evict = sessions.FindIdlest(userId);
+            }
+        }
+
+        if (settings.Limit > 0)
+        {
+            var countedAfter = sessions.Counted - (evict is null ? 0 : 1) + 1;
+            if (countedAfter > settings.Limit)
+            {
+                // Eviction swaps one seat for another; it never ends anyone to bring a site back under a lowered limit.
+                if (!evictIdlest || evict is not null || sessions.Counted != settings.Limit)
+                {
+                    return new AdmissionDecision.Refuse(RefusalReason.SiteFull);
+                }
+
+                evict = sessions.FindIdlest();
+            }
+        }
+
+        return new AdmissionDecision.Admit(Exempt: false, evict);
+    }
+}

@@ -1,0 +1,80 @@
+namespace SessionGrains.Grains.Sites;
+
+/// <summary>What a site keeps durably: written before any admission, renewal or ending is acknowledged.</summary>
+[GenerateSerializer]
+public sealed record SiteState
+{
+    /// <summary>Null until an operator configures the site: until then the configured defaults apply.</summary>
+    [Id(0)]
+    public SiteSettings? Settings { get; set; }
+
+    [Id(1)]
+    public Dictionary<SessionId, LiveSession> Sessions { get; set; } = [];
+
+    /// <summary>
+    /// Sessions the site itself ended (kicked, evicted, lease ran out), newest last, so a session grain that missed
+    /// the one-way notice (its silo died) can still tell its user why. Bounded by <see cref="SiteGrain.EndedSessionsKept"/>.
+    /// </summary>
+    [Id(2)]
+    public List<EndedSession> RecentlyEnded { get; set; } = [];
+}
+
+/// <summary>A seat held by a session, and the lease that keeps it.</summary>
+[GenerateSerializer]
+public sealed record LiveSession
+{
+    [Id(0)]
+    public required SessionId SessionId { get; init; }
+
+    [Id(1)]
+    public required string UserId { get; init; }
+
+    [Id(2)]
+    public required IReadOnlyList<string> Roles { get; init; }
+
+    [Id(3)]
+    public string? ClientIp { get; init; }
+
+    [Id(4)]
+    public string? UserAgent { get; init; }
+
+    [Id(5)]
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Exempt sessions are listed but take no seat and are never evicted.</summary>
+    [Id(6)]
+    public required bool Exempt { get; init; }
+
+    [Id(7)]
+    public required DateTimeOffset LastActivityAt { get; set; }
+
+    /// <summary>The lease: the session stops counting at this moment unless renewed.</summary>
+    [Id(8)]
+    public required DateTimeOffset ExpiresAt { get; set; }
+
+    public SessionInfo ToInfo() => new()
+    {
+        SessionId = SessionId,
+        UserId = UserId,
+        Roles = Roles,
+        ClientIp = ClientIp,
+        UserAgent = UserAgent,
+        StartedAt = StartedAt,
+        LastActivityAt = LastActivityAt,
+        IdleExpiresAt = ExpiresAt,
+        Exempt = Exempt,
+    };
+}
+
+[GenerateSerializer]
+public sealed record EndedSession
+{
+    [Id(0)]
+    public required SessionId SessionId { get; init; }
+
+    [Id(1)]
+    public required SessionEndReason Reason { get; init; }
+
+    [Id(2)]
+    public required DateTimeOffset EndedAt { get; init; }
+}
