@@ -1,0 +1,7 @@
+namespace SessionGrains.Internal;
+
+/// <summary>Answers on the silo that receives the call: proves the silo schedules grain work.</summary>
+public interface IHealthProbeGrain : IGrainWithStringKey
+{
+    Task PingAsync();
+}

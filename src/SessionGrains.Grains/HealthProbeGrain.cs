@@ -1,0 +1,10 @@
+using Orleans.Concurrency;
+using SessionGrains.Internal;
+
+namespace SessionGrains.Grains;
+
+[StatelessWorker]
+public sealed class HealthProbeGrain : Grain, IHealthProbeGrain
+{
+    public Task PingAsync() => Task.CompletedTask;
+}

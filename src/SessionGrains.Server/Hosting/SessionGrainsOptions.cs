@@ -1,0 +1,30 @@
+namespace SessionGrains.Server.Hosting;
+
+/// <summary>The server's own settings: configuration section <c>SessionGrains</c> (environment: <c>SessionGrains__…</c>).</summary>
+public sealed class SessionGrainsOptions
+{
+    public const string SectionName = "SessionGrains";
+
+    /// <summary>Where the embedded SQLite database lives (and, later, other local files).</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    public StorageKind Storage { get; set; } = StorageKind.Sqlite;
+
+    public int SiloPort { get; set; } = 11111;
+
+    public int GatewayPort { get; set; } = 30000;
+
+    public string ClusterId { get; set; } = "sessiongrains";
+
+    /// <summary>Names this deployment's state in storage: keep it stable across restarts and upgrades.</summary>
+    public string ServiceId { get; set; } = "sessiongrains";
+}
+
+public enum StorageKind
+{
+    /// <summary>A file in the data directory; single silo; nothing to install.</summary>
+    Sqlite,
+
+    /// <summary>A PostgreSQL server given by <c>ConnectionStrings:SessionGrains</c>.</summary>
+    PostgreSql,
+}

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Options;
+
+namespace SessionGrains.Server.Hosting;
+
+internal sealed class SessionGrainsOptionsValidator : IValidateOptions<SessionGrainsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SessionGrainsOptions options)
+    {
+        var failures = new List<string>();
+        if (!Enum.IsDefined(options.Storage))
+        {
+            failures.Add($"{SessionGrainsOptions.SectionName}:Storage must be 'Sqlite' or 'PostgreSql'.");
+        }
+
+        if (options.Storage == StorageKind.Sqlite && string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            failures.Add($"{SessionGrainsOptions.SectionName}:DataDirectory must name a folder.");
+        }
+
+        CheckPort(options.SiloPort, "SiloPort", failures);
+        CheckPort(options.GatewayPort, "GatewayPort", failures);
+        if (options.SiloPort == options.GatewayPort)
+        {
+            failures.Add($"{SessionGrainsOptions.SectionName}:SiloPort and GatewayPort must differ.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ClusterId))
+        {
+            failures.Add($"{SessionGrainsOptions.SectionName}:ClusterId must not be empty.");
+        }
+
+        if (options.ServiceId is not { Length: > 0 and <= 150 })
+        {
+            failures.Add($"{SessionGrainsOptions.SectionName}:ServiceId must be 1 to 150 characters.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckPort(int port, string name, List<string> failures)
+    {
+        if (port is < 1 or > 65535)
+        {
+            failures.Add($"{SessionGrainsOptions.SectionName}:{name} must be a TCP port (1-65535).");
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Options;
+using SessionGrains.Grains.Sites;
+
+namespace SessionGrains.Server.Hosting;
+
+/// <summary>The configured defaults obey the same rules as settings an operator sets at run time.</summary>
+internal sealed class SiteDefaultsOptionsValidator : IValidateOptions<SiteDefaultsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SiteDefaultsOptions options)
+    {
+        try
+        {
+            RequestRules.EnsureValid(options.ToSettings());
+            return ValidateOptionsResult.Success;
+        }
+        catch (InvalidRequestException ex)
+        {
+            return ValidateOptionsResult.Fail(ex.Errors.Select(e => $"{SiteDefaultsOptions.SectionName}:{e.Field}: {e.Message}"));
+        }
+    }
+}
