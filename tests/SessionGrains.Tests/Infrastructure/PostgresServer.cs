@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace SessionGrains.Tests.Infrastructure;
+
+/// <summary>
+/// A throwaway PostgreSQL server for this test run: a fresh cluster in a temporary folder, on a free loopback port,
+/// stopped when the run ends. Needs the PostgreSQL server binaries (tests/run.sh installs them); never skipped.
+/// </summary>
+public sealed class PostgresServer
+{
+    private static readonly Lazy<Task<PostgresServer>> Shared = new(StartAsync);
+    private static int _databaseCounter;
+
+    private readonly string _binDirectory;
+    private readonly string _dataDirectory;
+    private readonly int _port;
+
+    private PostgresServer(string binDirectory, string dataDirectory, int port)
+    {
+        _binDirectory = binDirectory;
+        _dataDirectory = dataDirectory;
+        _port = port;
+    }
+
+    public static Task<PostgresServer> GetAsync() => Shared.Value;
+
+    public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = _port,
+        Username = "postgres",
+        Database = database,
+        Pooling = true,
+    }.ConnectionString;
+
+    /// <summary>Creates an empty database of its own for one test or fixture.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = $"sg_test_{Environment.ProcessId}_{Interlocked.Increment(ref _databaseCounter)}";
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE {name};", connection);
+        await command.ExecuteNonQueryAsync();
+        return ConnectionString(name);
+    }
+
+    private static async Task<PostgresServer> StartAsync()
+    {
+        var binDirectory = FindBinDirectory();
+        var dataDirectory = Path.Combine(Path.GetTempPath(), $"sessiongrains-pg-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dataDirectory);
+        var runAsPostgres = Environment.UserName == "root";
+        if (runAsPostgres)
+        {
+            // PostgreSQL refuses to run as root.
+            await RunAsync("chown", ["postgres:postgres", dataDirectory], asPostgres: false);
+        }
+
+        await RunAsync(Path.Combine(binDirectory, "initdb"), ["-D", dataDirectory, "-U", "postgres", "-A", "trust", "--no-sync"], runAsPostgres);
+
+        var port = FreePort();
+        var server = new PostgresServer(binDirectory, dataDirectory, port);
+        var settings = $"-p {port} -k {dataDirectory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=300";
+        await RunAsync(
+            Path.Combine(binDirectory, "pg_ctl"),
+            ["-D", dataDirectory, "-o", settings, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "start"],
+            runAsPostgres);
+
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop(runAsPostgres);
+        return server;
+    }
+
+    private void Stop(bool asPostgres)
+    {
+        try
+        {
+            RunAsync(Path.Combine(_binDirectory, "pg_ctl"), ["-D", _dataDirectory, "-m", "immediate", "-w", "stop"], asPostgres)
+                .GetAwaiter().GetResult();
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine($"Stopping the test PostgreSQL server failed: {ex.Message}");
+        }
+    }
+
+    private static string FindBinDirectory()
+    {
+        var candidates = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb")))
+            : [];
+        return candidates.OrderDescending(StringComparer.Ordinal).FirstOrDefault()
+            ?? throw new InvalidOperationException(
+                "The PostgreSQL server binaries are missing (no /usr/lib/postgresql/*/bin/initdb). Run the tests with tests/run.sh, which installs them.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task RunAsync(string program, IReadOnlyList<string> arguments, bool asPostgres)
+    {
+        var start = new ProcessStartInfo(asPostgres ? "runuser" : program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        if (asPostgres)
+        {
+            foreach (var argument in new[] { "-u", "postgres", "--", program })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} failed ({process.ExitCode}): {await output}{await error}");
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using SessionGrains.Server.Hosting;
+using SessionGrains.Server.Storage;
+
+namespace SessionGrains.Tests.Infrastructure;
+
+public static class TestStorage
+{
+    /// <summary>A fresh, empty database of the given kind: a new SQLite file, or a new database on the test PostgreSQL server.</summary>
+    public static async Task<StorageTarget> CreateAsync(StorageKind kind)
+    {
+        if (kind == StorageKind.PostgreSql)
+        {
+            var server = await PostgresServer.GetAsync();
+            return StorageTarget.PostgreSql(await server.CreateDatabaseAsync());
+        }
+
+        var folder = Path.Combine(Path.GetTempPath(), $"sessiongrains-test-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        return StorageTarget.Sqlite(Path.Combine(folder, StorageTarget.SqliteFileName));
+    }
+}

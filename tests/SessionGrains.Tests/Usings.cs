@@ -1,0 +1,2 @@
+global using SessionGrains.Tests.Infrastructure;
+global using Xunit;
