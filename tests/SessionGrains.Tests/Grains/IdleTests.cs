@@ -1,0 +1,152 @@
+using Microsoft.Extensions.DependencyInjection;
+using SessionGrains.Internal;
+using SessionGrains.Server.Hosting;
+
+namespace SessionGrains.Tests.Grains;
+
+/// <summary>
+/// Invariants 2 and 3: idle sessions stop counting on time, touches stay cheap, and a session whose grain
+/// vanished still stops counting at its idle deadline. Time is the silo's fake clock.
+/// </summary>
+public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
+{
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(10);
+    private readonly LeaseCallCounter _calls = new();
+    private TestSilo _silo = null!;
+
+    public async Task InitializeAsync() =>
+        _silo = await TestSilo.StartAsync(kind, configureSilo: silo => silo.Services.AddSingleton<IIncomingGrainCallFilter>(_calls));
+
+    public async Task DisposeAsync() => await _silo.DisposeAsync();
+
+    [Fact]
+    public async Task An_idle_session_stops_counting_within_a_second_of_its_deadline()
+    {
+        var (site, session) = await OpenAsync();
+        var deadline = session.IdleExpiresAt;
+
+        _silo.Clock.Advance(IdleTimeout - TimeSpan.FromSeconds(1));
+        Assert.Equal(1, (await site.GetStatusAsync()).Active);
+
+        _silo.Clock.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Active == 0);
+        Assert.True(_silo.Clock.GetUtcNow() - deadline < TimeSpan.FromSeconds(1));
+
+        var touched = await SessionOf(site, session).TouchAsync();
+        Assert.Equal(SessionEndReason.Idle, Assert.IsType<SessionEnded>(touched).Reason);
+    }
+
+    [Fact]
+    public async Task Activity_moves_the_deadline_and_the_seat_is_kept_while_the_user_works()
+    {
+        var (site, session) = await OpenAsync();
+        var grain = SessionOf(site, session);
+
+        // Work for five idle timeouts, a touch every minute.
+        for (var minute = 1; minute <= 50; minute++)
+        {
+            _silo.Clock.Advance(TimeSpan.FromMinutes(1));
+            var touched = Assert.IsType<SessionActive>(await grain.TouchAsync());
+            Assert.Equal(_silo.Clock.GetUtcNow() + IdleTimeout, touched.IdleExpiresAt);
+            Assert.Equal(1, (await site.GetStatusAsync()).Active);
+        }
+
+        // Then stop: the seat is freed one idle timeout after the last touch, not before. Time runs on in
+        // ten-second steps, as it does for real, so the grain's timer can renew the lease before it runs out.
+        for (var waited = TimeSpan.Zero; waited < IdleTimeout - TimeSpan.FromSeconds(10); waited += TimeSpan.FromSeconds(10))
+        {
+            _silo.Clock.Advance(TimeSpan.FromSeconds(10));
+            Assert.Equal(1, (await site.GetStatusAsync()).Active);
+        }
+
+        _silo.Clock.Advance(TimeSpan.FromSeconds(9));
+        Assert.Equal(1, (await site.GetStatusAsync()).Active);
+        _silo.Clock.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Active == 0);
+    }
+
+    [Fact]
+    public async Task Touches_renew_the_lease_at_most_about_twice_per_idle_timeout_and_never_write_per_touch()
+    {
+        var (site, session) = await OpenAsync();
+        var grain = SessionOf(site, session);
+        var writesBefore = await StorageProbe.SiteVersionAsync(_silo.Storage, site.GetPrimaryKeyString());
+
+        // 600 touches over five idle timeouts: one every five seconds.
+        for (var i = 0; i < 600; i++)
+        {
+            _silo.Clock.Advance(TimeSpan.FromSeconds(5));
+            Assert.IsType<SessionActive>(await grain.TouchAsync());
+        }
+
+        var renewals = _calls.Count(nameof(ISiteLeaseGrain.RenewLeaseAsync));
+        var writes = await StorageProbe.SiteVersionAsync(_silo.Storage, site.GetPrimaryKeyString()) - writesBefore;
+        Assert.InRange(renewals, 4, 2 * 5);
+        Assert.InRange(writes, 1, renewals);
+        Assert.Equal(1, (await site.GetStatusAsync()).Active);
+    }
+
+    [Fact]
+    public async Task A_deactivated_session_grain_still_stops_counting_at_its_exact_deadline()
+    {
+        var (site, session) = await OpenAsync();
+        var grain = SessionOf(site, session);
+        _silo.Clock.Advance(TimeSpan.FromMinutes(3));
+        await grain.TouchAsync();
+        var lastTouch = _silo.Clock.GetUtcNow();
+
+        await _silo.Cluster.DeactivateAsync(grain);
+
+        _silo.Clock.Advance(lastTouch + IdleTimeout - TimeSpan.FromSeconds(1) - _silo.Clock.GetUtcNow());
+        Assert.Equal(1, (await site.GetStatusAsync()).Active);
+        _silo.Clock.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Active == 0);
+        Assert.Equal(SessionEndReason.Idle, Assert.IsType<SessionEnded>(await grain.TouchAsync()).Reason);
+    }
+
+    [Fact]
+    public async Task A_session_whose_silo_died_stops_counting_by_its_idle_deadline()
+    {
+        var (site, session) = await OpenAsync();
+
+        await _silo.CrashAndRestartAsync();
+        site = _silo.Grains.GetSiteGrain(site.GetPrimaryKeyString());
+
+        Assert.Equal(1, (await site.GetStatusAsync()).Active);
+        _silo.Clock.Advance(session.IdleExpiresAt - _silo.Clock.GetUtcNow());
+        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Active == 0);
+        Assert.Equal(SessionEndReason.Idle, Assert.IsType<SessionEnded>(await SessionOf(site, session).TouchAsync()).Reason);
+    }
+
+    [Fact]
+    public async Task A_shorter_idle_timeout_reaches_live_sessions_at_their_next_renewal()
+    {
+        var (site, session) = await OpenAsync();
+        var grain = SessionOf(site, session);
+        await site.UpdateSettingsAsync(new() { IdleTimeout = TimeSpan.FromMinutes(2) });
+
+        // The session renews near the end of its ten-minute lease, learns the new timeout, and is idle two minutes later.
+        _silo.Clock.Advance(TimeSpan.FromMinutes(9));
+        Assert.IsType<SessionActive>(await grain.TouchAsync());
+        _silo.Clock.Advance(TimeSpan.FromSeconds(30));
+        var touched = Assert.IsType<SessionActive>(await grain.TouchAsync());
+        Assert.Equal(_silo.Clock.GetUtcNow() + TimeSpan.FromMinutes(2), touched.IdleExpiresAt);
+
+        _silo.Clock.Advance(TimeSpan.FromMinutes(2));
+        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Active == 0);
+    }
+
+    private async Task<(ISiteGrain Site, SessionAdmitted Session)> OpenAsync()
+    {
+        var site = _silo.Grains.GetSiteGrain(Sites.NewId());
+        await site.UpdateSettingsAsync(new() { Limit = 5, IdleTimeout = IdleTimeout });
+        return (site, await site.AdmitAsync(Sites.User("ann")));
+    }
+
+    private ISessionGrain SessionOf(ISiteGrain site, SessionAdmitted session) =>
+        _silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), session.SessionId);
+}
+
+public sealed class IdleTestsOnSqlite() : IdleTests(StorageKind.Sqlite);
+
+public sealed class IdleTestsOnPostgreSql() : IdleTests(StorageKind.PostgreSql);

@@ -1,0 +1,37 @@
+using System.Data.Common;
+using SessionGrains.Server.Storage;
+
+namespace SessionGrains.Tests.Infrastructure;
+
+/// <summary>Reads the grain storage table directly, to see what the grains really wrote.</summary>
+public static class StorageProbe
+{
+    /// <summary>The stored version of a site's state: it grows by one with every write.</summary>
+    public static async Task<int> SiteVersionAsync(StorageTarget storage, string siteId)
+    {
+        await using var connection = storage.CreateConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Version FROM OrleansStorage WHERE GrainIdExtensionString = @site;";
+        Add(command, "site", siteId);
+        var value = await command.ExecuteScalarAsync();
+        return value is null or DBNull ? 0 : Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static async Task<long> RowCountAsync(StorageTarget storage)
+    {
+        await using var connection = storage.CreateConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM OrleansStorage;";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}
