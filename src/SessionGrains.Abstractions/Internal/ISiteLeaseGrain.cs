@@ -7,8 +7,11 @@ public interface ISiteLeaseGrain : IGrainWithStringKey
 {
     Task<LeaseLookup> GetLeaseAsync(SessionId sessionId);
 
-    /// <summary>Extends the lease to <paramref name="lastActivityAt"/> + the site's idle timeout, durably.</summary>
-    Task<LeaseLookup> RenewLeaseAsync(SessionId sessionId, DateTimeOffset lastActivityAt);
+    /// <summary>
+    /// Moves the lease to <paramref name="lastActivityAt"/> + the site's idle timeout, plus headroom for the touches
+    /// still to come unless <paramref name="exact"/> (a grain about to deactivate hands over its final deadline). Durable.
+    /// </summary>
+    Task<LeaseLookup> RenewLeaseAsync(SessionId sessionId, DateTimeOffset lastActivityAt, bool exact);
 
     /// <summary>The session ended on its own (idle or logout); its seat is free. Idempotent.</summary>
     Task ReleaseAsync(SessionId sessionId, SessionEndReason reason);

@@ -1,8 +1,9 @@
 namespace SessionGrains.Internal;
 
 /// <summary>
-/// The site's promise to count a session until <see cref="ExpiresAt"/>. The session's grain renews it
-/// before it runs out while the user is active; if the grain vanishes, the lease simply runs out.
+/// The site's promise to count a session until <see cref="ExpiresAt"/>, which is never before the session's idle
+/// deadline. The session's grain renews it when a touch moves the deadline past it; if the grain vanishes,
+/// the lease simply runs out.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SessionLease
@@ -14,7 +15,7 @@ public sealed record SessionLease
     [Id(1)]
     public required TimeSpan IdleTimeout { get; init; }
 
-    /// <summary>Always <see cref="LastActivityAt"/> + <see cref="IdleTimeout"/> as of the last renewal.</summary>
+    /// <summary><see cref="LastActivityAt"/> + <see cref="IdleTimeout"/>, plus headroom for touches not reported yet.</summary>
     [Id(2)]
     public required DateTimeOffset ExpiresAt { get; init; }
 }

@@ -6,10 +6,10 @@ using SessionGrains.Internal;
 namespace SessionGrains.Grains.Sessions;
 
 /// <summary>
-/// Tracks one session's idle time. Touches are answered from memory; the grain renews its site's lease
-/// from its timer shortly before the lease runs out, and only if the user was active since the last renewal,
-/// so an active session costs its site about one call (and one write) per idle timeout.
-/// When the user has been idle past the timeout, the timer ends the session and frees the seat.
+/// Tracks one session's idle time. Touches are answered from memory; a touch calls the site only when it moves
+/// the idle deadline past the site's lease, and the lease then reaches half an idle timeout further, so an active
+/// session costs its site at most about two calls (and writes) per idle timeout. The grain's timer ends the session
+/// at its idle deadline and frees the seat.
 /// </summary>
 /// <remarks>
 /// Placed beside its caller: the first call is the site's start notice, so a session lives on its site's silo.
@@ -20,8 +20,6 @@ public sealed partial class SessionGrain(
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain, ISessionControlGrain
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
-
     private Phase _phase;
     private SessionLease _lease = null!;
     private DateTimeOffset _lastActivity;
@@ -51,14 +49,15 @@ public sealed partial class SessionGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Hand the exact idle deadline to the site, so its lease ends the session on time without this activation.
-        if (_phase == Phase.Live && _lastActivity > _lease.LastActivityAt)
+        if (_phase == Phase.Live && _lastActivity + _lease.IdleTimeout < _lease.ExpiresAt)
         {
             try
             {
-                await Site.RenewLeaseAsync(_sessionId, _lastActivity);
+                await Site.RenewLeaseAsync(_sessionId, _lastActivity, exact: true);
             }
             catch (Exception ex)
             {
+                // The lease still ends the session, at most its headroom later.
                 LogHandOverFailed(ex, _siteId, _sessionId);
             }
         }
@@ -68,7 +67,7 @@ public sealed partial class SessionGrain(
     {
         if (_phase == Phase.Unresolved)
         {
-            BecomeLive(lease);
+            BecomeLive(lease, lease.LastActivityAt);
         }
 
         return Task.CompletedTask;
@@ -91,23 +90,23 @@ public sealed partial class SessionGrain(
         }
 
         var now = clock.GetUtcNow();
-        if (now >= _lastActivity + _lease.IdleTimeout)
+        if (now >= IdleDeadline)
         {
             await EndIdleAsync();
             return Outcome();
         }
 
         _lastActivity = now;
-        if (now >= RenewAt())
+        if (IdleDeadline > _lease.ExpiresAt)
         {
-            await RenewAsync(now);
+            await RenewAsync();
             if (_phase != Phase.Live)
             {
                 return Outcome();
             }
         }
 
-        return new SessionActive { IdleExpiresAt = _lastActivity + _lease.IdleTimeout };
+        return new SessionActive { IdleExpiresAt = IdleDeadline };
     }
 
     public async Task<bool> CloseAsync()
@@ -123,6 +122,8 @@ public sealed partial class SessionGrain(
         return true;
     }
 
+    private DateTimeOffset IdleDeadline => _lastActivity + _lease.IdleTimeout;
+
     private async Task OnTimerAsync(CancellationToken cancellationToken)
     {
         if (_phase != Phase.Live)
@@ -130,20 +131,14 @@ public sealed partial class SessionGrain(
             return;
         }
 
-        var now = clock.GetUtcNow();
-        var idleDeadline = _lastActivity + _lease.IdleTimeout;
-        if (now >= idleDeadline)
+        // Touches move the deadline without moving the timer; it catches up here.
+        if (clock.GetUtcNow() >= IdleDeadline)
         {
             await EndIdleAsync();
         }
-        else if (_lastActivity > _lease.LastActivityAt)
-        {
-            await RenewAsync(now);
-        }
         else
         {
-            // No activity since the last renewal: the lease and the idle deadline are the same moment.
-            ArmTimer(idleDeadline, now);
+            ArmTimer();
         }
     }
 
@@ -162,7 +157,9 @@ public sealed partial class SessionGrain(
 
         if (lookup.Lease is { } lease)
         {
-            BecomeLive(lease);
+            // Touches this grain saw before it was lost may not have reached the site. The lease covers them,
+            // so the session runs to the end of its lease: never shorter than the user's real idle deadline.
+            BecomeLive(lease, lease.ExpiresAt - lease.IdleTimeout);
         }
         else if (lookup.EndedReason is { } reason)
         {
@@ -175,26 +172,25 @@ public sealed partial class SessionGrain(
         }
     }
 
-    private void BecomeLive(SessionLease lease)
+    private void BecomeLive(SessionLease lease, DateTimeOffset lastActivity)
     {
         _phase = Phase.Live;
         _lease = lease;
-        _lastActivity = lease.LastActivityAt;
-        ArmTimer(RenewAt(), clock.GetUtcNow());
+        _lastActivity = lastActivity;
+        ArmTimer();
     }
 
-    private async Task RenewAsync(DateTimeOffset now)
+    private async Task RenewAsync()
     {
         LeaseLookup lookup;
         try
         {
-            lookup = await Site.RenewLeaseAsync(_sessionId, _lastActivity);
+            lookup = await Site.RenewLeaseAsync(_sessionId, _lastActivity, exact: false);
         }
         catch (Exception ex)
         {
-            // The current lease still holds until it runs out; try again shortly.
+            // The user's touch still counts here; the next touch tries again. Meanwhile the current lease holds.
             LogRenewalFailed(ex, _siteId, _sessionId);
-            ArmTimer(now + RetryDelay, now);
             return;
         }
 
@@ -206,11 +202,11 @@ public sealed partial class SessionGrain(
         if (lookup.Lease is { } lease)
         {
             _lease = lease;
-            ArmTimer(RenewAt(), now);
+            ArmTimer();
         }
         else
         {
-            // The site no longer holds the seat: it ended the session, or the lease ran out before we renewed it.
+            // The site no longer holds the seat: it ended the session, or the lease ran out first.
             await RecordEndAsync(lookup.EndedReason ?? SessionEndReason.Idle);
         }
     }
@@ -224,7 +220,7 @@ public sealed partial class SessionGrain(
         }
         catch (Exception ex)
         {
-            // Not fatal: the site's lease for this session runs out at the same deadline.
+            // Not fatal: the site's lease for this session runs out by itself.
             LogReleaseFailed(ex, _siteId, _sessionId);
         }
     }
@@ -256,11 +252,10 @@ public sealed partial class SessionGrain(
         _ => throw new InvalidOperationException($"No outcome while {_phase}."),
     };
 
-    private DateTimeOffset RenewAt() => _lease.ExpiresAt - LeaseRenewal.Margin(_lease.IdleTimeout);
-
-    private void ArmTimer(DateTimeOffset at, DateTimeOffset now)
+    private void ArmTimer()
     {
-        var due = at > now ? at - now : TimeSpan.Zero;
+        var now = clock.GetUtcNow();
+        var due = IdleDeadline > now ? IdleDeadline - now : TimeSpan.Zero;
         if (_timer is null)
         {
             _timer = this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
@@ -274,7 +269,7 @@ public sealed partial class SessionGrain(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Site {SiteId} session {SessionId} ended: {Reason}")]
     private partial void LogEnded(string siteId, SessionId sessionId, SessionEndReason reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId} session {SessionId}: lease renewal failed; retrying")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId} session {SessionId}: lease renewal failed; the next touch retries")]
     private partial void LogRenewalFailed(Exception exception, string siteId, SessionId sessionId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId} session {SessionId}: releasing the seat failed; its lease ends it")]

@@ -122,25 +122,8 @@ internal sealed class LiveSessionSet
         return idlest;
     }
 
-    /// <summary>The earliest lease end among counted sessions (optionally one user's): when a seat frees up if nobody signs out.</summary>
-    public DateTimeOffset? EarliestCountedExpiry(string? userId = null)
-    {
-        DateTimeOffset? earliest = null;
-        foreach (var session in _sessions.Values)
-        {
-            if (session.Exempt || (userId is not null && !string.Equals(session.UserId, userId, StringComparison.Ordinal)))
-            {
-                continue;
-            }
-
-            if (earliest is null || session.ExpiresAt < earliest)
-            {
-                earliest = session.ExpiresAt;
-            }
-        }
-
-        return earliest;
-    }
+    /// <summary>The oldest known activity among counted sessions (optionally one user's): the next seat to free up by idleness.</summary>
+    public DateTimeOffset? OldestCountedActivity(string? userId = null) => FindIdlest(userId)?.LastActivityAt;
 
     private void Index(LiveSession session)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SessionGrains.Grains.Sessions;
 using SessionGrains.Internal;
 
 namespace SessionGrains.Grains.Sites;
@@ -73,7 +74,7 @@ public sealed partial class SiteGrain(
                     StartedAt = now,
                     Exempt = admit.Exempt,
                     LastActivityAt = now,
-                    ExpiresAt = now + settings.IdleTimeout,
+                    ExpiresAt = LeaseTerms.ExpiresAt(now, settings.IdleTimeout, exact: false),
                 };
                 _sessions.Add(session);
                 await SaveAsync();
@@ -92,7 +93,7 @@ public sealed partial class SiteGrain(
                     SessionId = session.SessionId,
                     Active = _sessions.Counted,
                     Limit = settings.Limit,
-                    IdleExpiresAt = session.ExpiresAt,
+                    IdleExpiresAt = now + settings.IdleTimeout,
                     Exempt = session.Exempt,
                 };
 
@@ -131,7 +132,7 @@ public sealed partial class SiteGrain(
             SiteId = SiteId,
             Settings = Settings,
             Active = _sessions.Counted,
-            Sessions = [.. _sessions.All.OrderBy(s => s.StartedAt).Select(s => s.ToInfo())],
+            Sessions = [.. _sessions.All.OrderBy(s => s.StartedAt).Select(s => s.ToInfo(Settings.IdleTimeout))],
         };
     }
 
@@ -163,7 +164,7 @@ public sealed partial class SiteGrain(
         return Lookup(sessionId);
     }
 
-    public async Task<LeaseLookup> RenewLeaseAsync(SessionId sessionId, DateTimeOffset lastActivityAt)
+    public async Task<LeaseLookup> RenewLeaseAsync(SessionId sessionId, DateTimeOffset lastActivityAt, bool exact)
     {
         var now = clock.GetUtcNow();
         var expired = ExpireLeases(now);
@@ -182,8 +183,7 @@ public sealed partial class SiteGrain(
         }
 
         var settings = Settings;
-        var expiresAt = activity + settings.IdleTimeout;
-        if (expiresAt <= now)
+        if (activity + settings.IdleTimeout <= now)
         {
             // The idle timeout was lowered since the session's last renewal, and it is already past the new one.
             EndSession(session, SessionEndReason.Idle, now);
@@ -192,6 +192,7 @@ public sealed partial class SiteGrain(
             return LeaseLookup.Ended(SessionEndReason.Idle);
         }
 
+        var expiresAt = LeaseTerms.ExpiresAt(activity, settings.IdleTimeout, exact);
         if (expiresAt != session.ExpiresAt)
         {
             _sessions.Renew(session, activity, expiresAt);
@@ -292,12 +293,13 @@ public sealed partial class SiteGrain(
 
     private SessionRefused Refuse(RefusalReason reason, SiteSettings settings, string userId, DateTimeOffset now)
     {
-        var freesAt = reason switch
+        var oldestActivity = reason switch
         {
-            RefusalReason.SiteFull => _sessions.EarliestCountedExpiry(),
-            RefusalReason.UserLimit => _sessions.EarliestCountedExpiry(userId),
+            RefusalReason.SiteFull => _sessions.OldestCountedActivity(),
+            RefusalReason.UserLimit => _sessions.OldestCountedActivity(userId),
             _ => null,
         };
+        var freesAt = oldestActivity + settings.IdleTimeout;
 
         return new SessionRefused
         {

@@ -52,7 +52,7 @@ public sealed record LiveSession
     [Id(8)]
     public required DateTimeOffset ExpiresAt { get; set; }
 
-    public SessionInfo ToInfo() => new()
+    public SessionInfo ToInfo(TimeSpan idleTimeout) => new()
     {
         SessionId = SessionId,
         UserId = UserId,
@@ -61,7 +61,7 @@ public sealed record LiveSession
         UserAgent = UserAgent,
         StartedAt = StartedAt,
         LastActivityAt = LastActivityAt,
-        IdleExpiresAt = ExpiresAt,
+        IdleExpiresAt = LastActivityAt + idleTimeout,
         Exempt = Exempt,
     };
 }
