@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test. Installs what the tests need on a fresh Debian machine that has only the .NET SDK
+# (the PostgreSQL server binaries; the tests start their own throwaway server), then builds and tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "Installing the PostgreSQL server binaries..."
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql >/dev/null
+fi
+
+dotnet build SessionGrains.sln -c Release --nologo -warnaserror
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test SessionGrains.sln -c Release --no-build --nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+# The summary's counts, as one plain closing line.
+count() { grep -E "^\s+$1: [0-9]+\$" "$log" | awk '{ s += $2 } END { print s + 0 }' || true; }
+passed=$(count Passed)
+failed=$(count Failed)
+echo "${passed} passed, ${failed} failed"
+exit "$status"
