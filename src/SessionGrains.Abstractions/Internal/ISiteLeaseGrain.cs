@@ -15,6 +15,12 @@ public interface ISiteLeaseGrain : IGrainWithStringKey
 
     /// <summary>The session ended on its own (idle or logout); its seat is free. Idempotent.</summary>
     Task ReleaseAsync(SessionId sessionId, SessionEndReason reason);
+
+    /// <summary>
+    /// A silo about to shut down hands over the exact idle deadlines of this site's sessions it hosts, in one call,
+    /// so their leases end them on time while no grain tracks them.
+    /// </summary>
+    Task HandOverAsync(IReadOnlyList<SessionActivity> sessions);
 }
 
 /// <summary>

@@ -36,3 +36,14 @@ public sealed record LeaseLookup
 
     public static LeaseLookup Ended(SessionEndReason reason) => new() { EndedReason = reason };
 }
+
+/// <summary>The latest activity a session grain saw.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SessionActivity
+{
+    [Id(0)]
+    public required SessionId SessionId { get; init; }
+
+    [Id(1)]
+    public required DateTimeOffset LastActivityAt { get; init; }
+}

@@ -18,11 +18,12 @@ namespace SessionGrains.Grains.Sessions;
 public sealed partial class SessionGrain(
     [PersistentState("session", StorageNames.Default)] IPersistentState<SessionState> state,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock,
+    LocalSessions localSessions,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain, ISessionControlGrain
 {
     private Phase _phase;
     private SessionLease _lease = null!;
-    private DateTimeOffset _lastActivity;
+    private ActivityClock _activity = null!;
     private IGrainTimer? _timer;
     private SessionId _sessionId;
     private string _siteId = "";
@@ -48,12 +49,20 @@ public sealed partial class SessionGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        if (_phase != Phase.Live)
+        {
+            return;
+        }
+
+        localSessions.Forget(_siteId, _sessionId);
+
         // Hand the exact idle deadline to the site, so its lease ends the session on time without this activation.
-        if (_phase == Phase.Live && _lastActivity + _lease.IdleTimeout < _lease.ExpiresAt)
+        // At shutdown the silo has already done so for all its sessions at once (HandOverOnShutdown).
+        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown && IdleDeadline < _lease.ExpiresAt)
         {
             try
             {
-                await Site.RenewLeaseAsync(_sessionId, _lastActivity, exact: true);
+                await Site.RenewLeaseAsync(_sessionId, _activity.LastActivityAt, exact: true);
             }
             catch (Exception ex)
             {
@@ -96,7 +105,7 @@ public sealed partial class SessionGrain(
             return Outcome();
         }
 
-        _lastActivity = now;
+        _activity.LastActivityAt = now;
         if (IdleDeadline > _lease.ExpiresAt)
         {
             await RenewAsync();
@@ -122,7 +131,7 @@ public sealed partial class SessionGrain(
         return true;
     }
 
-    private DateTimeOffset IdleDeadline => _lastActivity + _lease.IdleTimeout;
+    private DateTimeOffset IdleDeadline => _activity.LastActivityAt + _lease.IdleTimeout;
 
     private async Task OnTimerAsync(CancellationToken cancellationToken)
     {
@@ -176,7 +185,7 @@ public sealed partial class SessionGrain(
     {
         _phase = Phase.Live;
         _lease = lease;
-        _lastActivity = lastActivity;
+        _activity = localSessions.Track(_siteId, _sessionId, lastActivity);
         ArmTimer();
     }
 
@@ -185,7 +194,7 @@ public sealed partial class SessionGrain(
         LeaseLookup lookup;
         try
         {
-            lookup = await Site.RenewLeaseAsync(_sessionId, _lastActivity, exact: false);
+            lookup = await Site.RenewLeaseAsync(_sessionId, _activity.LastActivityAt, exact: false);
         }
         catch (Exception ex)
         {
@@ -227,6 +236,11 @@ public sealed partial class SessionGrain(
 
     private async Task RecordEndAsync(SessionEndReason reason)
     {
+        if (_phase == Phase.Live)
+        {
+            localSessions.Forget(_siteId, _sessionId);
+        }
+
         _phase = Phase.Ended;
         _timer?.Dispose();
         _timer = null;

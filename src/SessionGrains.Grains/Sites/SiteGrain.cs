@@ -168,44 +168,31 @@ public sealed partial class SiteGrain(
     {
         var now = clock.GetUtcNow();
         var expired = ExpireLeases(now);
-        if (!_sessions.TryGet(sessionId, out var session))
-        {
-            await SaveIfChangedAsync();
-            NotifyEnded(expired, SessionEndReason.Idle);
-            return Lookup(sessionId);
-        }
+        var lookup = _sessions.TryGet(sessionId, out var session) && ApplyActivity(session, lastActivityAt, exact, now)
+            ? LeaseLookup.Held(LeaseOf(session, Settings))
+            : Lookup(sessionId);
 
-        // A session grain's clock may run slightly ahead of ours (another silo): never accept activity from the future.
-        var activity = lastActivityAt > now ? now : lastActivityAt;
-        if (activity < session.LastActivityAt)
-        {
-            activity = session.LastActivityAt;
-        }
-
-        var settings = Settings;
-        if (activity + settings.IdleTimeout <= now)
-        {
-            // The idle timeout was lowered since the session's last renewal, and it is already past the new one.
-            EndSession(session, SessionEndReason.Idle, now);
-            await SaveAsync();
-            NotifyEnded(expired, SessionEndReason.Idle);
-            return LeaseLookup.Ended(SessionEndReason.Idle);
-        }
-
-        var expiresAt = LeaseTerms.ExpiresAt(activity, settings.IdleTimeout, exact);
-        if (expiresAt != session.ExpiresAt)
-        {
-            _sessions.Renew(session, activity, expiresAt);
-            await SaveAsync();
-            ScheduleExpiryTimer(now);
-        }
-        else
-        {
-            await SaveIfChangedAsync();
-        }
-
+        await SaveIfChangedAsync();
         NotifyEnded(expired, SessionEndReason.Idle);
-        return LeaseLookup.Held(LeaseOf(session, settings));
+        ScheduleExpiryTimer(now);
+        return lookup;
+    }
+
+    public async Task HandOverAsync(IReadOnlyList<SessionActivity> sessions)
+    {
+        var now = clock.GetUtcNow();
+        var expired = ExpireLeases(now);
+        foreach (var activity in sessions)
+        {
+            if (_sessions.TryGet(activity.SessionId, out var session))
+            {
+                ApplyActivity(session, activity.LastActivityAt, exact: true, now);
+            }
+        }
+
+        await SaveIfChangedAsync();
+        NotifyEnded(expired, SessionEndReason.Idle);
+        ScheduleExpiryTimer(now);
     }
 
     public async Task ReleaseAsync(SessionId sessionId, SessionEndReason reason)
@@ -237,6 +224,34 @@ public sealed partial class SiteGrain(
 
         NotifyEnded(expired, SessionEndReason.Idle);
         ScheduleExpiryTimer(now);
+    }
+
+    /// <summary>Moves a session's lease to match the activity its grain reports. Returns false if that ended it.</summary>
+    private bool ApplyActivity(LiveSession session, DateTimeOffset lastActivityAt, bool exact, DateTimeOffset now)
+    {
+        // A session grain's clock may run slightly ahead of ours (another silo): never accept activity from the future.
+        var activity = lastActivityAt > now ? now : lastActivityAt;
+        if (activity < session.LastActivityAt)
+        {
+            activity = session.LastActivityAt;
+        }
+
+        var settings = Settings;
+        if (activity + settings.IdleTimeout <= now)
+        {
+            // Already idle: the idle timeout was lowered since the last renewal, or the hand-over came late.
+            EndSession(session, SessionEndReason.Idle, now);
+            return false;
+        }
+
+        var expiresAt = LeaseTerms.ExpiresAt(activity, settings.IdleTimeout, exact);
+        if (expiresAt != session.ExpiresAt)
+        {
+            _sessions.Renew(session, activity, expiresAt);
+            _unsaved = true;
+        }
+
+        return true;
     }
 
     private List<LiveSession>? ExpireLeases(DateTimeOffset now)

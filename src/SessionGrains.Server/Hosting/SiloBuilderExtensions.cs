@@ -3,6 +3,7 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using SessionGrains.Grains;
+using SessionGrains.Grains.Sessions;
 using SessionGrains.Grains.Sites;
 using SessionGrains.Server.Storage;
 
@@ -27,6 +28,9 @@ public static class SiloBuilderExtensions
         // Orleans' own binary format: compact, and tolerant of added fields thanks to the [Id] attributes.
         services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Default)
             .Configure<Serializer>((options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+
+        services.AddSingleton<LocalSessions>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, HandOverOnShutdown>();
 
         services.AddSingleton(storage);
         services.AddSingleton<SchemaInstaller>();
