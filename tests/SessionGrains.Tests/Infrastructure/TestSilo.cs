@@ -75,6 +75,7 @@ public sealed class TestSilo : IAsyncDisposable
     {
         await _cluster.StopAllSilosAsync();
         await _cluster.DisposeAsync();
+        TestStorage.Delete(Storage);
     }
 
     private static async Task<InProcessTestCluster> DeployAsync(

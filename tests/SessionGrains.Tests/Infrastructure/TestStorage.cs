@@ -18,4 +18,17 @@ public static class TestStorage
         Directory.CreateDirectory(folder);
         return StorageTarget.Sqlite(Path.Combine(folder, StorageTarget.SqliteFileName));
     }
+
+    /// <summary>Removes a SQLite test database (PostgreSQL test databases go with their throwaway server).</summary>
+    public static void Delete(StorageTarget storage)
+    {
+        if (storage.Kind != StorageKind.Sqlite)
+        {
+            return;
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(storage.ConnectionString).DataSource;
+        Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
+    }
 }
