@@ -35,8 +35,8 @@ public sealed partial class SiteGrain(
             OnLeasesExpiringAsync,
             new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { KeepAlive = true });
 
-        // Leases that ran out while no activation held this site (silo restart) are ended right away.
-        ExpireLeases(clock.GetUtcNow());
+        // Leases that ran out while no activation held this site (a restart) make the timer fire at once.
+        ScheduleExpiryTimer(clock.GetUtcNow());
         return Task.CompletedTask;
     }
 
@@ -111,7 +111,11 @@ public sealed partial class SiteGrain(
     public async Task<SiteSettings> UpdateSettingsAsync(SiteSettingsUpdate update)
     {
         RequestRules.EnsureValidSiteId(SiteId);
-        ArgumentNullException.ThrowIfNull(update);
+        if (update is null)
+        {
+            throw new InvalidRequestException("settings", "A settings change is required.");
+        }
+
         var updated = update.ApplyTo(Settings);
         RequestRules.EnsureValid(updated);
 
@@ -379,7 +383,7 @@ public sealed partial class SiteGrain(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Site {SiteId} admitted session {SessionId} (exempt: {Exempt}); {Active} of {Limit} seats taken")]
     private partial void LogAdmitted(string siteId, SessionId sessionId, bool exempt, int active, int limit);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Site {SiteId} refused a session: {Reason}; {Active} of {Limit} seats taken")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Site {SiteId} refused a session: {Reason}; {Active} of {Limit} seats taken")]
     private partial void LogRefused(string siteId, RefusalReason reason, int active, int limit);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Site {SiteId} settings changed: limit {Limit}, idle timeout {IdleTimeout}, when full {OnFull}")]

@@ -124,6 +124,21 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_a_crash_the_site_ends_runaway_leases_by_itself_without_being_asked()
+    {
+        var (site, session) = await OpenAsync();
+        await _silo.CrashAndRestartAsync();
+        site = _silo.Grains.GetSiteGrain(site.GetPrimaryKeyString());
+        await site.GetSettingsAsync();
+
+        _silo.Clock.Advance(session.IdleExpiresAt + LeaseTerms.Headroom(IdleTimeout) - _silo.Clock.GetUtcNow());
+
+        // Nobody calls the site: its own timer ends the lease and tells the session, which records how it ended.
+        await Eventually.WaitForAsync(() => StorageProbe.RowCountAsync(_silo.Storage, "session"), rows => rows == 1);
+        Assert.Equal(0, (await site.GetStatusAsync()).Active);
+    }
+
+    [Fact]
     public async Task A_session_whose_silo_died_is_still_touchable_and_keeps_its_seat()
     {
         var (site, session) = await OpenAsync();

@@ -18,12 +18,14 @@ public static class StorageProbe
         return value is null or DBNull ? 0 : Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public static async Task<long> RowCountAsync(StorageTarget storage)
+    /// <summary>Rows in the grain storage table, optionally of one grain type ("site", "session").</summary>
+    public static async Task<long> RowCountAsync(StorageTarget storage, string? grainType = null)
     {
         await using var connection = storage.CreateConnection();
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM OrleansStorage;";
+        command.CommandText = "SELECT COUNT(*) FROM OrleansStorage WHERE @type IS NULL OR GrainTypeString = @type;";
+        Add(command, "type", (object?)grainType ?? DBNull.Value);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
