@@ -24,8 +24,13 @@ public static class StorageProbe
         await using var connection = storage.CreateConnection();
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM OrleansStorage WHERE @type IS NULL OR GrainTypeString = @type;";
-        Add(command, "type", (object?)grainType ?? DBNull.Value);
+        command.CommandText = "SELECT COUNT(*) FROM OrleansStorage";
+        if (grainType is not null)
+        {
+            command.CommandText += " WHERE GrainTypeString = @type";
+            Add(command, "type", grainType);
+        }
+
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
