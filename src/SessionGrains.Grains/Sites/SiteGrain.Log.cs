@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace SessionGrains.Grains.Sites;
+
+public sealed partial class SiteGrain
+{
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Site {SiteId} admitted session {SessionId} (exempt: {Exempt}); {Active} of {Limit} seats taken")]
+    private partial void LogAdmitted(string siteId, SessionId sessionId, bool exempt, int active, int limit);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Site {SiteId} refused a session: {Reason}; {Active} of {Limit} seats taken")]
+    private partial void LogRefused(string siteId, RefusalReason reason, int active, int limit);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Site {SiteId} settings changed: limit {Limit}, idle timeout {IdleTimeout}, when full {OnFull}")]
+    private partial void LogSettingsChanged(string siteId, int limit, TimeSpan idleTimeout, FullSitePolicy onFull);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Site {SiteId} session {SessionId} kicked by an operator")]
+    private partial void LogKicked(string siteId, SessionId sessionId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Site {SiteId} session {SessionId} released: {Reason}")]
+    private partial void LogReleased(string siteId, SessionId sessionId, SessionEndReason reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Site {SiteId}: {Count} session lease(s) ran out")]
+    private partial void LogLeasesExpired(string siteId, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Site {SiteId}: saving state failed; the activation is dropped so the next request reloads from storage")]
+    private partial void LogSaveFailed(Exception exception, string siteId);
+}
