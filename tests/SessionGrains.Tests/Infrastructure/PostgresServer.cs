@@ -12,6 +12,7 @@ namespace SessionGrains.Tests.Infrastructure;
 public sealed class PostgresServer
 {
     private static readonly Lazy<Task<PostgresServer>> Shared = new(StartAsync);
+    private const string DataDirectoryPrefix = "sessiongrains-pg-";
     private static int _databaseCounter;
 
     private readonly string _binDirectory;
@@ -50,7 +51,8 @@ public sealed class PostgresServer
     private static async Task<PostgresServer> StartAsync()
     {
         var binDirectory = FindBinDirectory();
-        var dataDirectory = Path.Combine(Path.GetTempPath(), $"sessiongrains-pg-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        RemoveStoppedServers();
+        var dataDirectory = Path.Combine(Path.GetTempPath(), $"{DataDirectoryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dataDirectory);
         var runAsPostgres = Environment.UserName == "root";
         if (runAsPostgres)
@@ -84,6 +86,28 @@ public sealed class PostgresServer
         catch (Exception ex)
         {
             Console.Error.WriteLine($"Stopping the test PostgreSQL server failed: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Removes the folders of earlier runs' servers that are no longer running (a test host may be ended before
+    /// it finishes cleaning up after itself).
+    /// </summary>
+    private static void RemoveStoppedServers()
+    {
+        foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), $"{DataDirectoryPrefix}*"))
+        {
+            if (!File.Exists(Path.Combine(folder, "postmaster.pid")))
+            {
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Another run may be removing it too.
+                }
+            }
         }
     }
 

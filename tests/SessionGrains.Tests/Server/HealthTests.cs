@@ -11,17 +11,24 @@ public sealed class HealthTests
     public async Task The_embedded_default_creates_its_database_and_reports_healthy()
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"sessiongrains-server-{Guid.NewGuid():N}");
-        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
+        try
         {
-            ["SessionGrains__DataDirectory"] = dataDirectory,
-        });
-        using var client = new HttpClient { BaseAddress = server.Address };
+            await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
+            {
+                ["SessionGrains__DataDirectory"] = dataDirectory,
+            });
+            using var client = new HttpClient { BaseAddress = server.Address };
 
-        var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+            var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
-        Assert.True(File.Exists(Path.Combine(dataDirectory, "sessiongrains.db")));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+            Assert.True(File.Exists(Path.Combine(dataDirectory, "sessiongrains.db")));
+        }
+        finally
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
     }
 
     [Fact]
@@ -51,11 +58,16 @@ public sealed class HealthTests
     [Fact]
     public async Task Invalid_configuration_stops_the_server_at_start_up()
     {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), $"sessiongrains-server-{Guid.NewGuid():N}");
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerProcess.StartAsync(new Dictionary<string, string>
         {
             ["SessionGrains__SiteDefaults__Limit"] = "-5",
-            ["SessionGrains__DataDirectory"] = Path.Combine(Path.GetTempPath(), $"sessiongrains-server-{Guid.NewGuid():N}"),
+            ["SessionGrains__DataDirectory"] = dataDirectory,
         }));
+        if (Directory.Exists(dataDirectory))
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
 
         Assert.Contains("exited", error.Message, StringComparison.Ordinal);
     }
