@@ -11,8 +11,6 @@ public sealed class LocalSessions
 {
     private readonly ConcurrentDictionary<(string SiteId, SessionId SessionId), ActivityClock> _live = new();
 
-    public int Count => _live.Count;
-
     internal ActivityClock Track(string siteId, SessionId sessionId, DateTimeOffset lastActivityAt)
     {
         var clock = new ActivityClock(lastActivityAt);

@@ -159,11 +159,6 @@ public sealed partial class SessionGrain(
         }
 
         var lookup = await Site.GetLeaseAsync(_sessionId);
-        if (_phase != Phase.Unresolved)
-        {
-            return;
-        }
-
         if (lookup.Lease is { } lease)
         {
             // Touches this grain saw before it was lost may not have reached the site. The lease covers them,
@@ -203,13 +198,9 @@ public sealed partial class SessionGrain(
             return;
         }
 
-        if (_phase != Phase.Live)
-        {
-            return;
-        }
-
         if (lookup.Lease is { } lease)
         {
+            // The renewal carries the site's current idle timeout; if it was shortened, the deadline comes sooner.
             _lease = lease;
             ArmTimer();
         }
