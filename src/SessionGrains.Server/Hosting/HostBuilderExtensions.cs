@@ -19,9 +19,6 @@ public static class HostBuilderExtensions
             throw new OptionsValidationException(Options.DefaultName, typeof(SessionGrainsOptions), validation.Failures);
         }
 
-        builder.Services.AddOptions<SessionGrainsOptions>().Bind(section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<SessionGrainsOptions>, SessionGrainsOptionsValidator>();
-
         var storage = StorageTarget.FromConfiguration(options, builder.Configuration);
         builder.UseOrleans(silo =>
         {

@@ -14,8 +14,10 @@ public sealed partial class SchemaInstaller(StorageTarget target, ILogger<Schema
     // Any fixed number: it serialises installers of one database, several silos starting at once.
     private const long PostgreSqlLockKey = 0x5E55_1025;
 
+    private static Assembly ScriptAssembly => typeof(SchemaInstaller).Assembly;
+
     public static IReadOnlyList<string> ScriptNames(string dialect) =>
-        [.. typeof(SchemaInstaller).Assembly.GetManifestResourceNames()
+        [.. ScriptAssembly.GetManifestResourceNames()
             .Where(n => n.StartsWith($"{ResourcePrefix}{dialect}/", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)];
 
@@ -55,8 +57,8 @@ public sealed partial class SchemaInstaller(StorageTarget target, ILogger<Schema
             {
                 record.Transaction = transaction;
                 record.CommandText = "INSERT INTO SessionGrainsSchema (Script, AppliedOn) VALUES (@script, @appliedOn);";
-                AddParameter(record, "script", script);
-                AddParameter(record, "appliedOn", DateTimeOffset.UtcNow.ToString("O"));
+                record.AddParameter("script", script);
+                record.AddParameter("appliedOn", DateTimeOffset.UtcNow.ToString("O"));
                 await record.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -70,7 +72,7 @@ public sealed partial class SchemaInstaller(StorageTarget target, ILogger<Schema
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = "SELECT COUNT(*) FROM SessionGrainsSchema WHERE Script = @script;";
-        AddParameter(command, "script", script);
+        command.AddParameter("script", script);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
@@ -82,17 +84,9 @@ public sealed partial class SchemaInstaller(StorageTarget target, ILogger<Schema
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
-
     private static string ReadScript(string resource)
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
+        using var stream = ScriptAssembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"Schema script {resource} is missing from the server.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using SessionGrains.Server.Storage;
 
 namespace SessionGrains.Tests.Infrastructure;
@@ -13,7 +12,7 @@ public static class StorageProbe
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT Version FROM OrleansStorage WHERE GrainIdExtensionString = @site;";
-        Add(command, "site", siteId);
+        command.AddParameter("site", siteId);
         var value = await command.ExecuteScalarAsync();
         return value is null or DBNull ? 0 : Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -28,17 +27,9 @@ public static class StorageProbe
         if (grainType is not null)
         {
             command.CommandText += " WHERE GrainTypeString = @type";
-            Add(command, "type", grainType);
+            command.AddParameter("type", grainType);
         }
 
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }
