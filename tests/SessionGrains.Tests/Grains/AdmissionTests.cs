@@ -5,6 +5,15 @@ public abstract class AdmissionTests(SiloFixture fixture)
 {
     private TestSilo Silo => fixture.Silo;
 
+    /// <summary>Touches a session until the site's one-way notice has reached it, and returns why it ended.</summary>
+    private async Task<SessionEndReason> EndReasonOnceToldAsync(ISiteGrain site, SessionId sessionId)
+    {
+        var touched = await Eventually.WaitForAsync(
+            () => Silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), sessionId).TouchAsync(),
+            r => r is SessionEnded);
+        return ((SessionEnded)touched).Reason;
+    }
+
     private async Task<ISiteGrain> SiteAsync(SiteSettingsUpdate settings)
     {
         var site = Silo.Grains.GetSiteGrain(Sites.NewId());
@@ -121,10 +130,7 @@ public abstract class AdmissionTests(SiloFixture fixture)
         Assert.Equal(2, newcomer.Active);
         var live = (await site.GetStatusAsync()).Sessions.Select(s => s.SessionId).ToHashSet();
         Assert.Equal([newer.SessionId, newcomer.SessionId], live);
-        var touched = await Eventually.WaitForAsync(
-            () => Silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), oldest.SessionId).TouchAsync(),
-            r => r is SessionEnded);
-        Assert.Equal(SessionEndReason.Evicted, ((SessionEnded)touched).Reason);
+        Assert.Equal(SessionEndReason.Evicted, await EndReasonOnceToldAsync(site, oldest.SessionId));
     }
 
     [Fact]
@@ -174,10 +180,7 @@ public abstract class AdmissionTests(SiloFixture fixture)
         Assert.False(await site.KickAsync(session.SessionId));
 
         Assert.Equal(0, (await site.GetStatusAsync()).Active);
-        var touched = await Eventually.WaitForAsync(
-            () => Silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), session.SessionId).TouchAsync(),
-            r => r is SessionEnded);
-        Assert.Equal(SessionEndReason.Kicked, ((SessionEnded)touched).Reason);
+        Assert.Equal(SessionEndReason.Kicked, await EndReasonOnceToldAsync(site, session.SessionId));
     }
 
     [Fact]

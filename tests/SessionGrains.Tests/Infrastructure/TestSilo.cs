@@ -68,9 +68,6 @@ public sealed class TestSilo : IAsyncDisposable
         _cluster = await DeployAsync(Storage, Clock, _configuration, _configureSilo);
     }
 
-    public T SiloService<T>()
-        where T : notnull => _cluster.GetSiloServiceProvider().GetRequiredService<T>();
-
     public async ValueTask DisposeAsync()
     {
         await _cluster.StopAllSilosAsync();

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace SessionGrains.Tests.Infrastructure;
 
 /// <summary>Counts the grain calls a silo receives, by method name: how a test sees traffic between grains.</summary>
-public sealed class LeaseCallCounter : IIncomingGrainCallFilter
+public sealed class GrainCallCounter : IIncomingGrainCallFilter
 {
     private readonly ConcurrentDictionary<string, int> _counts = new();
 
