@@ -18,6 +18,8 @@ public interface ISiteGrain : IGrainWithStringKey
 
     Task<SiteStatus> GetStatusAsync();
 
+    Task<SiteSummary> GetSummaryAsync();
+
     /// <summary>An operator ends a session. Returns false when the session was not live (idempotent).</summary>
     Task<bool> KickAsync(SessionId sessionId);
 }

@@ -28,6 +28,9 @@ internal sealed class LiveSessionSet
 
     public IEnumerable<LiveSession> All => _sessions.Values;
 
+    /// <summary>Live sessions, exempt ones included.</summary>
+    public int Count => _sessions.Count;
+
     public int CountedFor(string userId) => _countedPerUser.GetValueOrDefault(userId);
 
     public bool TryGet(SessionId id, out LiveSession session) => _sessions.TryGetValue(id, out session!);

@@ -130,6 +130,18 @@ public sealed partial class SiteGrain(
         };
     }
 
+    public Task<SiteSummary> GetSummaryAsync()
+    {
+        RequestRules.EnsureValidSiteId(SiteId);
+        return Task.FromResult(new SiteSummary
+        {
+            SiteId = SiteId,
+            Settings = Settings,
+            Active = _sessions.Counted,
+            Exempt = _sessions.Count - _sessions.Counted,
+        });
+    }
+
     public async Task<bool> KickAsync(SessionId sessionId)
     {
         RequestRules.EnsureValidSiteId(SiteId);
@@ -193,6 +205,13 @@ public sealed partial class SiteGrain(
     {
         try
         {
+            if (!state.State.Listed)
+            {
+                // Once per site, with the site's first write; registering twice is harmless, so no ordering issue.
+                await GrainFactory.GetGrain<ISiteDirectoryGrain>(ISiteDirectoryGrain.Key).RegisterAsync(SiteId);
+                state.State.Listed = true;
+            }
+
             await state.WriteStateAsync();
         }
         catch (Exception ex)

@@ -17,6 +17,10 @@ public sealed record SiteState
     /// </summary>
     [Id(2)]
     public List<EndedSession> RecentlyEnded { get; set; } = [];
+
+    /// <summary>The site is in the <see cref="ISiteDirectoryGrain"/>.</summary>
+    [Id(3)]
+    public bool Listed { get; set; }
 }
 
 /// <summary>A seat held by a session, and the lease that keeps it.</summary>

@@ -4,6 +4,7 @@ namespace SessionGrains.Server.Hosting;
 public sealed class SessionGrainsOptions
 {
     public const string SectionName = "SessionGrains";
+    public const int MinAdminApiKeyLength = 32;
 
     /// <summary>Where the embedded SQLite database lives (and, later, other local files).</summary>
     public string DataDirectory { get; set; } = "./data";
@@ -18,6 +19,12 @@ public sealed class SessionGrainsOptions
 
     /// <summary>Names this deployment's state in storage: keep it stable across restarts and upgrades.</summary>
     public string ServiceId { get; set; } = "sessiongrains";
+
+    /// <summary>
+    /// The operator's API key (at least 32 characters). Required with PostgreSQL; with SQLite, when unset,
+    /// one is generated on first start and kept in <see cref="DataDirectory"/>.
+    /// </summary>
+    public string? AdminApiKey { get; set; }
 }
 
 public enum StorageKind

@@ -34,6 +34,16 @@ internal sealed class SessionGrainsOptionsValidator : IValidateOptions<SessionGr
             failures.Add($"{SessionGrainsOptions.SectionName}:ServiceId must be 1 to 150 characters.");
         }
 
+        if (!string.IsNullOrEmpty(options.AdminApiKey) && options.AdminApiKey.Trim().Length < SessionGrainsOptions.MinAdminApiKeyLength)
+        {
+            failures.Add($"{SessionGrainsOptions.SectionName}:AdminApiKey must be at least {SessionGrainsOptions.MinAdminApiKeyLength} characters.");
+        }
+
+        if (string.IsNullOrEmpty(options.AdminApiKey) && options.Storage == StorageKind.PostgreSql)
+        {
+            failures.Add($"{SessionGrainsOptions.SectionName}:AdminApiKey must be set when storage is PostgreSQL (every server of a cluster needs the same key).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -1,0 +1,20 @@
+namespace SessionGrains;
+
+/// <summary>A site's settings and counts, without its session list: cheap enough to ask every site for.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SiteSummary
+{
+    [Id(0)]
+    public required string SiteId { get; init; }
+
+    [Id(1)]
+    public required SiteSettings Settings { get; init; }
+
+    /// <summary>Counted sessions: live sessions that take a seat.</summary>
+    [Id(2)]
+    public required int Active { get; init; }
+
+    /// <summary>Live sessions with an exempt role: listed, but taking no seat.</summary>
+    [Id(3)]
+    public required int Exempt { get; init; }
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Orleans.Runtime;
+
+namespace SessionGrains.Server.Api;
+
+/// <summary>
+/// Turns what handlers and grains throw into problems: a client's mistake is a 4xx that changed nothing;
+/// a cluster that cannot answer is a 503; anything else is logged and is the only path to a 500.
+/// </summary>
+internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            ApiProblemException known => known.Problem,
+            InvalidRequestException invalid => ApiProblems.InvalidRequest(invalid.Errors),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiProblems.BodyTooLarge(ApiLimits.MaxBodyBytes),
+            BadHttpRequestException bad => ApiProblems.InvalidJson(bad.Message),
+            TimeoutException or SiloUnavailableException or OrleansMessageRejectionException => Unavailable(exception),
+            _ => Unexpected(exception),
+        };
+        await problem.ExecuteAsync(httpContext);
+        return true;
+    }
+
+    private IResult Unavailable(Exception exception)
+    {
+        LogUnavailable(exception);
+        return ApiProblems.ServiceUnavailable();
+    }
+
+    private IResult Unexpected(Exception exception)
+    {
+        LogUnexpected(exception);
+        return ApiProblems.InternalError();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The cluster did not answer a request in time")]
+    private partial void LogUnavailable(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A request failed unexpectedly")]
+    private partial void LogUnexpected(Exception exception);
+}

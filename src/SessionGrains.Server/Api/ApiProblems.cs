@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace SessionGrains.Server.Api;
+
+/// <summary>
+/// Every error the API returns: an RFC 9457 problem whose <c>code</c> is stable, so clients branch on it
+/// rather than on wording.
+/// </summary>
+public static class ApiProblems
+{
+    public static IResult InvalidRequest(IReadOnlyList<RequestError> errors) => Problem(
+        StatusCodes.Status400BadRequest,
+        "invalid_request",
+        "The request is invalid.",
+        string.Join(" ", errors.Select(e => e.Message)),
+        new Dictionary<string, object?>
+        {
+            ["errors"] = errors
+                .GroupBy(e => e.Field, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal),
+        });
+
+    public static IResult InvalidJson(string detail) =>
+        Problem(StatusCodes.Status400BadRequest, "invalid_json", "The body is not valid JSON for this request.", detail);
+
+    public static IResult BodyTooLarge(long limit) => Problem(
+        StatusCodes.Status413PayloadTooLarge,
+        "body_too_large",
+        "The body is too large.",
+        $"Request bodies are at most {limit.ToString(CultureInfo.InvariantCulture)} bytes.");
+
+    public static IResult UnsupportedMediaType() => Problem(
+        StatusCodes.Status415UnsupportedMediaType,
+        "unsupported_media_type",
+        "The body must be JSON.",
+        "Send the body with 'Content-Type: application/json'.");
+
+    public static IResult Unauthorized() => Problem(
+        StatusCodes.Status401Unauthorized,
+        "unauthorized",
+        "An API key is required.",
+        "Send a valid key as 'Authorization: Bearer <key>'.");
+
+    public static IResult Forbidden() => Problem(
+        StatusCodes.Status403Forbidden,
+        "forbidden",
+        "This key may not do that.",
+        "A site key may open, touch and close its own site's sessions and read its own site; everything else needs the admin key.");
+
+    public static IResult Refused(SessionRefused refusal)
+    {
+        var (status, code, title) = refusal.Reason switch
+        {
+            RefusalReason.SiteFull => (StatusCodes.Status429TooManyRequests, "site_full", "The site is full."),
+            RefusalReason.UserLimit => (StatusCodes.Status429TooManyRequests, "user_limit", "The user has as many sessions as the site allows."),
+            _ => (StatusCodes.Status503ServiceUnavailable, "site_closed", "The site admits no new sessions."),
+        };
+        var problem = Problem(status, code, title, refusal.Message, new Dictionary<string, object?>
+        {
+            ["active"] = refusal.Active,
+            ["limit"] = refusal.Limit,
+        });
+        return refusal.RetryAfter is { } retryAfter ? new WithRetryAfter(problem, retryAfter) : problem;
+    }
+
+    public static IResult SessionEnded(SessionEndReason reason) => Problem(
+        StatusCodes.Status410Gone,
+        "session_ended",
+        "The session has ended.",
+        reason switch
+        {
+            SessionEndReason.Idle => "The session ended after being idle past the site's idle timeout.",
+            SessionEndReason.Logout => "The user signed out.",
+            SessionEndReason.Kicked => "An operator ended the session.",
+            _ => "The session was evicted to make room for a new one.",
+        },
+        new Dictionary<string, object?> { ["reason"] = ApiNames.Of(reason) });
+
+    public static IResult UnknownSession() => Problem(
+        StatusCodes.Status404NotFound,
+        "unknown_session",
+        "No such session.",
+        "This site never admitted a session with this id.");
+
+    public static IResult ServiceUnavailable() => Problem(
+        StatusCodes.Status503ServiceUnavailable,
+        "service_unavailable",
+        "The service is unavailable.",
+        "The cluster could not answer in time; try again shortly.");
+
+    public static IResult InternalError() => Problem(
+        StatusCodes.Status500InternalServerError,
+        "internal_error",
+        "Something went wrong on our side.",
+        "The error was logged; nothing was changed by this request.");
+
+    /// <summary>A stable code for problems the framework raises itself (an unknown route, a wrong method).</summary>
+    public static string CodeFor(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "invalid_request",
+        StatusCodes.Status401Unauthorized => "unauthorized",
+        StatusCodes.Status403Forbidden => "forbidden",
+        StatusCodes.Status404NotFound => "not_found",
+        StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+        StatusCodes.Status413PayloadTooLarge => "body_too_large",
+        StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+        >= 500 => "internal_error",
+        _ => "error",
+    };
+
+    private static ProblemHttpResult Problem(int status, string code, string title, string detail, Dictionary<string, object?>? extensions = null)
+    {
+        extensions ??= [];
+        extensions["code"] = code;
+        return TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);
+    }
+
+    /// <summary>Adds <c>Retry-After</c> (whole seconds, rounded up) to a problem.</summary>
+    private sealed class WithRetryAfter(IResult inner, TimeSpan retryAfter) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}
+
+/// <summary>How enum values are written on the wire: lowercase words joined by '-' ("evict-idlest").</summary>
+public static class ApiNames
+{
+    public static JsonNamingPolicy EnumPolicy { get; } = JsonNamingPolicy.KebabCaseLower;
+
+    public static string Of<TEnum>(TEnum value)
+        where TEnum : struct, Enum => EnumPolicy.ConvertName(value.ToString());
+}
+
+/// <summary>Thrown where a handler cannot go on; the exception handler writes its problem.</summary>
+public sealed class ApiProblemException(IResult problem) : Exception("The request was refused with a problem.")
+{
+    public IResult Problem { get; } = problem;
+}

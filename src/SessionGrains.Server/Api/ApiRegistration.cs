@@ -1,0 +1,62 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using SessionGrains.Server.Auth;
+using SessionGrains.Server.Hosting;
+
+namespace SessionGrains.Server.Api;
+
+public static class ApiRegistration
+{
+    /// <summary>The HTTP API's services: JSON rules, problems, API keys, access policies and the OpenAPI document.</summary>
+    public static IHostApplicationBuilder AddSessionGrainsApi(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = ApiLimits.MaxBodyBytes);
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            var options = json.SerializerOptions;
+            options.Converters.Add(new JsonStringEnumConverter(ApiNames.EnumPolicy, allowIntegerValues: false));
+
+            // A misspelt or repeated field is refused rather than silently ignored.
+            options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            options.AllowDuplicateProperties = false;
+        });
+
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions.TryAdd("code", ApiProblems.CodeFor(context.ProblemDetails.Status ?? 500)));
+        services.AddExceptionHandler<ApiExceptionHandler>();
+
+        services.AddSingleton(provider => AdminKeySource.Resolve(
+            builder.Configuration.GetSection(SessionGrainsOptions.SectionName).Get<SessionGrainsOptions>() ?? new(),
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("SessionGrains.Server.AdminKey")));
+        services.AddSingleton<SiteKeyStore>();
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiClaims.Scheme, configureOptions: null);
+        services.AddAuthorization(AccessPolicies.Add);
+
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerKeyDocumentTransformer>());
+        return builder;
+    }
+
+    public static WebApplication UseSessionGrainsApi(this WebApplication app)
+    {
+        // Resolve the admin key now: a missing or unreadable key file fails the start, and the log says where it is.
+        app.Services.GetRequiredService<AdminKey>();
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    public static WebApplication MapSessionGrainsApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api").WithTags("SessionGrains");
+        SiteEndpoints.Map(api);
+        SessionEndpoints.Map(api);
+        app.MapOpenApi();
+        return app;
+    }
+}

@@ -1,0 +1,51 @@
+namespace SessionGrains.Server.Api.Contracts;
+
+/// <summary>Body of <c>POST /api/sites/{siteId}/sessions</c>.</summary>
+public sealed record OpenSessionBody
+{
+    public required string UserId { get; init; }
+
+    /// <summary>Sessions with one of the site's exempt roles take no seat.</summary>
+    public IReadOnlyList<string>? Roles { get; init; }
+
+    public string? ClientIp { get; init; }
+
+    public string? UserAgent { get; init; }
+
+    public OpenSessionRequest ToRequest()
+    {
+        if (Roles is not null && Roles.Any(r => r is null))
+        {
+            throw new InvalidRequestException("roles", "A role is a string.");
+        }
+
+        return new OpenSessionRequest { UserId = UserId, Roles = Roles ?? [], ClientIp = ClientIp, UserAgent = UserAgent };
+    }
+}
+
+public sealed record SessionOpenedView
+{
+    public required string SessionId { get; init; }
+
+    public required int Active { get; init; }
+
+    public required int Limit { get; init; }
+
+    public required DateTimeOffset IdleExpiresAt { get; init; }
+
+    public required bool Exempt { get; init; }
+}
+
+public sealed record SessionTouchedView
+{
+    public required DateTimeOffset IdleExpiresAt { get; init; }
+}
+
+public sealed record KeyIssuedView
+{
+    /// <summary>The key's public id, for revoking it.</summary>
+    public required string KeyId { get; init; }
+
+    /// <summary>The key itself: shown this once, stored only as a hash.</summary>
+    public required string Key { get; init; }
+}

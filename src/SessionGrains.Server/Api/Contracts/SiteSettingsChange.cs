@@ -1,0 +1,43 @@
+namespace SessionGrains.Server.Api.Contracts;
+
+/// <summary>Body of <c>PUT /api/sites/{siteId}</c>: fields left out (or null) stay as they are.</summary>
+public sealed record SiteSettingsChange
+{
+    /// <summary>-1: unlimited; 0: closed to new sessions; N: at most N counted sessions.</summary>
+    public int? Limit { get; init; }
+
+    public int? IdleTimeoutSeconds { get; init; }
+
+    public FullSitePolicy? OnFull { get; init; }
+
+    /// <summary>-1: no per-user limit.</summary>
+    public int? PerUserLimit { get; init; }
+
+    public IReadOnlyList<string>? ExemptRoles { get; init; }
+
+    /// <summary>Shown to refused users; <c>{active}</c> and <c>{limit}</c> are replaced by the current figures.</summary>
+    public string? Message { get; init; }
+
+    public SiteSettingsUpdate ToUpdate()
+    {
+        if (IdleTimeoutSeconds is < 1 or > (int)(30 * 24 * 3600))
+        {
+            throw new InvalidRequestException("idleTimeoutSeconds", "The idle timeout is between 1 second and 30 days (2592000 seconds).");
+        }
+
+        if (ExemptRoles is not null && ExemptRoles.Any(r => r is null))
+        {
+            throw new InvalidRequestException("exemptRoles", "A role is a string.");
+        }
+
+        return new SiteSettingsUpdate
+        {
+            Limit = Limit,
+            IdleTimeout = IdleTimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            OnFull = OnFull,
+            PerUserLimit = PerUserLimit,
+            ExemptRoles = ExemptRoles,
+            Message = Message,
+        };
+    }
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization;
+
+namespace SessionGrains.Server.Api.Contracts;
+
+/// <summary>A site's settings as the API shows them.</summary>
+public record SiteSettingsView
+{
+    public required string SiteId { get; init; }
+
+    public required int Limit { get; init; }
+
+    public required int IdleTimeoutSeconds { get; init; }
+
+    public required FullSitePolicy OnFull { get; init; }
+
+    public required int PerUserLimit { get; init; }
+
+    public required IReadOnlyList<string> ExemptRoles { get; init; }
+
+    public required string Message { get; init; }
+
+    public static SiteSettingsView From(string siteId, SiteSettings settings) => new()
+    {
+        SiteId = siteId,
+        Limit = settings.Limit,
+        IdleTimeoutSeconds = (int)settings.IdleTimeout.TotalSeconds,
+        OnFull = settings.OnFull,
+        PerUserLimit = settings.PerUserLimit,
+        ExemptRoles = settings.ExemptRoles,
+        Message = settings.Message,
+    };
+}
+
+/// <summary>One row of <c>GET /api/sites</c>: the settings and the counts.</summary>
+public record SiteSummaryView : SiteSettingsView
+{
+    [SetsRequiredMembers]
+    protected SiteSummaryView(SiteSettingsView settings)
+        : base(settings)
+    {
+    }
+
+    /// <summary>Sessions that take a seat.</summary>
+    [JsonPropertyOrder(1)]
+    public required int Active { get; init; }
+
+    /// <summary>Live sessions with an exempt role (listed, taking no seat).</summary>
+    [JsonPropertyOrder(2)]
+    public required int Exempt { get; init; }
+
+    public static SiteSummaryView From(SiteSummary summary) =>
+        new(SiteSettingsView.From(summary.SiteId, summary.Settings)) { Active = summary.Active, Exempt = summary.Exempt };
+}
+
+/// <summary><c>GET /api/sites/{siteId}</c>: the settings, the counts and every live session.</summary>
+public sealed record SiteDetailsView : SiteSummaryView
+{
+    [SetsRequiredMembers]
+    private SiteDetailsView(SiteSettingsView settings)
+        : base(settings)
+    {
+    }
+
+    [JsonPropertyOrder(3)]
+    public IReadOnlyList<SessionView> Sessions { get; init; } = [];
+
+    public static SiteDetailsView From(SiteStatus status) => new(SiteSettingsView.From(status.SiteId, status.Settings))
+    {
+        Active = status.Active,
+        Exempt = status.Sessions.Count(s => s.Exempt),
+        Sessions = [.. status.Sessions.Select(SessionView.From)],
+    };
+}
+
+public sealed record SessionView
+{
+    public required string SessionId { get; init; }
+
+    public required string UserId { get; init; }
+
+    public required IReadOnlyList<string> Roles { get; init; }
+
+    public string? ClientIp { get; init; }
+
+    public string? UserAgent { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public required DateTimeOffset LastActivityAt { get; init; }
+
+    public required DateTimeOffset IdleExpiresAt { get; init; }
+
+    public required bool Exempt { get; init; }
+
+    public static SessionView From(SessionInfo session) => new()
+    {
+        SessionId = session.SessionId.ToString(),
+        UserId = session.UserId,
+        Roles = session.Roles,
+        ClientIp = session.ClientIp,
+        UserAgent = session.UserAgent,
+        StartedAt = session.StartedAt,
+        LastActivityAt = session.LastActivityAt,
+        IdleExpiresAt = session.IdleExpiresAt,
+        Exempt = session.Exempt,
+    };
+}

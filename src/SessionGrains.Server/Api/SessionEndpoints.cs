@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using SessionGrains.Server.Api.Contracts;
+using SessionGrains.Server.Auth;
+
+namespace SessionGrains.Server.Api;
+
+/// <summary>Sessions: open (ask for a seat), touch (activity), close (the site's logout, or an admin's kick).</summary>
+internal static class SessionEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var sessions = api.MapGroup("/sites/{siteId}/sessions").RequireAuthorization(AccessPolicies.SiteOrAdmin);
+
+        sessions.MapPost("/", OpenAsync)
+            .Accepts<OpenSessionBody>("application/json")
+            .Produces<SessionOpenedView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithSummary("Asks for a seat. 429 (site_full, user_limit) or 503 (site_closed) when refused.");
+
+        sessions.MapPost("/{sessionId}/touch", TouchAsync)
+            .Produces<SessionTouchedView>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .WithSummary("Records activity. 410 (session_ended, with its reason) once the session has ended.");
+
+        sessions.MapDelete("/{sessionId}", CloseAsync)
+            .Produces(StatusCodes.Status204NoContent)
+            .WithSummary("Ends a session: a logout with the site's key, a kick with the admin key. Idempotent.");
+    }
+
+    private static async Task<IResult> OpenAsync(string siteId, HttpRequest request, IGrainFactory grains)
+    {
+        RequestRules.EnsureValidSiteId(siteId);
+        var body = await JsonBody.ReadAsync<OpenSessionBody>(request);
+        var result = await grains.GetSiteGrain(siteId).OpenSessionAsync(body.ToRequest());
+        return result switch
+        {
+            SessionAdmitted admitted => TypedResults.Created(
+                $"/api/sites/{siteId}/sessions/{admitted.SessionId}",
+                new SessionOpenedView
+                {
+                    SessionId = admitted.SessionId.ToString(),
+                    Active = admitted.Active,
+                    Limit = admitted.Limit,
+                    IdleExpiresAt = admitted.IdleExpiresAt,
+                    Exempt = admitted.Exempt,
+                }),
+            SessionRefused refused => ApiProblems.Refused(refused),
+            _ => throw new InvalidOperationException($"Unexpected admission result {result.GetType().Name}."),
+        };
+    }
+
+    private static async Task<IResult> TouchAsync(string siteId, string sessionId, IGrainFactory grains)
+    {
+        RequestRules.EnsureValidSiteId(siteId);
+        var result = await grains.GetSessionGrain(siteId, SessionId.Parse(sessionId)).TouchAsync();
+        return result switch
+        {
+            SessionActive active => TypedResults.Ok(new SessionTouchedView { IdleExpiresAt = active.IdleExpiresAt }),
+            SessionEnded ended => ApiProblems.SessionEnded(ended.Reason),
+            _ => ApiProblems.UnknownSession(),
+        };
+    }
+
+    private static async Task<NoContent> CloseAsync(string siteId, string sessionId, HttpContext context, IGrainFactory grains)
+    {
+        RequestRules.EnsureValidSiteId(siteId);
+        var id = SessionId.Parse(sessionId);
+        if (context.User.IsAdmin())
+        {
+            await grains.GetSiteGrain(siteId).KickAsync(id);
+        }
+        else
+        {
+            await grains.GetSessionGrain(siteId, id).CloseAsync();
+        }
+
+        return TypedResults.NoContent();
+    }
+}

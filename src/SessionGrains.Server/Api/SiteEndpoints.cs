@@ -1,0 +1,93 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using SessionGrains.Server.Api.Contracts;
+using SessionGrains.Server.Auth;
+
+namespace SessionGrains.Server.Api;
+
+/// <summary>Sites: settings (admin), listing (admin), details (admin or the site's key), and site keys (admin).</summary>
+internal static class SiteEndpoints
+{
+    // Sites are asked in parallel, but not all at once: a provider may run thousands.
+    private const int ListParallelism = 32;
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/sites", ListAsync)
+            .RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Lists every site with its settings and counts.");
+
+        api.MapPut("/sites/{siteId}", UpdateAsync)
+            .RequireAuthorization(AccessPolicies.Admin)
+            .Accepts<SiteSettingsChange>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Creates or changes a site's settings; fields left out stay unchanged.");
+
+        api.MapGet("/sites/{siteId}", GetAsync)
+            .RequireAuthorization(AccessPolicies.SiteOrAdmin)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("A site's settings, counts and live sessions.");
+
+        api.MapPost("/sites/{siteId}/keys", IssueKeyAsync)
+            .RequireAuthorization(AccessPolicies.Admin)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Issues a key for one site. The key is shown once and stored only as a hash.");
+
+        api.MapDelete("/sites/{siteId}/keys/{keyId}", RevokeKeyAsync)
+            .RequireAuthorization(AccessPolicies.Admin)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Revokes a site key (idempotent).");
+    }
+
+    private static async Task<Ok<SiteSummaryView[]>> ListAsync(IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var siteIds = await grains.GetGrain<ISiteDirectoryGrain>(ISiteDirectoryGrain.Key).ListAsync();
+        var summaries = new SiteSummaryView[siteIds.Count];
+        await Parallel.ForAsync(
+            0,
+            siteIds.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = ListParallelism, CancellationToken = cancellationToken },
+            async (i, _) => summaries[i] = SiteSummaryView.From(await grains.GetSiteGrain(siteIds[i]).GetSummaryAsync()));
+        return TypedResults.Ok(summaries);
+    }
+
+    private static async Task<Ok<SiteSettingsView>> UpdateAsync(string siteId, HttpRequest request, IGrainFactory grains)
+    {
+        RequestRules.EnsureValidSiteId(siteId);
+        var change = await JsonBody.ReadAsync<SiteSettingsChange>(request);
+        var settings = await grains.GetSiteGrain(siteId).UpdateSettingsAsync(change.ToUpdate());
+        return TypedResults.Ok(SiteSettingsView.From(siteId, settings));
+    }
+
+    private static async Task<Ok<SiteDetailsView>> GetAsync(string siteId, IGrainFactory grains)
+    {
+        RequestRules.EnsureValidSiteId(siteId);
+        var status = await grains.GetSiteGrain(siteId).GetStatusAsync();
+        return TypedResults.Ok(SiteDetailsView.From(status));
+    }
+
+    private static async Task<Created<KeyIssuedView>> IssueKeyAsync(string siteId, IGrainFactory grains)
+    {
+        RequestRules.EnsureValidSiteId(siteId);
+        var (keyId, key, secretHash) = ApiKeys.NewSiteKey();
+        await grains.GetGrain<IApiKeyGrain>(keyId).IssueAsync(siteId, secretHash);
+        return TypedResults.Created($"/api/sites/{siteId}/keys/{keyId}", new KeyIssuedView { KeyId = keyId, Key = key });
+    }
+
+    private static async Task<NoContent> RevokeKeyAsync(string siteId, string keyId, IGrainFactory grains, SiteKeyStore siteKeys)
+    {
+        RequestRules.EnsureValidSiteId(siteId);
+        if (!ApiKeys.IsKeyId(keyId))
+        {
+            throw new InvalidRequestException("keyId", "A key id is 32 lowercase hexadecimal digits.");
+        }
+
+        var key = grains.GetGrain<IApiKeyGrain>(keyId);
+        if (await key.GetAsync() is { } record && record.SiteId == siteId)
+        {
+            await key.RevokeAsync();
+        }
+
+        siteKeys.Forget(keyId);
+        return TypedResults.NoContent();
+    }
+}

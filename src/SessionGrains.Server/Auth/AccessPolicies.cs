@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace SessionGrains.Server.Auth;
+
+/// <summary>
+/// Who may call what: <see cref="Admin"/> endpoints need the admin key; <see cref="SiteOrAdmin"/> endpoints
+/// also accept the key of the site named in the route, and no other site's.
+/// </summary>
+public static class AccessPolicies
+{
+    public const string Admin = "admin";
+
+    public const string SiteOrAdmin = "site-or-admin";
+
+    public static void Add(AuthorizationOptions options)
+    {
+        options.AddPolicy(Admin, policy => policy
+            .AddAuthenticationSchemes(ApiClaims.Scheme)
+            .RequireClaim(ApiClaims.Role, ApiClaims.Admin));
+        options.AddPolicy(SiteOrAdmin, policy => policy
+            .AddAuthenticationSchemes(ApiClaims.Scheme)
+            .RequireAuthenticatedUser()
+            .AddRequirements(new OwnSiteRequirement()));
+    }
+}
+
+internal sealed class OwnSiteRequirement : AuthorizationHandler<OwnSiteRequirement>, IAuthorizationRequirement
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, OwnSiteRequirement requirement)
+    {
+        var routeSite = (context.Resource as HttpContext)?.GetRouteValue("siteId") as string;
+        if (context.User.IsAdmin() || (routeSite is not null && context.User.HasClaim(ApiClaims.SiteId, routeSite)))
+        {
+            context.Succeed(requirement);
+        }
+
+        return Task.CompletedTask;
+    }
+}
