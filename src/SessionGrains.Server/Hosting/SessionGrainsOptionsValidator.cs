@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace SessionGrains.Server.Hosting;
 
-internal sealed class SessionGrainsOptionsValidator : IValidateOptions<SessionGrainsOptions>
+public sealed class SessionGrainsOptionsValidator : IValidateOptions<SessionGrainsOptions>
 {
     public ValidateOptionsResult Validate(string? name, SessionGrainsOptions options)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -8,14 +9,22 @@ namespace SessionGrains.Tests.Infrastructure;
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
 
-    private ServerProcess(Process process, Uri address)
+    private ServerProcess(Process process, Uri address, int gatewayPort)
     {
         _process = process;
         Address = address;
+        GatewayPort = gatewayPort;
     }
 
     public Uri Address { get; }
+
+    /// <summary>Where Orleans clients (web apps using the library) connect.</summary>
+    public int GatewayPort { get; }
+
+    /// <summary>Everything the server wrote to stdout and stderr so far.</summary>
+    public string Output => string.Join('\n', _output);
 
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
     {
@@ -30,18 +39,19 @@ public sealed class ServerProcess : IAsyncDisposable
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{httpPort}");
         start.Environment["SessionGrains__SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["SessionGrains__GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var gatewayPort = FreePort();
+        start.Environment["SessionGrains__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The server did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{httpPort}"), gatewayPort);
+        process.OutputDataReceived += (_, line) => server.Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => server.Keep(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{httpPort}"));
         await server.WaitUntilListeningAsync();
         return server;
     }
@@ -57,6 +67,14 @@ public sealed class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            _output.Enqueue(line);
+        }
+    }
+
     private async Task WaitUntilListeningAsync()
     {
         using var client = new HttpClient();
@@ -65,7 +83,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The server exited with code {_process.ExitCode}.");
+                throw new InvalidOperationException($"The server exited with code {_process.ExitCode}.\n{Output}");
             }
 
             try
@@ -82,7 +100,7 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException("The server did not start listening within a minute.");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

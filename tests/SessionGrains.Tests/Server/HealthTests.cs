@@ -1,6 +1,7 @@
 using System.Net;
 using Npgsql;
 using SessionGrains.Server.Hosting;
+using SessionGrains.Tests.Api;
 
 namespace SessionGrains.Tests.Server;
 
@@ -39,6 +40,7 @@ public sealed class HealthTests
         {
             ["SessionGrains__Storage"] = "PostgreSql",
             ["ConnectionStrings__SessionGrains"] = storage.ConnectionString,
+            ["SessionGrains__AdminApiKey"] = ApiServer.AdminKey,
         });
         using var client = new HttpClient { BaseAddress = server.Address };
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);

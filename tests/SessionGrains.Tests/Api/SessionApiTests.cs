@@ -1,0 +1,191 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace SessionGrains.Tests.Api;
+
+[Collection(ApiServerCollection.Name)]
+public sealed class SessionApiTests(ApiServer server)
+{
+    [Fact]
+    public async Task Open_admits_with_201_the_session_and_its_location()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 2, idleTimeoutSeconds = 300 });
+        using var site = server.Client(await server.IssueKeyAsync(siteId));
+
+        using var response = await site.OpenSessionAsync(siteId, "ann");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var opened = await response.ReadJsonAsync();
+        var sessionId = opened.GetProperty("sessionId").GetString()!;
+        Assert.Matches("^[0-9a-f]{32}$", sessionId);
+        Assert.Equal(1, opened.GetProperty("active").GetInt32());
+        Assert.Equal(2, opened.GetProperty("limit").GetInt32());
+        Assert.False(opened.GetProperty("exempt").GetBoolean());
+        Assert.InRange(opened.GetProperty("idleExpiresAt").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddSeconds(290), DateTimeOffset.UtcNow.AddSeconds(301));
+        Assert.Equal($"/api/sites/{siteId}/sessions/{sessionId}", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task A_full_site_refuses_with_429_site_full_its_message_and_when_to_retry()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 2, idleTimeoutSeconds = 600, message = "Sorry, there are already {active} users working on this site. Please try again later." });
+        using var site = server.Client(await server.IssueKeyAsync(siteId));
+        await site.OpenedSessionIdAsync(siteId, "ann");
+        await site.OpenedSessionIdAsync(siteId, "bob");
+
+        using var response = await site.OpenSessionAsync(siteId, "cat");
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.TooManyRequests, "site_full");
+        Assert.Equal("Sorry, there are already 2 users working on this site. Please try again later.", problem.GetProperty("detail").GetString());
+        Assert.Equal(2, problem.GetProperty("active").GetInt32());
+        Assert.Equal(2, problem.GetProperty("limit").GetInt32());
+        Assert.InRange(response.Headers.RetryAfter?.Delta?.TotalSeconds ?? 0, 590, 600);
+        Assert.Equal(2, (await site.GetSiteAsync(siteId)).GetProperty("active").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_user_past_the_per_user_limit_is_refused_with_429_user_limit()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 10, perUserLimit = 1 });
+        using var admin = server.Admin();
+        await admin.OpenedSessionIdAsync(siteId, "ann");
+
+        using var response = await admin.OpenSessionAsync(siteId, "ann");
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.TooManyRequests, "user_limit");
+        Assert.Equal(1, problem.GetProperty("active").GetInt32());
+        Assert.NotNull(response.Headers.RetryAfter?.Delta);
+    }
+
+    [Fact]
+    public async Task A_closed_site_refuses_with_503_site_closed()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 0 });
+        using var admin = server.Admin();
+
+        using var response = await admin.OpenSessionAsync(siteId, "ann");
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "site_closed");
+        Assert.Equal(0, problem.GetProperty("limit").GetInt32());
+        Assert.Equal(0, (await admin.GetSiteAsync(siteId)).GetProperty("sessions").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Concurrent_opens_over_HTTP_admit_exactly_the_limit()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 10 });
+        using var site = server.Client(await server.IssueKeyAsync(siteId));
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => site.OpenSessionAsync(siteId, $"user-{i}")));
+
+        Assert.Equal(10, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(190, responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.Equal(10, (await site.GetSiteAsync(siteId)).GetProperty("active").GetInt32());
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Touch_returns_the_new_idle_deadline()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 5, idleTimeoutSeconds = 120 });
+        using var site = server.Client(await server.IssueKeyAsync(siteId));
+        var sessionId = await site.OpenedSessionIdAsync(siteId, "ann");
+
+        using var response = await site.TouchAsync(siteId, sessionId);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.InRange((await response.ReadJsonAsync()).GetProperty("idleExpiresAt").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddSeconds(110), DateTimeOffset.UtcNow.AddSeconds(121));
+    }
+
+    [Fact]
+    public async Task Touching_a_session_the_site_never_admitted_is_404_unknown_session()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 5 });
+        using var admin = server.Admin();
+
+        using var response = await admin.TouchAsync(siteId, SessionId.New().ToString());
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound, "unknown_session");
+    }
+
+    [Fact]
+    public async Task Logout_with_the_site_key_ends_the_session_idempotently_and_a_touch_then_says_logout()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 5 });
+        using var site = server.Client(await server.IssueKeyAsync(siteId));
+        var sessionId = await site.OpenedSessionIdAsync(siteId, "ann");
+
+        using var first = await site.CloseAsync(siteId, sessionId);
+        using var second = await site.CloseAsync(siteId, sessionId);
+
+        Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, second.StatusCode);
+        Assert.Equal(0, (await site.GetSiteAsync(siteId)).GetProperty("active").GetInt32());
+        await AssertEndedAsync(site, siteId, sessionId, "logout");
+    }
+
+    [Fact]
+    public async Task A_delete_with_the_admin_key_is_a_kick()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 5 });
+        using var admin = server.Admin();
+        using var site = server.Client(await server.IssueKeyAsync(siteId));
+        var sessionId = await site.OpenedSessionIdAsync(siteId, "ann");
+
+        using (var kicked = await admin.CloseAsync(siteId, sessionId))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, kicked.StatusCode);
+        }
+
+        Assert.Equal(0, (await site.GetSiteAsync(siteId)).GetProperty("active").GetInt32());
+        await AssertEndedAsync(site, siteId, sessionId, "kicked");
+    }
+
+    [Fact]
+    public async Task An_evicted_session_is_told_so_on_its_next_touch()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 1, onFull = "evict-idlest" });
+        using var site = server.Client(await server.IssueKeyAsync(siteId));
+        var first = await site.OpenedSessionIdAsync(siteId, "ann");
+
+        var second = await site.OpenedSessionIdAsync(siteId, "bob");
+
+        var sessions = (await site.GetSiteAsync(siteId)).GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("sessionId").GetString());
+        Assert.Equal([second], sessions);
+        await AssertEndedAsync(site, siteId, first, "evicted");
+    }
+
+    [Fact]
+    public async Task An_idle_session_stops_counting_and_a_touch_then_says_idle()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 1, idleTimeoutSeconds = 1 });
+        using var site = server.Client(await server.IssueKeyAsync(siteId));
+        var sessionId = await site.OpenedSessionIdAsync(siteId, "ann");
+
+        // Real time on a real server: wait for the seat to come free, reading the site only (reads are not activity).
+        await Eventually.WaitForAsync(
+            async () => (await site.GetSiteAsync(siteId)).GetProperty("active").GetInt32(),
+            active => active == 0);
+
+        await AssertEndedAsync(site, siteId, sessionId, "idle");
+        await site.OpenedSessionIdAsync(siteId, "bob");
+    }
+
+    private static async Task AssertEndedAsync(HttpClient client, string siteId, string sessionId, string reason)
+    {
+        var problem = await Eventually.WaitForAsync(
+            async () =>
+            {
+                using var touch = await client.TouchAsync(siteId, sessionId);
+                return (touch.StatusCode, Body: await touch.Content.ReadAsStringAsync());
+            },
+            touch => touch.StatusCode != HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.Gone, problem.StatusCode);
+        var body = System.Text.Json.JsonDocument.Parse(problem.Body).RootElement;
+        Assert.Equal("session_ended", body.GetProperty("code").GetString());
+        Assert.Equal(reason, body.GetProperty("reason").GetString());
+    }
+}

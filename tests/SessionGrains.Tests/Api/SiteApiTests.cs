@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace SessionGrains.Tests.Api;
+
+[Collection(ApiServerCollection.Name)]
+public sealed class SiteApiTests(ApiServer server)
+{
+    [Fact]
+    public async Task Put_sets_the_given_fields_and_leaves_the_others_unchanged()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 12, idleTimeoutSeconds = 900, onFull = "evict-idlest", perUserLimit = 2, exemptRoles = new[] { "support" }, message = "Full: {active}/{limit}." });
+        using var admin = server.Admin();
+
+        using var response = await admin.PutAsJsonAsync($"/api/sites/{siteId}", new { limit = 20 });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var settings = await response.ReadJsonAsync();
+        Assert.Equal(siteId, settings.GetProperty("siteId").GetString());
+        Assert.Equal(20, settings.GetProperty("limit").GetInt32());
+        Assert.Equal(900, settings.GetProperty("idleTimeoutSeconds").GetInt32());
+        Assert.Equal("evict-idlest", settings.GetProperty("onFull").GetString());
+        Assert.Equal(2, settings.GetProperty("perUserLimit").GetInt32());
+        Assert.Equal(["support"], settings.GetProperty("exemptRoles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal("Full: {active}/{limit}.", settings.GetProperty("message").GetString());
+        Assert.Equal(20, (await admin.GetSiteAsync(siteId)).GetProperty("limit").GetInt32());
+    }
+
+    [Fact]
+    public async Task Put_with_an_invalid_value_is_refused_with_every_bad_field_named()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 5 });
+        using var admin = server.Admin();
+
+        using var response = await admin.PutAsJsonAsync($"/api/sites/{siteId}", new { limit = -2, perUserLimit = 0, message = "" });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_request");
+        var fields = problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order();
+        Assert.Equal(["limit", "message", "perUserLimit"], fields);
+        Assert.Equal(5, (await admin.GetSiteAsync(siteId)).GetProperty("limit").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_site_list_has_every_site_with_its_limit_and_counts()
+    {
+        var busy = await server.NewSiteAsync(new { limit = 3, exemptRoles = new[] { "support" } });
+        var quiet = await server.NewSiteAsync(new { limit = 7 });
+        using var admin = server.Admin();
+        await admin.OpenedSessionIdAsync(busy, "ann");
+        await admin.OpenedSessionIdAsync(busy, "bob");
+        using (var exempt = await admin.OpenSessionAsync(busy, "sue", "support"))
+        {
+            Assert.Equal(HttpStatusCode.Created, exempt.StatusCode);
+        }
+
+        using var response = await admin.GetAsync(new Uri("/api/sites", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sites = (await response.ReadJsonAsync()).EnumerateArray().ToDictionary(s => s.GetProperty("siteId").GetString()!);
+        Assert.Equal(3, sites[busy].GetProperty("limit").GetInt32());
+        Assert.Equal(2, sites[busy].GetProperty("active").GetInt32());
+        Assert.Equal(1, sites[busy].GetProperty("exempt").GetInt32());
+        Assert.Equal(7, sites[quiet].GetProperty("limit").GetInt32());
+        Assert.Equal(0, sites[quiet].GetProperty("active").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_site_lists_its_live_sessions_with_everything_the_site_knows()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 10, idleTimeoutSeconds = 600 });
+        using var admin = server.Admin();
+        using (var opened = await admin.PostAsJsonAsync($"/api/sites/{siteId}/sessions", new { userId = "ann", roles = new[] { "editor" }, clientIp = "203.0.113.7", userAgent = "Firefox/140" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        }
+
+        var site = await admin.GetSiteAsync(siteId);
+
+        Assert.Equal(1, site.GetProperty("active").GetInt32());
+        Assert.Equal(10, site.GetProperty("limit").GetInt32());
+        var session = Assert.Single(site.GetProperty("sessions").EnumerateArray());
+        Assert.Equal(32, session.GetProperty("sessionId").GetString()!.Length);
+        Assert.Equal("ann", session.GetProperty("userId").GetString());
+        Assert.Equal(["editor"], session.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal("203.0.113.7", session.GetProperty("clientIp").GetString());
+        Assert.Equal("Firefox/140", session.GetProperty("userAgent").GetString());
+        Assert.False(session.GetProperty("exempt").GetBoolean());
+        var lastActivity = session.GetProperty("lastActivityAt").GetDateTimeOffset();
+        Assert.True(session.GetProperty("startedAt").GetDateTimeOffset() <= lastActivity);
+        Assert.Equal(lastActivity.AddSeconds(600), session.GetProperty("idleExpiresAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task A_site_key_is_returned_once_works_for_its_site_and_stops_working_when_revoked()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 5 });
+        using var admin = server.Admin();
+        using var issued = await admin.PostAsync(new Uri($"/api/sites/{siteId}/keys", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        var body = await issued.ReadJsonAsync();
+        var key = body.GetProperty("key").GetString()!;
+        var keyId = body.GetProperty("keyId").GetString()!;
+        Assert.StartsWith($"sgk_{keyId}_", key, StringComparison.Ordinal);
+
+        using var site = server.Client(key);
+        Assert.Equal(siteId, (await site.GetSiteAsync(siteId)).GetProperty("siteId").GetString());
+
+        using (var revoked = await admin.DeleteAsync(new Uri($"/api/sites/{siteId}/keys/{keyId}", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        }
+
+        using var refused = await site.GetAsync(new Uri($"/api/sites/{siteId}", UriKind.Relative));
+        await refused.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_API_and_its_bearer_keys()
+    {
+        using var anonymous = server.Anonymous();
+
+        using var response = await anonymous.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var document = await response.ReadJsonAsync();
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/sites", paths);
+        Assert.Contains("/api/sites/{siteId}/sessions", paths);
+        Assert.Contains("/api/sites/{siteId}/sessions/{sessionId}/touch", paths);
+        Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey").GetProperty("scheme").GetString());
+    }
+}
