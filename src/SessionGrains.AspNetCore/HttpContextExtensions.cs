@@ -1,0 +1,43 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace SessionGrains.AspNetCore;
+
+public static class HttpContextExtensions
+{
+    /// <summary>
+    /// Signs the user in with the guarded cookie scheme if the site gives them a seat. Returns null when signed in,
+    /// or the refusal (its message and when to retry) to show; no cookie is issued then.
+    /// </summary>
+    public static async Task<SessionRefused?> SignInWithSeatAsync(this HttpContext context, ClaimsPrincipal principal, AuthenticationProperties? properties = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var scheme = context.RequestServices.GetRequiredService<IOptionsMonitor<SessionGateOptions>>().CurrentValue.AuthenticationScheme;
+        try
+        {
+            await context.SignInAsync(scheme, principal, properties);
+            return null;
+        }
+        catch (SessionRefusedException refused)
+        {
+            return refused.Refusal;
+        }
+    }
+
+    /// <summary>Why this user was signed out or refused by the gate on a recent request, once; null if nothing happened.</summary>
+    public static SessionNotice? TakeSessionNotice(this HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.RequestServices.GetRequiredService<SessionNotices>().Take(context);
+    }
+
+    /// <summary>The seat the signed-in user holds, if any.</summary>
+    public static Seat? GetSeat(this HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Seat.TryRead(context.User, out var seat) ? seat : null;
+    }
+}

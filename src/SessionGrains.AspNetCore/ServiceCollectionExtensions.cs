@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace SessionGrains.AspNetCore;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Gates the app's cookie sign-ins with SessionGrains seats, using the <see cref="IGrainFactory"/> already in the
+    /// container (a co-hosted silo, or an Orleans client; see <see cref="AddSessionGrainsClient"/>).
+    /// </summary>
+    public static IServiceCollection AddSessionGate(this IServiceCollection services, Action<SessionGateOptions>? configure = null)
+    {
+        var options = services.AddOptions<SessionGateOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IValidateOptions<SessionGateOptions>, SessionGateOptionsValidator>();
+        services.TryAddSingleton<TouchThrottle>();
+        services.TryAddSingleton<SessionNotices>();
+        services.TryAddSingleton<SessionGate>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CookieAuthenticationOptions>, CookieEventsHook>());
+        services.AddDataProtection();
+        return services;
+    }
+
+    /// <summary>
+    /// Connects to a SessionGrains cluster as an Orleans client (section <c>SessionGrains:Client</c>) and gates the
+    /// app's cookie sign-ins (section <c>SessionGrains</c>): the one registration a web app needs.
+    /// </summary>
+    public static IHostApplicationBuilder AddSessionGrainsClient(this IHostApplicationBuilder builder, Action<SessionGateOptions>? configure = null)
+    {
+        var client = builder.Configuration.GetSection(SessionGrainsClientOptions.SectionName).Get<SessionGrainsClientOptions>() ?? new();
+        client.Validate();
+        builder.UseOrleansClient(orleans => orleans.UseLocalhostClustering(client.GatewayPort, client.ServiceId, client.ClusterId));
+
+        builder.Services.AddOptions<SessionGateOptions>().Bind(builder.Configuration.GetSection(SessionGateOptions.SectionName));
+        builder.Services.AddSessionGate(configure);
+        return builder;
+    }
+}

@@ -1,0 +1,201 @@
+using System.Net;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace SessionGrains.AspNetCore;
+
+/// <summary>
+/// What happens to a seat at each step of a cookie session: sign-in asks for one, each authenticated request
+/// touches it (throttled), an ended session signs the user out or, after idleness, quietly takes a new seat,
+/// and sign-out closes it. <see cref="CookieEventsHook"/> calls these from the cookie handler's events.
+/// </summary>
+internal sealed partial class SessionGate(
+    IGrainFactory grains,
+    IOptionsMonitor<SessionGateOptions> options,
+    TouchThrottle throttle,
+    SessionNotices notices,
+    ILogger<SessionGate> logger)
+{
+    private static readonly object SignedOutByGate = new();
+
+    public async Task OnSigningInAsync(CookieSigningInContext context)
+    {
+        var principal = context.Principal ?? throw new InvalidOperationException("Signing in needs a principal.");
+        var userId = UserIdOf(principal);
+        var result = await OpenAsync(context.HttpContext, principal, userId);
+        if (result is SessionRefused refused)
+        {
+            LogRefused(refused.Reason, userId);
+            throw new SessionRefusedException(refused);
+        }
+
+        var seat = new Seat(options.CurrentValue.SiteId, ((SessionAdmitted)result).SessionId);
+        if (Seat.TryRead(context.HttpContext.User, out var previous) && previous != seat)
+        {
+            // The same browser signs in again: its old seat is not needed any more.
+            await CloseQuietlyAsync(previous.Value);
+        }
+
+        seat.WriteTo(principal);
+        throttle.Record(seat.SessionId);
+    }
+
+    public async Task OnValidatePrincipalAsync(CookieValidatePrincipalContext context)
+    {
+        var principal = context.Principal;
+        if (principal is null)
+        {
+            return;
+        }
+
+        if (!Seat.TryRead(principal, out var seat) || seat.Value.SiteId != options.CurrentValue.SiteId)
+        {
+            // A cookie issued before this app was gated (or for another site): it needs a seat like any sign-in.
+            await ReseatAsync(context, principal);
+            return;
+        }
+
+        var sessionId = seat.Value.SessionId;
+        if (throttle.IsFresh(sessionId))
+        {
+            return;
+        }
+
+        TouchResult touched;
+        try
+        {
+            touched = await grains.GetSessionGrain(seat.Value.SiteId, sessionId).TouchAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The seat is held whatever happens here; an outage must not sign everybody out.
+            LogTouchFailed(ex, sessionId);
+            return;
+        }
+
+        switch (touched)
+        {
+            case SessionActive:
+                throttle.Record(sessionId);
+                break;
+            case SessionEnded { Reason: SessionEndReason.Idle } when options.CurrentValue.ResumeAfterIdle:
+                throttle.Forget(sessionId);
+                await ReseatAsync(context, principal);
+                break;
+            case SessionEnded ended:
+                throttle.Forget(sessionId);
+                await SignOutAsync(context, SessionNotice.Ended(ended.Reason));
+                break;
+            default:
+                throttle.Forget(sessionId);
+                await SignOutAsync(context, SessionNotice.Unknown());
+                break;
+        }
+    }
+
+    public async Task OnSigningOutAsync(CookieSigningOutContext context)
+    {
+        if (context.HttpContext.Items.ContainsKey(SignedOutByGate) || !Seat.TryRead(context.HttpContext.User, out var seat))
+        {
+            return;
+        }
+
+        throttle.Forget(seat.Value.SessionId);
+        await CloseQuietlyAsync(seat.Value);
+    }
+
+    private async Task ReseatAsync(CookieValidatePrincipalContext context, ClaimsPrincipal principal)
+    {
+        var userId = UserIdOf(principal);
+        OpenSessionResult result;
+        try
+        {
+            result = await OpenAsync(context.HttpContext, principal, userId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogReseatFailed(ex);
+            return;
+        }
+
+        if (result is SessionRefused refused)
+        {
+            LogRefused(refused.Reason, userId);
+            await SignOutAsync(context, SessionNotice.Refused(refused));
+            return;
+        }
+
+        var seat = new Seat(options.CurrentValue.SiteId, ((SessionAdmitted)result).SessionId);
+        var renewed = principal.Clone();
+        seat.WriteTo(renewed);
+        context.ReplacePrincipal(renewed);
+        context.ShouldRenew = true;
+        throttle.Record(seat.SessionId);
+        LogReseated(seat.SessionId);
+    }
+
+    private async Task SignOutAsync(CookieValidatePrincipalContext context, SessionNotice notice)
+    {
+        context.RejectPrincipal();
+        context.HttpContext.Items[SignedOutByGate] = true;
+        await context.HttpContext.SignOutAsync(context.Scheme.Name);
+        notices.Post(context.HttpContext, notice);
+    }
+
+    private Task<OpenSessionResult> OpenAsync(HttpContext http, ClaimsPrincipal principal, string userId)
+    {
+        var userAgent = http.Request.Headers.UserAgent.ToString();
+        var request = new OpenSessionRequest
+        {
+            UserId = userId,
+            Roles = [.. principal.Identities
+                .SelectMany(identity => identity.FindAll(identity.RoleClaimType))
+                .Select(c => c.Value)
+                .Distinct(StringComparer.Ordinal)
+                .Take(RequestRules.MaxRoles)],
+            ClientIp = ClientIpOf(http.Connection.RemoteIpAddress),
+            UserAgent = userAgent.Length == 0 ? null : userAgent[..Math.Min(userAgent.Length, RequestRules.MaxUserAgentLength)],
+        };
+        return grains.GetSiteGrain(options.CurrentValue.SiteId).OpenSessionAsync(request);
+    }
+
+    private async Task CloseQuietlyAsync(Seat seat)
+    {
+        try
+        {
+            await grains.GetSessionGrain(seat.SiteId, seat.SessionId).CloseAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Signing out must not fail; the seat then frees itself at its idle deadline.
+            LogCloseFailed(ex, seat.SessionId);
+        }
+    }
+
+    private string UserIdOf(ClaimsPrincipal principal) =>
+        principal.FindFirst(options.CurrentValue.UserIdClaimType)?.Value
+        ?? principal.Identity?.Name
+        ?? throw new InvalidOperationException($"The principal has neither a '{options.CurrentValue.UserIdClaimType}' claim nor a name to use as its user id.");
+
+    private static string? ClientIpOf(IPAddress? address) =>
+        address is null ? null : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The site refused a seat ({Reason}) to user {UserId}")]
+    private partial void LogRefused(RefusalReason reason, string userId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId} took a new seat after idling")]
+    private partial void LogReseated(SessionId sessionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Touching session {SessionId} failed; the request goes on")]
+    private partial void LogTouchFailed(Exception exception, SessionId sessionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Asking for a new seat failed; the request goes on")]
+    private partial void LogReseatFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing session {SessionId} failed; it will end at its idle deadline")]
+    private partial void LogCloseFailed(Exception exception, SessionId sessionId);
+}

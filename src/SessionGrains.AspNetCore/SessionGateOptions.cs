@@ -1,0 +1,34 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace SessionGrains.AspNetCore;
+
+/// <summary>How an app's cookie sign-ins map to seats: configuration section <c>SessionGrains</c>.</summary>
+public sealed class SessionGateOptions
+{
+    public const string SectionName = "SessionGrains";
+
+    /// <summary>The site whose seats this app's users take.</summary>
+    public string SiteId { get; set; } = "";
+
+    /// <summary>The cookie authentication scheme to guard.</summary>
+    public string AuthenticationScheme { get; set; } = CookieAuthenticationDefaults.AuthenticationScheme;
+
+    /// <summary>
+    /// A request within this time of the session's last touch does not touch it again, so busy pages cost no grain
+    /// call. The site then sees activity up to this much late: keep it well below the site's idle timeout.
+    /// </summary>
+    public TimeSpan TouchInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A user whose session ended for idleness gets a new seat silently on their next request; only when the site
+    /// is full by then are they signed out and told why.
+    /// </summary>
+    public bool ResumeAfterIdle { get; set; } = true;
+
+    /// <summary>The claim that holds the user id; the identity's name is used when it is missing.</summary>
+    public string UserIdClaimType { get; set; } = ClaimTypes.NameIdentifier;
+
+    /// <summary>The short-lived cookie that carries "why you were signed out" to the next page.</summary>
+    public string NoticeCookieName { get; set; } = ".SessionGrains.Notice";
+}
