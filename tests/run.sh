@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what the tests need on a fresh Debian machine that has only the .NET SDK
-# (the PostgreSQL server binaries; the tests start their own throwaway server), then builds and tests.
+# (the PostgreSQL server binaries, whose throwaway server the tests start themselves, and Chromium for the
+# browser tests), then builds and tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  echo "Installing the PostgreSQL server binaries..."
+missing=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing ${missing[*]}..."
   sudo_cmd=""
   if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 dotnet build SessionGrains.sln -c Release --nologo -warnaserror

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using SessionGrains.AspNetCore;
+using SessionGrains.SampleWeb.Demo;
+
+namespace SessionGrains.SampleWeb.Pages;
+
+public sealed class LoginModel(DemoUserStore users, TimeProvider clock) : PageModel
+{
+    /// <summary>Why the user was signed out, or a confirmation that they did it themselves.</summary>
+    public string? Notice { get; private set; }
+
+    /// <summary>The site's refusal message, when no seat was free.</summary>
+    public string? Refusal { get; private set; }
+
+    public DateTimeOffset? RetryAt { get; private set; }
+
+    public string? UserName { get; private set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public void OnGet(bool signedOut = false)
+    {
+        if (HttpContext.TakeSessionNotice() is { } notice)
+        {
+            if (notice.Refusal is not null)
+            {
+                Refusal = $"You were away for a while and your seat went to someone else. {notice.Message}";
+                RetryAt = notice.RetryAfter is { } after ? clock.GetUtcNow() + after : null;
+            }
+            else
+            {
+                Notice = notice.Message;
+            }
+        }
+        else if (signedOut)
+        {
+            Notice = "You signed out.";
+        }
+    }
+
+    public async Task<IActionResult> OnPostAsync(string userName, string password)
+    {
+        UserName = userName;
+        var principal = users.Authenticate(userName ?? "", password ?? "");
+        if (principal is null)
+        {
+            Notice = "Wrong user name or password.";
+            return Page();
+        }
+
+        var refusal = await HttpContext.SignInWithSeatAsync(principal);
+        if (refusal is not null)
+        {
+            Refusal = refusal.Message;
+            RetryAt = refusal.RetryAfter is { } after ? clock.GetUtcNow() + after : null;
+            return Page();
+        }
+
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+    }
+}

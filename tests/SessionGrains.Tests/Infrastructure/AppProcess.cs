@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace SessionGrains.Tests.Infrastructure;
+
+/// <summary>
+/// One of our web applications run for real: its built dll started with <c>dotnet</c> on a free loopback port,
+/// configured through environment variables, its output kept for assertions and failure messages.
+/// </summary>
+public sealed class AppProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private AppProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
+    public string Output => string.Join('\n', _output);
+
+    public static async Task<AppProcess> StartAsync(string dllPath, IReadOnlyDictionary<string, string> environment, string readyPath)
+    {
+        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+
+            // The content root, where the app finds its appsettings.json.
+            WorkingDirectory = Path.GetDirectoryName(dllPath)!,
+        };
+        start.ArgumentList.Add(dllPath);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(address.ToString().TrimEnd('/'));
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{dllPath} did not start.");
+        var app = new AppProcess(process, address);
+        process.OutputDataReceived += (_, line) => app.Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => app.Keep(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await app.WaitUntilListeningAsync(readyPath);
+        return app;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            _output.Enqueue(line);
+        }
+    }
+
+    private async Task WaitUntilListeningAsync(string readyPath)
+    {
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var started = TimeProvider.System.GetTimestamp();
+        while (TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(60))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The process exited with code {_process.ExitCode}.\n{Output}");
+            }
+
+            try
+            {
+                await client.GetAsync(new Uri(Address, readyPath));
+                return;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100));
+            }
+        }
+
+        throw new TimeoutException($"The process did not start listening within a minute.\n{Output}");
+    }
+}
