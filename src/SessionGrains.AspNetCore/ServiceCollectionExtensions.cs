@@ -39,7 +39,9 @@ public static class ServiceCollectionExtensions
     {
         var client = builder.Configuration.GetSection(SessionGrainsClientOptions.SectionName).Get<SessionGrainsClientOptions>() ?? new();
         client.Validate();
-        builder.UseOrleansClient(orleans => orleans.UseLocalhostClustering(client.GatewayPort, client.ServiceId, client.ClusterId));
+        builder.UseOrleansClient(orleans => orleans
+            .UseLocalhostClustering(client.GatewayPort, client.ServiceId, client.ClusterId)
+            .UseConnectionRetryFilter<ConnectUntilReachable>());
 
         builder.Services.AddOptions<SessionGateOptions>().Bind(builder.Configuration.GetSection(SessionGateOptions.SectionName));
         builder.Services.AddSessionGate(configure);
