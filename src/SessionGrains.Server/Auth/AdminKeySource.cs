@@ -19,6 +19,7 @@ internal static partial class AdminKeySource
 
         // The options validator has already refused a cluster (PostgreSQL) without a configured key.
         var path = Path.GetFullPath(Path.Combine(options.DataDirectory, FileName));
+        var generated = false;
         if (!File.Exists(path))
         {
             Directory.CreateDirectory(options.DataDirectory);
@@ -36,6 +37,7 @@ internal static partial class AdminKeySource
             {
                 using var writer = new StreamWriter(path, created);
                 writer.WriteLine($"sga_{ApiKeys.NewSecret()}");
+                generated = true;
                 LogGenerated(logger, path);
             }
             catch (IOException) when (File.Exists(path))
@@ -50,7 +52,11 @@ internal static partial class AdminKeySource
             throw new InvalidOperationException($"The admin key file {path} holds no usable key; delete it to have a new one generated.");
         }
 
-        LogUsingFile(logger, path);
+        if (!generated)
+        {
+            LogUsingFile(logger, path);
+        }
+
         return new AdminKey(ApiKeys.Hash(key));
     }
 

@@ -51,6 +51,8 @@ public sealed class SampleWebTests : IClassFixture<Chromium>, IAsyncLifetime
         await Expect(carol.Locator("#refusal-message")).ToHaveTextAsync("Sorry, there are already 2 users working on this site. Please try again later.");
         await Expect(carol.Locator("#retry")).ToContainTextAsync("A seat frees up by");
         Assert.DoesNotContain(await carol.Context.CookiesAsync(), c => c.Name == "SampleWeb.Auth");
+        await Screenshots.SaveAsync(carol, "sample-site-full.png");
+        await Screenshots.SaveAsync(bob, "sample-who-is-working.png");
 
         await alice.ClickAsync("#sign-out");
         await Expect(alice.Locator("#notice")).ToHaveTextAsync("You signed out.");
