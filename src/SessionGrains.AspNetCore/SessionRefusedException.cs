@@ -18,15 +18,19 @@ public sealed class SessionRefusedException : Exception
     }
 
     public SessionRefusedException(string message)
-        : this(message, null!)
+        : base(message)
     {
+        Refusal = Unspecified(message);
     }
 
     public SessionRefusedException(string message, Exception innerException)
         : base(message, innerException)
     {
-        Refusal = new SessionRefused { Reason = RefusalReason.SiteFull, Active = 0, Limit = 0, Message = message };
+        Refusal = Unspecified(message);
     }
 
     public SessionRefused Refusal { get; }
+
+    private static SessionRefused Unspecified(string message) =>
+        new() { Reason = RefusalReason.SiteFull, Active = 0, Limit = 0, Message = message };
 }

@@ -9,6 +9,9 @@ public interface ISessionGrain : IGrainWithGuidCompoundKey
     /// <summary>Records user activity. Cheap: it answers from memory and rarely needs the site.</summary>
     Task<TouchResult> TouchAsync();
 
+    /// <summary>The session's state, like <see cref="TouchAsync"/> answers it, but without counting as activity.</summary>
+    Task<TouchResult> PeekAsync();
+
     /// <summary>The user signs out. Returns false when the session was not live (idempotent).</summary>
     Task<bool> CloseAsync();
 }

@@ -118,6 +118,18 @@ public sealed partial class SessionGrain(
         return new SessionActive { IdleExpiresAt = IdleDeadline };
     }
 
+    public async Task<TouchResult> PeekAsync()
+    {
+        await ResolveAsync();
+        if (_phase == Phase.Live && clock.GetUtcNow() >= IdleDeadline)
+        {
+            // The timer is about to end it: say so now rather than report a deadline in the past.
+            await EndIdleAsync();
+        }
+
+        return _phase == Phase.Live ? new SessionActive { IdleExpiresAt = IdleDeadline } : Outcome();
+    }
+
     public async Task<bool> CloseAsync()
     {
         await ResolveAsync();

@@ -19,6 +19,12 @@ internal static class SessionEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Asks for a seat. 429 (site_full, user_limit) or 503 (site_closed) when refused.");
 
+        sessions.MapGet("/{sessionId}", GetAsync)
+            .Produces<SessionStateView>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .WithSummary("A session's state, without counting as activity.");
+
         sessions.MapPost("/{sessionId}/touch", TouchAsync)
             .Produces<SessionTouchedView>()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -52,17 +58,29 @@ internal static class SessionEndpoints
         };
     }
 
+    private static async Task<IResult> GetAsync(string siteId, string sessionId, IGrainFactory grains)
+    {
+        RequestRules.EnsureValidSiteId(siteId);
+        var id = SessionId.Parse(sessionId);
+        return await grains.GetSessionGrain(siteId, id).PeekAsync() switch
+        {
+            SessionActive active => TypedResults.Ok(new SessionStateView { SessionId = id.ToString(), IdleExpiresAt = active.IdleExpiresAt }),
+            var other => NotLive(other),
+        };
+    }
+
     private static async Task<IResult> TouchAsync(string siteId, string sessionId, IGrainFactory grains)
     {
         RequestRules.EnsureValidSiteId(siteId);
-        var result = await grains.GetSessionGrain(siteId, SessionId.Parse(sessionId)).TouchAsync();
-        return result switch
+        return await grains.GetSessionGrain(siteId, SessionId.Parse(sessionId)).TouchAsync() switch
         {
             SessionActive active => TypedResults.Ok(new SessionTouchedView { IdleExpiresAt = active.IdleExpiresAt }),
-            SessionEnded ended => ApiProblems.SessionEnded(ended.Reason),
-            _ => ApiProblems.UnknownSession(),
+            var other => NotLive(other),
         };
     }
+
+    private static IResult NotLive(TouchResult result) =>
+        result is SessionEnded ended ? ApiProblems.SessionEnded(ended.Reason) : ApiProblems.UnknownSession();
 
     private static async Task<NoContent> CloseAsync(string siteId, string sessionId, HttpContext context, IGrainFactory grains)
     {

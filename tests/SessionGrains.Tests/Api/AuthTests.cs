@@ -19,6 +19,7 @@ public sealed class AuthTests(ApiServer server)
     {
         { "GET", "/api/sites/{site}" },
         { "POST", "/api/sites/{site}/sessions" },
+        { "GET", "/api/sites/{site}/sessions/0123456789abcdef0123456789abcdef" },
         { "POST", "/api/sites/{site}/sessions/0123456789abcdef0123456789abcdef/touch" },
         { "DELETE", "/api/sites/{site}/sessions/0123456789abcdef0123456789abcdef" },
     };

@@ -101,6 +101,29 @@ public sealed class SessionApiTests(ApiServer server)
     }
 
     [Fact]
+    public async Task Reading_a_session_tells_its_deadline_without_moving_it()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 5, idleTimeoutSeconds = 120 });
+        using var site = server.Client(await server.IssueKeyAsync(siteId));
+        using var opened = await site.OpenSessionAsync(siteId, "ann");
+        var admitted = await opened.ReadJsonAsync();
+        var location = opened.Headers.Location!;
+
+        using var read = await site.GetAsync(location);
+
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        var state = await read.ReadJsonAsync();
+        Assert.Equal(admitted.GetProperty("sessionId").GetString(), state.GetProperty("sessionId").GetString());
+        Assert.Equal(admitted.GetProperty("idleExpiresAt").GetDateTimeOffset(), state.GetProperty("idleExpiresAt").GetDateTimeOffset());
+
+        (await site.DeleteAsync(location)).Dispose();
+        using var ended = await site.GetAsync(location);
+        Assert.Equal("logout", (await ended.AssertProblemAsync(HttpStatusCode.Gone, "session_ended")).GetProperty("reason").GetString());
+        using var unknown = await site.GetAsync(new Uri($"/api/sites/{siteId}/sessions/{SessionId.New()}", UriKind.Relative));
+        await unknown.AssertProblemAsync(HttpStatusCode.NotFound, "unknown_session");
+    }
+
+    [Fact]
     public async Task Touching_a_session_the_site_never_admitted_is_404_unknown_session()
     {
         var siteId = await server.NewSiteAsync(new { limit = 5 });

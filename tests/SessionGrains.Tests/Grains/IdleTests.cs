@@ -39,6 +39,20 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reading_a_session_is_not_activity()
+    {
+        var (site, session) = await OpenAsync();
+        var grain = SessionOf(site, session);
+
+        _silo.Clock.Advance(IdleTimeout / 2);
+        Assert.Equal(session.IdleExpiresAt, Assert.IsType<SessionActive>(await grain.PeekAsync()).IdleExpiresAt);
+
+        _silo.Clock.Advance(IdleTimeout / 2);
+        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Active == 0);
+        Assert.Equal(SessionEndReason.Idle, Assert.IsType<SessionEnded>(await grain.PeekAsync()).Reason);
+    }
+
+    [Fact]
     public async Task Activity_moves_the_deadline_and_the_seat_is_kept_while_the_user_works()
     {
         var (site, session) = await OpenAsync();

@@ -41,6 +41,14 @@ public sealed record SessionTouchedView
     public required DateTimeOffset IdleExpiresAt { get; init; }
 }
 
+/// <summary>A live session, as <c>GET /api/sites/{siteId}/sessions/{sessionId}</c> shows it.</summary>
+public sealed record SessionStateView
+{
+    public required string SessionId { get; init; }
+
+    public required DateTimeOffset IdleExpiresAt { get; init; }
+}
+
 public sealed record KeyIssuedView
 {
     /// <summary>The key's public id, for revoking it.</summary>

@@ -20,9 +20,12 @@ public sealed record SiteSettingsChange
 
     public SiteSettingsUpdate ToUpdate()
     {
-        if (IdleTimeoutSeconds is < 1 or > (int)(30 * 24 * 3600))
+        if (IdleTimeoutSeconds is { } seconds
+            && (seconds < RequestRules.MinIdleTimeout.TotalSeconds || seconds > RequestRules.MaxIdleTimeout.TotalSeconds))
         {
-            throw new InvalidRequestException("idleTimeoutSeconds", "The idle timeout is between 1 second and 30 days (2592000 seconds).");
+            throw new InvalidRequestException(
+                "idleTimeoutSeconds",
+                $"The idle timeout is between {RequestRules.MinIdleTimeout.TotalSeconds} and {RequestRules.MaxIdleTimeout.TotalSeconds} seconds (30 days).");
         }
 
         if (ExemptRoles is not null && ExemptRoles.Any(r => r is null))
@@ -33,7 +36,7 @@ public sealed record SiteSettingsChange
         return new SiteSettingsUpdate
         {
             Limit = Limit,
-            IdleTimeout = IdleTimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            IdleTimeout = IdleTimeoutSeconds is { } idle ? TimeSpan.FromSeconds(idle) : null,
             OnFull = OnFull,
             PerUserLimit = PerUserLimit,
             ExemptRoles = ExemptRoles,
