@@ -26,7 +26,7 @@ internal sealed partial class SessionGate(
     {
         var principal = context.Principal ?? throw new InvalidOperationException("Signing in needs a principal.");
         var userId = UserIdOf(principal);
-        var result = await OpenAsync(context.HttpContext, principal, userId);
+        var result = await OpenAsync(context.HttpContext, principal, userId, resumes: null);
         if (result is SessionRefused refused)
         {
             LogRefused(refused.Reason, userId);
@@ -55,7 +55,7 @@ internal sealed partial class SessionGate(
         if (!Seat.TryRead(principal, out var seat) || seat.Value.SiteId != options.CurrentValue.SiteId)
         {
             // A cookie issued before this app was gated (or for another site): it needs a seat like any sign-in.
-            await ReseatAsync(context, principal);
+            await ReseatAsync(context, principal, resumes: null);
             return;
         }
 
@@ -84,7 +84,7 @@ internal sealed partial class SessionGate(
                 break;
             case SessionEnded { Reason: SessionEndReason.Idle } when options.CurrentValue.ResumeAfterIdle:
                 throttle.Forget(sessionId);
-                await ReseatAsync(context, principal);
+                await ReseatAsync(context, principal, resumes: sessionId);
                 break;
             case SessionEnded ended:
                 throttle.Forget(sessionId);
@@ -108,13 +108,17 @@ internal sealed partial class SessionGate(
         await CloseQuietlyAsync(seat.Value);
     }
 
-    private async Task ReseatAsync(CookieValidatePrincipalContext context, ClaimsPrincipal principal)
+    /// <summary>
+    /// Takes a seat for a signed-in user. After an idle end it names the ended session, so the site answers every
+    /// request that raced here with the cookie of the old session (parallel requests, other web servers) with one seat.
+    /// </summary>
+    private async Task ReseatAsync(CookieValidatePrincipalContext context, ClaimsPrincipal principal, SessionId? resumes)
     {
         var userId = UserIdOf(principal);
         OpenSessionResult result;
         try
         {
-            result = await OpenAsync(context.HttpContext, principal, userId);
+            result = await OpenAsync(context.HttpContext, principal, userId, resumes);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -146,7 +150,7 @@ internal sealed partial class SessionGate(
         notices.Post(context.HttpContext, notice);
     }
 
-    private Task<OpenSessionResult> OpenAsync(HttpContext http, ClaimsPrincipal principal, string userId)
+    private Task<OpenSessionResult> OpenAsync(HttpContext http, ClaimsPrincipal principal, string userId, SessionId? resumes)
     {
         var userAgent = http.Request.Headers.UserAgent.ToString();
         var request = new OpenSessionRequest
@@ -159,6 +163,7 @@ internal sealed partial class SessionGate(
                 .Take(RequestRules.MaxRoles)],
             ClientIp = ClientIpOf(http.Connection.RemoteIpAddress),
             UserAgent = userAgent.Length == 0 ? null : userAgent[..Math.Min(userAgent.Length, RequestRules.MaxUserAgentLength)],
+            Resumes = resumes,
         };
         return grains.GetSiteGrain(options.CurrentValue.SiteId).OpenSessionAsync(request);
     }

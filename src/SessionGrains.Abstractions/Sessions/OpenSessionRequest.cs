@@ -15,4 +15,11 @@ public sealed record OpenSessionRequest
 
     [Id(3)]
     public string? UserAgent { get; init; }
+
+    /// <summary>
+    /// The same user's session that ended for idleness and that this one continues. Asking again with the same
+    /// value (parallel requests after a coffee break, or a retry) gets the same seat, never a second one.
+    /// </summary>
+    [Id(4)]
+    public SessionId? Resumes { get; init; }
 }

@@ -9,6 +9,7 @@ internal sealed class LiveSessionSet
 {
     private readonly Dictionary<SessionId, LiveSession> _sessions;
     private readonly Dictionary<string, int> _countedPerUser = new(StringComparer.Ordinal);
+    private readonly Dictionary<(SessionId Previous, string UserId), SessionId> _resumedBy = [];
 
     // Lazy deletion: a renewal enqueues the new expiry and leaves the old entry behind;
     // entries that no longer match the session's current lease are skipped when they surface.
@@ -46,6 +47,11 @@ internal sealed class LiveSessionSet
         if (!_sessions.Remove(id, out var session))
         {
             return null;
+        }
+
+        if (session.Resumes is { } previous)
+        {
+            _resumedBy.Remove((previous, session.UserId));
         }
 
         if (!session.Exempt)
@@ -105,6 +111,10 @@ internal sealed class LiveSessionSet
         return null;
     }
 
+    /// <summary>The user's live session that continues <paramref name="previous"/>, if one was opened already.</summary>
+    public LiveSession? FindResumption(SessionId previous, string userId) =>
+        _resumedBy.TryGetValue((previous, userId), out var id) ? _sessions[id] : null;
+
     /// <summary>The counted session with the oldest known activity, optionally only among one user's sessions.</summary>
     public LiveSession? FindIdlest(string? userId = null)
     {
@@ -131,6 +141,11 @@ internal sealed class LiveSessionSet
     private void Index(LiveSession session)
     {
         _expiries.Enqueue(session.SessionId, session.ExpiresAt);
+        if (session.Resumes is { } previous)
+        {
+            _resumedBy[(previous, session.UserId)] = session.SessionId;
+        }
+
         if (!session.Exempt)
         {
             Counted++;

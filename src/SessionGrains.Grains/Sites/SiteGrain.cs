@@ -51,6 +51,13 @@ public sealed partial class SiteGrain(
         var now = clock.GetUtcNow();
         ExpireLeases(now);
         var settings = Settings;
+        if (FindResumed(request) is { } resumed)
+        {
+            // A repeated resume (parallel requests, a retry, another web server): the same seat, not a second one.
+            await SaveIfChangedAsync();
+            return Admitted(resumed, settings);
+        }
+
         var decision = AdmissionRule.Decide(settings, _sessions, request.UserId, settings.IsExempt(request.Roles));
         if (decision is AdmissionDecision.Refuse refusal)
         {
@@ -76,20 +83,14 @@ public sealed partial class SiteGrain(
             Exempt = admit.Exempt,
             LastActivityAt = now,
             ExpiresAt = LeaseTerms.ExpiresAt(now, settings.IdleTimeout, exact: false),
+            Resumes = request.Resumes,
         };
         _sessions.Add(session);
         await SaveAsync();
 
         Control(session.SessionId).StartAsync(LeaseOf(session, settings)).Ignore();
         LogAdmitted(SiteId, session.SessionId, session.Exempt, _sessions.Counted, settings.Limit);
-        return new SessionAdmitted
-        {
-            SessionId = session.SessionId,
-            Active = _sessions.Counted,
-            Limit = settings.Limit,
-            IdleExpiresAt = now + settings.IdleTimeout,
-            Exempt = session.Exempt,
-        };
+        return Admitted(session, settings);
     }
 
     public Task<SiteSettings> GetSettingsAsync()
@@ -157,6 +158,31 @@ public sealed partial class SiteGrain(
         await SaveIfChangedAsync();
         return live;
     }
+
+    /// <summary>The live seat a resume request already got: the one continuing the same session, or that session itself if it never ended.</summary>
+    private LiveSession? FindResumed(OpenSessionRequest request)
+    {
+        if (request.Resumes is not { } previous)
+        {
+            return null;
+        }
+
+        if (_sessions.FindResumption(previous, request.UserId) is { } resumption)
+        {
+            return resumption;
+        }
+
+        return _sessions.TryGet(previous, out var live) && string.Equals(live.UserId, request.UserId, StringComparison.Ordinal) ? live : null;
+    }
+
+    private SessionAdmitted Admitted(LiveSession session, SiteSettings settings) => new()
+    {
+        SessionId = session.SessionId,
+        Active = _sessions.Counted,
+        Limit = settings.Limit,
+        IdleExpiresAt = session.LastActivityAt + settings.IdleTimeout,
+        Exempt = session.Exempt,
+    };
 
     /// <summary>Ends a session by the site's own decision: it is remembered, and told once the ending is saved.</summary>
     private void EndSession(LiveSession session, SessionEndReason reason, DateTimeOffset now)

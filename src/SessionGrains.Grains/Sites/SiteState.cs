@@ -56,6 +56,10 @@ public sealed record LiveSession
     [Id(8)]
     public required DateTimeOffset ExpiresAt { get; set; }
 
+    /// <summary>The idle-ended session this one continues (<see cref="OpenSessionRequest.Resumes"/>).</summary>
+    [Id(9)]
+    public SessionId? Resumes { get; init; }
+
     public SessionInfo ToInfo(TimeSpan idleTimeout) => new()
     {
         SessionId = SessionId,

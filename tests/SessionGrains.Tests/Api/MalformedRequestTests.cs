@@ -51,6 +51,7 @@ public sealed class MalformedRequestTests(ApiServer server)
         { "POST", "/api/sites/{site}/sessions", Json, """{"userId":"a","clientIp":"not-an-ip"}""", 400, "invalid_request" },
         { "POST", "/api/sites/{site}/sessions", Json, $$"""{"userId":"a","userAgent":"{{new string('x', 1025)}}"}""", 400, "invalid_request" },
         { "POST", "/api/sites/{site}/sessions", Json, """{"userId":"a","extra":1}""", 400, "invalid_json" },
+        { "POST", "/api/sites/{site}/sessions", Json, """{"userId":"a","resumes":"not-a-session"}""", 400, "invalid_request" },
         { "POST", "/api/sites/{site}/sessions", Json, $$"""{"userId":"{{new string('u', 70_000)}}"}""", 413, "body_too_large" },
         { "POST", "/api/sites/{site}/sessions", "application/xml", "<userId>a</userId>", 415, "unsupported_media_type" },
         { "POST", "/api/sites/bad~id/sessions", Json, """{"userId":"a"}""", 400, "invalid_request" },

@@ -147,6 +147,25 @@ public sealed class SessionGateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Parallel_requests_after_idling_share_one_new_seat()
+    {
+        var site = await NewSiteAsync(limit: 5);
+        await using var app = await GatedApp.StartAsync(_silo, site.GetPrimaryKeyString());
+        using var ann = app.NewBrowser();
+        (await ann.SignInAsync("ann")).Dispose();
+        var first = (await ann.VisitAsync())!.Value;
+        _silo.Clock.Advance(IdleTimeout);
+        await WaitUntilEndedAsync(site, first, SessionEndReason.Idle);
+
+        // A page's parallel requests all still carry the old seat's cookie.
+        var seats = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => ann.VisitAsync()));
+
+        var resumed = Assert.Single(seats.Distinct());
+        Assert.NotNull(resumed);
+        Assert.Equal(resumed, Assert.Single((await site.GetStatusAsync()).Sessions).SessionId);
+    }
+
+    [Fact]
     public async Task After_idling_on_a_site_that_filled_up_meanwhile_the_user_is_signed_out_with_the_refusal()
     {
         var site = await NewSiteAsync(limit: 1);

@@ -184,6 +184,35 @@ public abstract class AdmissionTests(SiloFixture fixture)
     }
 
     [Fact]
+    public async Task Resuming_an_ended_session_many_times_at_once_takes_one_seat()
+    {
+        var site = await SiteAsync(new() { Limit = 3 });
+        var ended = await site.AdmitAsync(Sites.User("ann"));
+        Assert.True(await Silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), ended.SessionId).CloseAsync());
+
+        var resumed = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
+            site.OpenSessionAsync(Sites.User("ann") with { Resumes = ended.SessionId })));
+
+        var seat = Assert.Single(resumed.Select(r => Assert.IsType<SessionAdmitted>(r).SessionId).Distinct());
+        Assert.NotEqual(ended.SessionId, seat);
+        Assert.Equal(seat, Assert.Single((await site.GetStatusAsync()).Sessions).SessionId);
+    }
+
+    [Fact]
+    public async Task A_resume_only_continues_the_same_users_session()
+    {
+        var site = await SiteAsync(new() { Limit = 3 });
+        var ann = await site.AdmitAsync(Sites.User("ann"));
+
+        var bob = await site.AdmitAsync(Sites.User("bob") with { Resumes = ann.SessionId });
+        var annAgain = await site.AdmitAsync(Sites.User("ann") with { Resumes = ann.SessionId });
+
+        Assert.NotEqual(ann.SessionId, bob.SessionId);
+        Assert.Equal(ann.SessionId, annAgain.SessionId);
+        Assert.Equal(2, (await site.GetStatusAsync()).Active);
+    }
+
+    [Fact]
     public async Task Logout_frees_the_seat_and_is_idempotent()
     {
         var site = await SiteAsync(new() { Limit = 1 });

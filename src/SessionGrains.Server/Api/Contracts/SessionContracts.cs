@@ -12,6 +12,12 @@ public sealed record OpenSessionBody
 
     public string? UserAgent { get; init; }
 
+    /// <summary>
+    /// The same user's session that ended for idleness and that this one continues: asking again with the same value
+    /// returns the same session instead of taking a second seat.
+    /// </summary>
+    public string? Resumes { get; init; }
+
     public OpenSessionRequest ToRequest()
     {
         if (Roles is not null && Roles.Any(r => r is null))
@@ -19,7 +25,15 @@ public sealed record OpenSessionBody
             throw new InvalidRequestException("roles", "A role is a string.");
         }
 
-        return new OpenSessionRequest { UserId = UserId, Roles = Roles ?? [], ClientIp = ClientIp, UserAgent = UserAgent };
+        SessionId? resumes = null;
+        if (Resumes is not null)
+        {
+            resumes = SessionId.TryParse(Resumes, out var previous)
+                ? previous
+                : throw new InvalidRequestException("resumes", "A session id is 32 lowercase hexadecimal digits.");
+        }
+
+        return new OpenSessionRequest { UserId = UserId, Roles = Roles ?? [], ClientIp = ClientIp, UserAgent = UserAgent, Resumes = resumes };
     }
 }
 
