@@ -73,7 +73,16 @@ public sealed class GatedApp : IAsyncDisposable
             return Results.Ok();
         });
 
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new GatedApp(app, new Uri(address));
     }

@@ -221,6 +221,18 @@ public sealed class SessionGateTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
     }
 
+    [Theory]
+    [InlineData("bad~site", 30)]
+    [InlineData("", 30)]
+    [InlineData("demo", -1)]
+    public async Task Invalid_options_stop_the_app_at_start_up(string siteId, int touchIntervalSeconds)
+    {
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            GatedApp.StartAsync(_silo, siteId, options => options.TouchInterval = TimeSpan.FromSeconds(touchIntervalSeconds)));
+
+        Assert.Contains("SessionGrains:", error.Message, StringComparison.Ordinal);
+    }
+
     private async Task<ISiteGrain> NewSiteAsync(int limit, FullSitePolicy onFull = FullSitePolicy.Deny)
     {
         var site = _silo.Grains.GetSiteGrain(Sites.NewId());
