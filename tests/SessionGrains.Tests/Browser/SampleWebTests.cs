@@ -89,6 +89,28 @@ public sealed class SampleWebTests : IClassFixture<Chromium>, IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_evicted_user_is_signed_out_and_sees_why()
+    {
+        await using var web = await StartSampleAsync(limit: 1, onFull: "evict-idlest");
+        var alice = await NewPersonAsync();
+        var bob = await NewPersonAsync();
+        await SignInAsync(alice, web, "alice");
+        await Expect(alice.Locator("#signed-in-user")).ToHaveTextAsync("alice");
+
+        await SignInAsync(bob, web, "bob");
+        await Expect(bob.Locator("#who .user")).ToHaveTextAsync(["bob"]);
+
+        await Eventually.WaitForAsync(
+            async () =>
+            {
+                await alice.ReloadAsync();
+                return alice.Url;
+            },
+            url => url.Contains("/Login", StringComparison.Ordinal));
+        await Expect(alice.Locator("#notice")).ToContainTextAsync("to make room for another user");
+    }
+
+    [Fact]
     public async Task A_wrong_password_is_refused_and_takes_no_seat()
     {
         await using var web = await StartSampleAsync(limit: 5);
@@ -108,11 +130,11 @@ public sealed class SampleWebTests : IClassFixture<Chromium>, IAsyncLifetime
         return admin;
     }
 
-    private async Task<SampleSite> StartSampleAsync(int limit)
+    private async Task<SampleSite> StartSampleAsync(int limit, string onFull = "deny")
     {
         var siteId = Sites.NewId();
         using var admin = Admin();
-        using (var configured = await admin.PutAsJsonAsync($"/api/sites/{siteId}", new { limit, idleTimeoutSeconds = 600 }))
+        using (var configured = await admin.PutAsJsonAsync($"/api/sites/{siteId}", new { limit, idleTimeoutSeconds = 600, onFull }))
         {
             configured.EnsureSuccessStatusCode();
         }
