@@ -31,6 +31,9 @@ public static class RequestRules
         }
     }
 
+    /// <summary>A role is 1 to <see cref="MaxRoleLength"/> characters without control characters.</summary>
+    public static bool IsValidRole(string? role) => role is { Length: > 0 and <= MaxRoleLength } && !role.Any(char.IsControl);
+
     public static void EnsureValid(OpenSessionRequest? request)
     {
         if (request is null)
@@ -102,7 +105,7 @@ public static class RequestRules
         {
             errors.Add(Error(field, $"At most {MaxRoles} roles."));
         }
-        else if (roles.Any(r => r is not { Length: > 0 and <= MaxRoleLength } || r.Any(char.IsControl)))
+        else if (!roles.All(IsValidRole))
         {
             errors.Add(Error(field, $"A role is 1 to {MaxRoleLength} characters, without control characters."));
         }

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
@@ -54,8 +56,14 @@ internal sealed partial class SessionGate(
 
         if (!Seat.TryRead(principal, out var seat) || seat.Value.SiteId != options.CurrentValue.SiteId)
         {
-            // A cookie issued before this app was gated (or for another site): it needs a seat like any sign-in.
-            await ReseatAsync(context, principal, resumes: null);
+            // A cookie issued before this app was gated (or for another site) needs a seat like any sign-in.
+            // All requests carrying this cookie name the same stand-in session, so together they take one seat.
+            var standIn = StandInFor(context, principal);
+            if (standIn is null || !throttle.IsFresh(standIn.Value))
+            {
+                await ReseatAsync(context, principal, standIn);
+            }
+
             return;
         }
 
@@ -73,7 +81,9 @@ internal sealed partial class SessionGate(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The seat is held whatever happens here; an outage must not sign everybody out.
+            // Trying again at the next interval, not at every request, spares a struggling cluster.
             LogTouchFailed(ex, sessionId);
+            throttle.Record(sessionId);
             return;
         }
 
@@ -120,9 +130,16 @@ internal sealed partial class SessionGate(
         {
             result = await OpenAsync(context.HttpContext, principal, userId, resumes);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not (OperationCanceledException or InvalidRequestException))
         {
+            // Nobody can get a seat while the cluster is unreachable; let this user's request go on and try again
+            // at the next interval. (Invalid input is the app's bug, and surfaces as such.)
             LogReseatFailed(ex);
+            if (resumes is { } retryKey)
+            {
+                throttle.Record(retryKey);
+            }
+
             return;
         }
 
@@ -156,9 +173,11 @@ internal sealed partial class SessionGate(
         var request = new OpenSessionRequest
         {
             UserId = userId,
+            // Roles the site could not store (too long, control characters) cannot be exempt roles either: leave them out.
             Roles = [.. principal.Identities
                 .SelectMany(identity => identity.FindAll(identity.RoleClaimType))
                 .Select(c => c.Value)
+                .Where(RequestRules.IsValidRole)
                 .Distinct(StringComparer.Ordinal)
                 .Take(RequestRules.MaxRoles)],
             ClientIp = ClientIpOf(http.Connection.RemoteIpAddress),
@@ -166,6 +185,22 @@ internal sealed partial class SessionGate(
             Resumes = resumes,
         };
         return grains.GetSiteGrain(options.CurrentValue.SiteId).OpenSessionAsync(request);
+    }
+
+    /// <summary>
+    /// A session id that stands for "the seat of this cookie" until it has one: derived from the cookie's issue time,
+    /// its user and the site, so every request carrying the cookie, on any web server, names the same one.
+    /// </summary>
+    private SessionId? StandInFor(CookieValidatePrincipalContext context, ClaimsPrincipal principal)
+    {
+        if (context.Properties.IssuedUtc is not { } issued)
+        {
+            return null;
+        }
+
+        var source = $"sessiongrains:stand-in\n{options.CurrentValue.SiteId}\n{UserIdOf(principal)}\n{issued.UtcTicks}";
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(source));
+        return new SessionId(new Guid(hash.AsSpan(0, 16)));
     }
 
     private async Task CloseQuietlyAsync(Seat seat)

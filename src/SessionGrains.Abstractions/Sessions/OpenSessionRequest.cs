@@ -17,8 +17,9 @@ public sealed record OpenSessionRequest
     public string? UserAgent { get; init; }
 
     /// <summary>
-    /// The same user's session that ended for idleness and that this one continues. Asking again with the same
-    /// value (parallel requests after a coffee break, or a retry) gets the same seat, never a second one.
+    /// The same user's session that ended for idleness and that this one continues (if the site still counts it, it
+    /// stops). Asking again with the same value (parallel requests after a coffee break, a retry, another web server)
+    /// gets the same seat, never a second one.
     /// </summary>
     [Id(4)]
     public SessionId? Resumes { get; init; }

@@ -51,11 +51,20 @@ public sealed partial class SiteGrain(
         var now = clock.GetUtcNow();
         ExpireLeases(now);
         var settings = Settings;
-        if (FindResumed(request) is { } resumed)
+        if (request.Resumes is { } previous)
         {
-            // A repeated resume (parallel requests, a retry, another web server): the same seat, not a second one.
-            await SaveIfChangedAsync();
-            return Admitted(resumed, settings);
+            if (_sessions.FindResumption(previous, request.UserId) is { } resumed)
+            {
+                // A repeated resume (parallel requests, a retry, another web server): the same seat, not a second one.
+                await SaveIfChangedAsync();
+                return Admitted(resumed, settings);
+            }
+
+            if (_sessions.TryGet(previous, out var stale) && string.Equals(stale.UserId, request.UserId, StringComparison.Ordinal))
+            {
+                // The caller saw this session end for idleness, but its release never reached the site.
+                EndSession(stale, SessionEndReason.Idle, now);
+            }
         }
 
         var decision = AdmissionRule.Decide(settings, _sessions, request.UserId, settings.IsExempt(request.Roles));
@@ -131,16 +140,18 @@ public sealed partial class SiteGrain(
         };
     }
 
-    public Task<SiteSummary> GetSummaryAsync()
+    public async Task<SiteSummary> GetSummaryAsync()
     {
         RequestRules.EnsureValidSiteId(SiteId);
-        return Task.FromResult(new SiteSummary
+        ExpireLeases(clock.GetUtcNow());
+        await SaveIfChangedAsync();
+        return new SiteSummary
         {
             SiteId = SiteId,
             Settings = Settings,
             Active = _sessions.Counted,
             Exempt = _sessions.Count - _sessions.Counted,
-        });
+        };
     }
 
     public async Task<bool> KickAsync(SessionId sessionId)
@@ -157,22 +168,6 @@ public sealed partial class SiteGrain(
 
         await SaveIfChangedAsync();
         return live;
-    }
-
-    /// <summary>The live seat a resume request already got: the one continuing the same session, or that session itself if it never ended.</summary>
-    private LiveSession? FindResumed(OpenSessionRequest request)
-    {
-        if (request.Resumes is not { } previous)
-        {
-            return null;
-        }
-
-        if (_sessions.FindResumption(previous, request.UserId) is { } resumption)
-        {
-            return resumption;
-        }
-
-        return _sessions.TryGet(previous, out var live) && string.Equals(live.UserId, request.UserId, StringComparison.Ordinal) ? live : null;
     }
 
     private SessionAdmitted Admitted(LiveSession session, SiteSettings settings) => new()

@@ -9,8 +9,18 @@ namespace SessionGrains.Server.Api;
 /// </summary>
 internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
+    // Not an HTTP status a client ever sees; it marks the request in logs and metrics as abandoned by the client.
+    private const int StatusCodeClientClosedRequest = 499;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away: nobody is left to answer, and it is not our error.
+            httpContext.Response.StatusCode = StatusCodeClientClosedRequest;
+            return true;
+        }
+
         var problem = exception switch
         {
             ApiProblemException known => known.Problem,

@@ -87,7 +87,7 @@ internal static class SiteEndpoints
             await key.RevokeAsync();
         }
 
-        siteKeys.Forget(keyId);
+        siteKeys.Revoked(keyId);
         return TypedResults.NoContent();
     }
 }

@@ -12,9 +12,10 @@ internal static partial class AdminKeySource
 
     public static AdminKey Resolve(SessionGrainsOptions options, ILogger logger)
     {
-        if (!string.IsNullOrEmpty(options.AdminApiKey))
+        if (!string.IsNullOrWhiteSpace(options.AdminApiKey))
         {
-            return new AdminKey(ApiKeys.Hash(options.AdminApiKey));
+            // Secrets mounted from files often end in a newline; the key is what is between the whitespace.
+            return new AdminKey(ApiKeys.Hash(options.AdminApiKey.Trim()));
         }
 
         // The options validator has already refused a cluster (PostgreSQL) without a configured key.

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using SessionGrains.Server.Api;
+using SessionGrains.Server.Hosting;
 
 namespace SessionGrains.Server.Auth;
 
@@ -33,7 +34,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         var presented = header[BearerPrefix.Length..].Trim();
-        if (presented.Length is 0 or > 256)
+        if (presented.Length is 0 or > SessionGrainsOptions.MaxApiKeyLength)
         {
             return AuthenticateResult.Fail("The key is malformed.");
         }

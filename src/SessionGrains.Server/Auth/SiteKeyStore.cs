@@ -3,28 +3,61 @@ using Microsoft.Extensions.Caching.Memory;
 namespace SessionGrains.Server.Auth;
 
 /// <summary>
-/// Finds site keys by id, remembering answers (including "no such key") briefly, so a busy client costs no grain
-/// call per request. A revoked key stops working here at once and on other servers within <see cref="CacheFor"/>.
+/// Finds site keys by id, remembering answers briefly, so a busy client costs no grain call per request.
+/// Known keys and unknown ids are remembered apart, so a flood of made-up ids cannot push real keys out.
+/// A revoked key stops working here at once and on other servers within <see cref="CacheFor"/>.
 /// </summary>
 public sealed class SiteKeyStore(IGrainFactory grains) : IDisposable
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+    private readonly MemoryCache _known = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+    private readonly MemoryCache _unknown = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+
+    // Keys revoked here lately: a lookup that started before the revocation must not put the key back.
+    private readonly MemoryCache _revoked = new(new MemoryCacheOptions { SizeLimit = 10_000 });
 
     public async Task<ApiKeyRecord?> FindAsync(string keyId)
     {
-        if (_cache.TryGetValue(keyId, out ApiKeyRecord? cached))
+        if (_known.TryGetValue(keyId, out ApiKeyRecord? known))
         {
-            return cached;
+            return known;
+        }
+
+        if (_unknown.TryGetValue(keyId, out _))
+        {
+            return null;
         }
 
         var record = await grains.GetGrain<IApiKeyGrain>(keyId).GetAsync();
-        _cache.Set(keyId, record, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = CacheFor });
+        if (_revoked.TryGetValue(keyId, out _))
+        {
+            return null;
+        }
+
+        var entry = new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = CacheFor };
+        if (record is null)
+        {
+            _unknown.Set(keyId, true, entry);
+        }
+        else
+        {
+            _known.Set(keyId, record, entry);
+        }
+
         return record;
     }
 
-    public void Forget(string keyId) => _cache.Remove(keyId);
+    public void Revoked(string keyId)
+    {
+        _revoked.Set(keyId, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = CacheFor });
+        _known.Remove(keyId);
+    }
 
-    public void Dispose() => _cache.Dispose();
+    public void Dispose()
+    {
+        _known.Dispose();
+        _unknown.Dispose();
+        _revoked.Dispose();
+    }
 }

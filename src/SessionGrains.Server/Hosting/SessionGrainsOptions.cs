@@ -5,6 +5,7 @@ public sealed class SessionGrainsOptions
 {
     public const string SectionName = "SessionGrains";
     public const int MinAdminApiKeyLength = 32;
+    public const int MaxApiKeyLength = 256;
 
     /// <summary>Where the embedded SQLite database lives (and, later, other local files).</summary>
     public string DataDirectory { get; set; } = "./data";
@@ -21,7 +22,7 @@ public sealed class SessionGrainsOptions
     public string ServiceId { get; set; } = "sessiongrains";
 
     /// <summary>
-    /// The operator's API key (at least 32 characters). Required with PostgreSQL; with SQLite, when unset,
+    /// The operator's API key (32 to 256 characters; surrounding whitespace is ignored). Required with PostgreSQL; with SQLite, when unset,
     /// one is generated on first start and kept in <see cref="DataDirectory"/>.
     /// </summary>
     public string? AdminApiKey { get; set; }

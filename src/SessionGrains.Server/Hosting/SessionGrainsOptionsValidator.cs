@@ -34,12 +34,14 @@ public sealed class SessionGrainsOptionsValidator : IValidateOptions<SessionGrai
             failures.Add($"{SessionGrainsOptions.SectionName}:ServiceId must be 1 to 150 characters.");
         }
 
-        if (!string.IsNullOrEmpty(options.AdminApiKey) && options.AdminApiKey.Trim().Length < SessionGrainsOptions.MinAdminApiKeyLength)
+        var adminKey = options.AdminApiKey?.Trim() ?? "";
+        if (adminKey.Length > 0
+            && (adminKey.Length < SessionGrainsOptions.MinAdminApiKeyLength || adminKey.Length > SessionGrainsOptions.MaxApiKeyLength || adminKey.Any(char.IsWhiteSpace)))
         {
-            failures.Add($"{SessionGrainsOptions.SectionName}:AdminApiKey must be at least {SessionGrainsOptions.MinAdminApiKeyLength} characters.");
+            failures.Add($"{SessionGrainsOptions.SectionName}:AdminApiKey must be {SessionGrainsOptions.MinAdminApiKeyLength} to {SessionGrainsOptions.MaxApiKeyLength} characters, without spaces.");
         }
 
-        if (string.IsNullOrEmpty(options.AdminApiKey) && options.Storage == StorageKind.PostgreSql)
+        if (adminKey.Length == 0 && options.Storage == StorageKind.PostgreSql)
         {
             failures.Add($"{SessionGrainsOptions.SectionName}:AdminApiKey must be set when storage is PostgreSQL (every server of a cluster needs the same key).");
         }

@@ -42,9 +42,36 @@ public sealed class AdminKeyTests
         }
     }
 
+    [Fact]
+    public async Task A_configured_key_read_from_a_file_with_a_trailing_newline_still_works()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), $"sessiongrains-key-{Guid.NewGuid():N}");
+        try
+        {
+            await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
+            {
+                ["SessionGrains__DataDirectory"] = dataDirectory,
+                ["SessionGrains__AdminApiKey"] = ApiServer.AdminKey + "\n",
+            });
+            using var client = new HttpClient { BaseAddress = server.Address };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiServer.AdminKey);
+
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/sites", UriKind.Relative))).StatusCode);
+            Assert.False(File.Exists(Path.Combine(dataDirectory, "admin-api-key")));
+        }
+        finally
+        {
+            if (Directory.Exists(dataDirectory))
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+        }
+    }
+
     [Theory]
     [InlineData(StorageKind.PostgreSql, null, "AdminApiKey must be set when storage is PostgreSQL")]
-    [InlineData(StorageKind.Sqlite, "too-short", "AdminApiKey must be at least 32 characters")]
+    [InlineData(StorageKind.Sqlite, "too-short", "AdminApiKey must be 32 to 256 characters")]
+    [InlineData(StorageKind.Sqlite, "an admin key with spaces inside it, long enough", "AdminApiKey must be 32 to 256 characters, without spaces")]
     public void A_missing_or_weak_configured_key_is_refused_at_start_up(StorageKind storage, string? adminApiKey, string failure)
     {
         var options = new SessionGrainsOptions { Storage = storage, AdminApiKey = adminApiKey };

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -29,18 +30,34 @@ public sealed class GatedApp : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<GatedApp> StartAsync(TestSilo silo, string siteId, Action<SessionGateOptions>? configure = null)
+    /// <param name="dataProtection">Shared by apps that must read each other's cookies (one app restarted with other settings).</param>
+    /// <param name="configureCookie">The app's own cookie settings, e.g. its own events.</param>
+    public static async Task<GatedApp> StartAsync(
+        TestSilo silo,
+        string siteId,
+        Action<SessionGateOptions>? configure = null,
+        IDataProtectionProvider? dataProtection = null,
+        Action<CookieAuthenticationOptions>? configureCookie = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(silo.Grains);
         builder.Services.AddSingleton<TimeProvider>(silo.Clock);
+        if (dataProtection is not null)
+        {
+            builder.Services.AddSingleton(dataProtection);
+        }
+
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
-            .AddCookie(cookie => cookie.Events.OnRedirectToLogin = context =>
+            .AddCookie(cookie =>
             {
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                return Task.CompletedTask;
+                configureCookie?.Invoke(cookie);
+                cookie.Events.OnRedirectToLogin = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    return Task.CompletedTask;
+                };
             });
         builder.Services.AddAuthorization();
         builder.Services.AddSessionGate(options =>
@@ -53,10 +70,10 @@ public sealed class GatedApp : IAsyncDisposable
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapPost("/login/{user}", async (string user, HttpContext http) =>
+        app.MapPost("/login/{user}", async (string user, string? role, HttpContext http) =>
         {
             var principal = new ClaimsPrincipal(new ClaimsIdentity(
-                [new Claim(ClaimTypes.NameIdentifier, user), new Claim(ClaimTypes.Name, user)],
+                [new Claim(ClaimTypes.NameIdentifier, user), new Claim(ClaimTypes.Name, user), .. role is null ? [] : new[] { new Claim(ClaimTypes.Role, role) }],
                 CookieAuthenticationDefaults.AuthenticationScheme));
             var refusal = await http.SignInWithSeatAsync(principal);
             return refusal is null
@@ -99,16 +116,20 @@ public sealed class GatedApp : IAsyncDisposable
     }
 }
 
-public sealed class Browser(Uri address) : IDisposable
+public sealed class Browser(Uri address, CookieContainer? cookies = null) : IDisposable
 {
-    private readonly CookieContainer _cookies = new();
+    private readonly CookieContainer _cookies = cookies ?? new();
     private HttpClient? _client;
+
+    /// <summary>The same browser (its cookies) visiting another app.</summary>
+    public Browser At(Uri other) => new(other, _cookies);
 
     private HttpClient Client => _client ??= new HttpClient(new HttpClientHandler { CookieContainer = _cookies }) { BaseAddress = address };
 
     public bool HasAuthCookie => _cookies.GetCookies(address).Any(c => c.Name.StartsWith(".AspNetCore.Cookies", StringComparison.Ordinal));
 
-    public Task<HttpResponseMessage> SignInAsync(string user) => Client.PostAsync(new Uri($"/login/{user}", UriKind.Relative), null);
+    public Task<HttpResponseMessage> SignInAsync(string user, string? role = null) =>
+        Client.PostAsync(new Uri(role is null ? $"/login/{user}" : $"/login/{user}?role={Uri.EscapeDataString(role)}", UriKind.Relative), null);
 
     public Task<HttpResponseMessage> SignOutAsync() => Client.PostAsync(new Uri("/logout", UriKind.Relative), null);
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using SessionGrains.Server.Hosting;
 
@@ -221,6 +222,65 @@ public sealed class SessionGateTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
     }
 
+    [Fact]
+    public async Task Parallel_requests_with_a_cookie_that_has_no_seat_yet_take_one_seat()
+    {
+        // A cookie issued before the app was gated looks like one issued for another site: it holds no seat here.
+        var dataProtection = new EphemeralDataProtectionProvider();
+        var before = await NewSiteAsync(limit: 5);
+        var site = await NewSiteAsync(limit: 5);
+        Browser ann;
+        await using (var earlier = await GatedApp.StartAsync(_silo, before.GetPrimaryKeyString(), dataProtection: dataProtection))
+        {
+            ann = earlier.NewBrowser();
+            (await ann.SignInAsync("ann")).Dispose();
+        }
+
+        await using var app = await GatedApp.StartAsync(_silo, site.GetPrimaryKeyString(), dataProtection: dataProtection);
+        using var annHere = ann.At(app.Address);
+        var seats = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => annHere.VisitAsync()));
+
+        var seat = Assert.Single(seats.Distinct());
+        Assert.Equal(seat, Assert.Single((await site.GetStatusAsync()).Sessions).SessionId);
+        ann.Dispose();
+    }
+
+    [Fact]
+    public async Task An_app_with_its_own_events_subclass_is_gated_too()
+    {
+        var site = await NewSiteAsync(limit: 1);
+        await using var app = await GatedApp.StartAsync(_silo, site.GetPrimaryKeyString(), configureCookie: cookie => cookie.Events = new AppEvents());
+        using var ann = app.NewBrowser();
+        using var bob = app.NewBrowser();
+
+        (await ann.SignInAsync("ann")).Dispose();
+        using var refused = await bob.SignInAsync("bob");
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("ann", Assert.Single((await site.GetStatusAsync()).Sessions).UserId);
+        Assert.Equal(2, AppEvents.SigningInCalls);
+    }
+
+    [Fact]
+    public async Task Roles_the_site_cannot_store_are_left_out_and_the_user_still_gets_in()
+    {
+        var site = _silo.Grains.GetSiteGrain(Sites.NewId());
+        await site.UpdateSettingsAsync(new SiteSettingsUpdate { Limit = 1, ExemptRoles = ["support"] });
+        await using var app = await GatedApp.StartAsync(_silo, site.GetPrimaryKeyString());
+        using var ann = app.NewBrowser();
+        using var sue = app.NewBrowser();
+
+        using var admitted = await ann.SignInAsync("ann", role: new string('r', 200));
+        using var exempt = await sue.SignInAsync("sue", role: "support");
+
+        Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, exempt.StatusCode);
+        var sessions = (await site.GetStatusAsync()).Sessions.ToDictionary(s => s.UserId);
+        Assert.Empty(sessions["ann"].Roles);
+        Assert.Equal(["support"], sessions["sue"].Roles);
+        Assert.True(sessions["sue"].Exempt);
+    }
+
     [Theory]
     [InlineData("bad~site", 30)]
     [InlineData("", 30)]
@@ -231,6 +291,20 @@ public sealed class SessionGateTests : IAsyncLifetime
             GatedApp.StartAsync(_silo, siteId, options => options.TouchInterval = TimeSpan.FromSeconds(touchIntervalSeconds)));
 
         Assert.Contains("SessionGrains:", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>An app's own events class, overriding a method rather than setting a delegate.</summary>
+    private sealed class AppEvents : Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationEvents
+    {
+        private static int _signingInCalls;
+
+        public static int SigningInCalls => _signingInCalls;
+
+        public override Task SigningIn(Microsoft.AspNetCore.Authentication.Cookies.CookieSigningInContext context)
+        {
+            Interlocked.Increment(ref _signingInCalls);
+            return Task.CompletedTask;
+        }
     }
 
     private async Task<ISiteGrain> NewSiteAsync(int limit, FullSitePolicy onFull = FullSitePolicy.Deny)

@@ -205,11 +205,22 @@ public abstract class AdmissionTests(SiloFixture fixture)
         var ann = await site.AdmitAsync(Sites.User("ann"));
 
         var bob = await site.AdmitAsync(Sites.User("bob") with { Resumes = ann.SessionId });
-        var annAgain = await site.AdmitAsync(Sites.User("ann") with { Resumes = ann.SessionId });
 
         Assert.NotEqual(ann.SessionId, bob.SessionId);
-        Assert.Equal(ann.SessionId, annAgain.SessionId);
         Assert.Equal(2, (await site.GetStatusAsync()).Active);
+    }
+
+    [Fact]
+    public async Task Resuming_a_session_the_site_still_counts_ends_it_for_idleness_and_takes_its_place()
+    {
+        var site = await SiteAsync(new() { Limit = 1 });
+        var stale = await site.AdmitAsync(Sites.User("ann"));
+
+        var resumed = await site.AdmitAsync(Sites.User("ann") with { Resumes = stale.SessionId });
+
+        Assert.NotEqual(stale.SessionId, resumed.SessionId);
+        Assert.Equal(resumed.SessionId, Assert.Single((await site.GetStatusAsync()).Sessions).SessionId);
+        Assert.Equal(SessionEndReason.Idle, await EndReasonOnceToldAsync(site, stale.SessionId));
     }
 
     [Fact]
