@@ -130,11 +130,7 @@ public sealed class SessionGateTests : IAsyncLifetime
         var site = await NewSiteAsync(limit: 1);
         await using var app = await GatedApp.StartAsync(_silo, site.GetPrimaryKeyString());
         using var ann = app.NewBrowser();
-        (await ann.SignInAsync("ann")).Dispose();
-        var first = (await ann.VisitAsync())!.Value;
-
-        _silo.Clock.Advance(IdleTimeout);
-        await WaitUntilEndedAsync(site, first, SessionEndReason.Idle);
+        var first = await SignInAndIdleOutAsync(site, ann);
 
         var resumed = await ann.VisitAsync();
         Assert.NotNull(resumed);
@@ -153,10 +149,7 @@ public sealed class SessionGateTests : IAsyncLifetime
         var site = await NewSiteAsync(limit: 5);
         await using var app = await GatedApp.StartAsync(_silo, site.GetPrimaryKeyString());
         using var ann = app.NewBrowser();
-        (await ann.SignInAsync("ann")).Dispose();
-        var first = (await ann.VisitAsync())!.Value;
-        _silo.Clock.Advance(IdleTimeout);
-        await WaitUntilEndedAsync(site, first, SessionEndReason.Idle);
+        await SignInAndIdleOutAsync(site, ann);
 
         // A page's parallel requests all still carry the old seat's cookie.
         var seats = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => ann.VisitAsync()));
@@ -173,10 +166,7 @@ public sealed class SessionGateTests : IAsyncLifetime
         await using var app = await GatedApp.StartAsync(_silo, site.GetPrimaryKeyString());
         using var ann = app.NewBrowser();
         using var bob = app.NewBrowser();
-        (await ann.SignInAsync("ann")).Dispose();
-        var first = (await ann.VisitAsync())!.Value;
-        _silo.Clock.Advance(IdleTimeout);
-        await WaitUntilEndedAsync(site, first, SessionEndReason.Idle);
+        await SignInAndIdleOutAsync(site, ann);
         (await bob.SignInAsync("bob")).Dispose();
 
         Assert.Null(await ann.VisitAsync());
@@ -193,11 +183,7 @@ public sealed class SessionGateTests : IAsyncLifetime
         var site = await NewSiteAsync(limit: 5);
         await using var app = await GatedApp.StartAsync(_silo, site.GetPrimaryKeyString(), options => options.ResumeAfterIdle = false);
         using var ann = app.NewBrowser();
-        (await ann.SignInAsync("ann")).Dispose();
-        var first = (await ann.VisitAsync())!.Value;
-
-        _silo.Clock.Advance(IdleTimeout);
-        await WaitUntilEndedAsync(site, first, SessionEndReason.Idle);
+        await SignInAndIdleOutAsync(site, ann);
 
         Assert.Null(await ann.VisitAsync());
         Assert.Equal(nameof(SessionEndReason.Idle), (await ann.NoticeAsync())?.GetProperty("endReason").GetString());
@@ -312,6 +298,16 @@ public sealed class SessionGateTests : IAsyncLifetime
         var site = _silo.Grains.GetSiteGrain(Sites.NewId());
         await site.UpdateSettingsAsync(new SiteSettingsUpdate { Limit = limit, IdleTimeout = IdleTimeout, OnFull = onFull });
         return site;
+    }
+
+    /// <summary>Ann signs in, then leaves her session idle until it has ended; returns that session.</summary>
+    private async Task<SessionId> SignInAndIdleOutAsync(ISiteGrain site, Browser ann)
+    {
+        (await ann.SignInAsync("ann")).Dispose();
+        var first = (await ann.VisitAsync())!.Value;
+        _silo.Clock.Advance(IdleTimeout);
+        await WaitUntilEndedAsync(site, first, SessionEndReason.Idle);
+        return first;
     }
 
     /// <summary>
