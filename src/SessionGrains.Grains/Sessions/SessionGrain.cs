@@ -25,6 +25,7 @@ public sealed partial class SessionGrain(
     private SessionLease _lease = null!;
     private ActivityClock _activity = null!;
     private IGrainTimer? _timer;
+    private DateTimeOffset _timerDueAt;
     private SessionId _sessionId;
     private string _siteId = "";
 
@@ -106,6 +107,12 @@ public sealed partial class SessionGrain(
         }
 
         _activity.LastActivityAt = now;
+        if (IdleDeadline < _timerDueAt)
+        {
+            // Only after taking a lease's end as the deadline (see ResolveAsync): this touch makes it exact, and earlier.
+            ArmTimer();
+        }
+
         if (IdleDeadline > _lease.ExpiresAt)
         {
             await RenewAsync();
@@ -272,6 +279,7 @@ public sealed partial class SessionGrain(
     private void ArmTimer()
     {
         var now = clock.GetUtcNow();
+        _timerDueAt = IdleDeadline;
         var due = IdleDeadline > now ? IdleDeadline - now : TimeSpan.Zero;
         if (_timer is null)
         {

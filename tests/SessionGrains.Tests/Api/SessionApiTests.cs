@@ -106,15 +106,19 @@ public sealed class SessionApiTests(ApiServer server)
         var siteId = await server.NewSiteAsync(new { limit = 5, idleTimeoutSeconds = 120 });
         using var site = server.Client(await server.IssueKeyAsync(siteId));
         using var opened = await site.OpenSessionAsync(siteId, "ann");
-        var admitted = await opened.ReadJsonAsync();
+        var sessionId = (await opened.ReadJsonAsync()).GetProperty("sessionId").GetString()!;
         var location = opened.Headers.Location!;
+        using var touched = await site.TouchAsync(siteId, sessionId);
+        var deadline = (await touched.ReadJsonAsync()).GetProperty("idleExpiresAt").GetDateTimeOffset();
 
         using var read = await site.GetAsync(location);
+        using var readAgain = await site.GetAsync(location);
 
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         var state = await read.ReadJsonAsync();
-        Assert.Equal(admitted.GetProperty("sessionId").GetString(), state.GetProperty("sessionId").GetString());
-        Assert.Equal(admitted.GetProperty("idleExpiresAt").GetDateTimeOffset(), state.GetProperty("idleExpiresAt").GetDateTimeOffset());
+        Assert.Equal(sessionId, state.GetProperty("sessionId").GetString());
+        Assert.Equal(deadline, state.GetProperty("idleExpiresAt").GetDateTimeOffset());
+        Assert.Equal(deadline, (await readAgain.ReadJsonAsync()).GetProperty("idleExpiresAt").GetDateTimeOffset());
 
         (await site.DeleteAsync(location)).Dispose();
         using var ended = await site.GetAsync(location);
