@@ -10,62 +10,33 @@ public sealed class AdminKeyTests
     [Fact]
     public async Task The_embedded_default_generates_a_private_key_file_and_logs_only_where_it_is()
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), $"sessiongrains-key-{Guid.NewGuid():N}");
-        try
+        using var data = new TempFolder("sessiongrains-key");
+        var path = Path.Combine(data.Path, "admin-api-key");
+        string key;
+        await using (var server = await StartAsync(data))
         {
-            string key;
-            await using (var server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["SessionGrains__DataDirectory"] = dataDirectory }))
-            {
-                var path = Path.Combine(dataDirectory, "admin-api-key");
-                key = (await File.ReadAllTextAsync(path)).Trim();
-                Assert.True(key.Length >= 40);
-                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
-                Assert.Contains(path, server.Output, StringComparison.Ordinal);
-                Assert.DoesNotContain(key, server.Output, StringComparison.Ordinal);
-
-                using var client = new HttpClient { BaseAddress = server.Address };
-                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/sites", UriKind.Relative))).StatusCode);
-            }
-
-            // A restart keeps the same key.
-            await using (var restarted = await ServerProcess.StartAsync(new Dictionary<string, string> { ["SessionGrains__DataDirectory"] = dataDirectory }))
-            {
-                using var client = new HttpClient { BaseAddress = restarted.Address };
-                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/sites", UriKind.Relative))).StatusCode);
-            }
+            key = (await File.ReadAllTextAsync(path)).Trim();
+            Assert.True(key.Length >= 40);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+            Assert.Contains(path, server.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(key, server.Output, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, await ListSitesAsync(server, key));
         }
-        finally
-        {
-            Directory.Delete(dataDirectory, recursive: true);
-        }
+
+        // A restart keeps the same key.
+        await using var restarted = await StartAsync(data);
+        Assert.Equal(HttpStatusCode.OK, await ListSitesAsync(restarted, key));
     }
 
     [Fact]
     public async Task A_configured_key_read_from_a_file_with_a_trailing_newline_still_works()
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), $"sessiongrains-key-{Guid.NewGuid():N}");
-        try
-        {
-            await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
-            {
-                ["SessionGrains__DataDirectory"] = dataDirectory,
-                ["SessionGrains__AdminApiKey"] = ApiServer.AdminKey + "\n",
-            });
-            using var client = new HttpClient { BaseAddress = server.Address };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiServer.AdminKey);
+        using var data = new TempFolder("sessiongrains-key");
 
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/sites", UriKind.Relative))).StatusCode);
-            Assert.False(File.Exists(Path.Combine(dataDirectory, "admin-api-key")));
-        }
-        finally
-        {
-            if (Directory.Exists(dataDirectory))
-            {
-                Directory.Delete(dataDirectory, recursive: true);
-            }
-        }
+        await using var server = await StartAsync(data, ApiServer.AdminKey + "\n");
+
+        Assert.Equal(HttpStatusCode.OK, await ListSitesAsync(server, ApiServer.AdminKey));
+        Assert.False(File.Exists(Path.Combine(data.Path, "admin-api-key")));
     }
 
     [Theory]
@@ -80,5 +51,24 @@ public sealed class AdminKeyTests
 
         Assert.True(result.Failed);
         Assert.Contains(failure, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    private static Task<ServerProcess> StartAsync(TempFolder data, string? adminApiKey = null)
+    {
+        var environment = new Dictionary<string, string> { ["SessionGrains__DataDirectory"] = data.Path };
+        if (adminApiKey is not null)
+        {
+            environment["SessionGrains__AdminApiKey"] = adminApiKey;
+        }
+
+        return ServerProcess.StartAsync(environment);
+    }
+
+    private static async Task<HttpStatusCode> ListSitesAsync(ServerProcess server, string key)
+    {
+        using var client = new HttpClient { BaseAddress = server.Address };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await client.GetAsync(new Uri("/api/sites", UriKind.Relative));
+        return response.StatusCode;
     }
 }

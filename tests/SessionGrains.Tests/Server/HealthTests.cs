@@ -11,25 +11,18 @@ public sealed class HealthTests
     [Fact]
     public async Task The_embedded_default_creates_its_database_and_reports_healthy()
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), $"sessiongrains-server-{Guid.NewGuid():N}");
-        try
+        using var data = new TempFolder("sessiongrains-server");
+        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
         {
-            await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
-            {
-                ["SessionGrains__DataDirectory"] = dataDirectory,
-            });
-            using var client = new HttpClient { BaseAddress = server.Address };
+            ["SessionGrains__DataDirectory"] = data.Path,
+        });
+        using var client = new HttpClient { BaseAddress = server.Address };
 
-            var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+        var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
 
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
-            Assert.True(File.Exists(Path.Combine(dataDirectory, "sessiongrains.db")));
-        }
-        finally
-        {
-            Directory.Delete(dataDirectory, recursive: true);
-        }
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+        Assert.True(File.Exists(Path.Combine(data.Path, "sessiongrains.db")));
     }
 
     [Fact]
@@ -60,16 +53,12 @@ public sealed class HealthTests
     [Fact]
     public async Task Invalid_configuration_stops_the_server_at_start_up()
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), $"sessiongrains-server-{Guid.NewGuid():N}");
+        using var data = new TempFolder("sessiongrains-server");
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerProcess.StartAsync(new Dictionary<string, string>
         {
             ["SessionGrains__SiteDefaults__Limit"] = "-5",
-            ["SessionGrains__DataDirectory"] = dataDirectory,
+            ["SessionGrains__DataDirectory"] = data.Path,
         }));
-        if (Directory.Exists(dataDirectory))
-        {
-            Directory.Delete(dataDirectory, recursive: true);
-        }
 
         Assert.Contains("exited", error.Message, StringComparison.Ordinal);
     }
