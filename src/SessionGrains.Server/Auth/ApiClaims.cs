@@ -15,8 +15,5 @@ public static class ApiClaims
     /// <summary>Claim type: the one site a site key belongs to.</summary>
     public const string SiteId = "sessiongrains:site";
 
-    /// <summary>Claim type: a site key's public id.</summary>
-    public const string KeyId = "sessiongrains:key";
-
     public static bool IsAdmin(this System.Security.Claims.ClaimsPrincipal user) => user.HasClaim(Role, Admin);
 }

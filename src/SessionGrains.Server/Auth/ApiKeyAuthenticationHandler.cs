@@ -50,8 +50,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         {
             return Success(
                 new Claim(ApiClaims.Role, ApiClaims.Site),
-                new Claim(ApiClaims.SiteId, record.SiteId),
-                new Claim(ApiClaims.KeyId, keyId));
+                new Claim(ApiClaims.SiteId, record.SiteId));
         }
 
         return AuthenticateResult.Fail("Unknown key.");

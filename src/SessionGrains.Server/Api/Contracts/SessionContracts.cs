@@ -20,11 +20,6 @@ public sealed record OpenSessionBody
 
     public OpenSessionRequest ToRequest()
     {
-        if (Roles is not null && Roles.Any(r => r is null))
-        {
-            throw new InvalidRequestException("roles", "A role is a string.");
-        }
-
         SessionId? resumes = null;
         if (Resumes is not null)
         {

@@ -28,11 +28,6 @@ public sealed record SiteSettingsChange
                 $"The idle timeout is between {RequestRules.MinIdleTimeout.TotalSeconds} and {RequestRules.MaxIdleTimeout.TotalSeconds} seconds (30 days).");
         }
 
-        if (ExemptRoles is not null && ExemptRoles.Any(r => r is null))
-        {
-            throw new InvalidRequestException("exemptRoles", "A role is a string.");
-        }
-
         return new SiteSettingsUpdate
         {
             Limit = Limit,
