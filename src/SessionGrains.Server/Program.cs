@@ -2,6 +2,9 @@ using SessionGrains.Server.Api;
 using SessionGrains.Server.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
+
+// Under systemd (Type=notify): reports ready once the silo has joined, and logs in journald's format.
+builder.Services.AddSystemd();
 builder.AddSessionGrainsSilo();
 builder.AddSessionGrainsApi();
 

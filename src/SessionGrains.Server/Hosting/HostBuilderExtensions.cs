@@ -1,3 +1,5 @@
+using System.Net;
+using Orleans.Configuration;
 using Microsoft.Extensions.Options;
 using SessionGrains.Server.Health;
 using SessionGrains.Server.Storage;
@@ -22,7 +24,7 @@ public static class HostBuilderExtensions
         var storage = StorageTarget.FromConfiguration(options, builder.Configuration);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            silo.UseSessionGrainsClustering(options, storage);
             silo.AddSessionGrains(storage, builder.Configuration);
         });
 
@@ -30,5 +32,35 @@ public static class HostBuilderExtensions
             .AddCheck<SiloHealthCheck>("silo")
             .AddCheck<StorageHealthCheck>("storage");
         return builder;
+    }
+
+    private static void UseSessionGrainsClustering(this ISiloBuilder silo, SessionGrainsOptions options, StorageTarget storage)
+    {
+        if (options.Clustering == ClusteringKind.Localhost)
+        {
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            return;
+        }
+
+        silo.Configure<ClusterOptions>(cluster =>
+        {
+            cluster.ClusterId = options.ClusterId;
+            cluster.ServiceId = options.ServiceId;
+        });
+        silo.UseAdoNetClustering(clustering =>
+        {
+            clustering.Invariant = storage.Invariant;
+            clustering.ConnectionString = storage.ConnectionString;
+        });
+        silo.Configure<ClusterMembershipOptions>(ClusterTuning.Apply);
+
+        if (options.AdvertisedAddress is { } address)
+        {
+            silo.ConfigureEndpoints(IPAddress.Parse(address), options.SiloPort, options.GatewayPort);
+        }
+        else
+        {
+            silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort);
+        }
     }
 }

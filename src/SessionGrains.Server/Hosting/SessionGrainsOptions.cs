@@ -12,6 +12,15 @@ public sealed class SessionGrainsOptions
 
     public StorageKind Storage { get; set; } = StorageKind.Sqlite;
 
+    /// <summary>How silos find each other: one silo on this machine, or a cluster whose membership lives in PostgreSQL.</summary>
+    public ClusteringKind Clustering { get; set; } = ClusteringKind.Localhost;
+
+    /// <summary>
+    /// With <see cref="ClusteringKind.AdoNet"/>: the IP address other silos and clients reach this silo at; it also
+    /// listens there. Default: this machine's first non-loopback IPv4 address.
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
+
     public int SiloPort { get; set; } = 11111;
 
     public int GatewayPort { get; set; } = 30000;
@@ -26,6 +35,15 @@ public sealed class SessionGrainsOptions
     /// one is generated on first start and kept in <see cref="DataDirectory"/>.
     /// </summary>
     public string? AdminApiKey { get; set; }
+}
+
+public enum ClusteringKind
+{
+    /// <summary>A single silo on loopback: no other silo can join.</summary>
+    Localhost,
+
+    /// <summary>Membership in the PostgreSQL database that holds the state (Microsoft.Orleans.Clustering.AdoNet).</summary>
+    AdoNet,
 }
 
 public enum StorageKind

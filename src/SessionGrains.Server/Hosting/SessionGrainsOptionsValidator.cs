@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace SessionGrains.Server.Hosting;
@@ -10,6 +11,21 @@ public sealed class SessionGrainsOptionsValidator : IValidateOptions<SessionGrai
         if (!Enum.IsDefined(options.Storage))
         {
             failures.Add($"{SessionGrainsOptions.SectionName}:Storage must be 'Sqlite' or 'PostgreSql'.");
+        }
+
+        if (!Enum.IsDefined(options.Clustering))
+        {
+            failures.Add($"{SessionGrainsOptions.SectionName}:Clustering must be 'Localhost' or 'AdoNet'.");
+        }
+
+        if (options.Clustering == ClusteringKind.AdoNet && options.Storage != StorageKind.PostgreSql)
+        {
+            failures.Add($"{SessionGrainsOptions.SectionName}:Clustering AdoNet needs Storage PostgreSql: every silo must share the database.");
+        }
+
+        if (options.AdvertisedAddress is { } address && !IPAddress.TryParse(address, out _))
+        {
+            failures.Add($"{SessionGrainsOptions.SectionName}:AdvertisedAddress must be an IP address, such as 10.0.0.5.");
         }
 
         if (options.Storage == StorageKind.Sqlite && string.IsNullOrWhiteSpace(options.DataDirectory))

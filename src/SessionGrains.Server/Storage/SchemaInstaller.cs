@@ -84,7 +84,7 @@ public sealed partial class SchemaInstaller(StorageTarget target, ILogger<Schema
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static string ReadScript(string resource)
+    public static string ReadScript(string resource)
     {
         using var stream = ScriptAssembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"Schema script {resource} is missing from the server.");
