@@ -26,8 +26,12 @@ public sealed partial class SessionGrain(
     private ActivityClock _activity = null!;
     private IGrainTimer? _timer;
     private DateTimeOffset _timerDueAt;
+    private DateTimeOffset _renewalRetryAt;
     private SessionId _sessionId;
     private string _siteId = "";
+
+    /// <summary>How long touches after a failed lease renewal wait before trying again.</summary>
+    public static readonly TimeSpan RenewalRetryDelay = TimeSpan.FromSeconds(5);
 
     private enum Phase
     {
@@ -113,7 +117,7 @@ public sealed partial class SessionGrain(
             ArmTimer();
         }
 
-        if (IdleDeadline > _lease.ExpiresAt)
+        if (IdleDeadline > _lease.ExpiresAt && now >= _renewalRetryAt)
         {
             await RenewAsync();
             if (_phase != Phase.Live)
@@ -212,8 +216,10 @@ public sealed partial class SessionGrain(
         }
         catch (Exception ex)
         {
-            // The user's touch still counts here; the next touch tries again. Meanwhile the current lease holds.
+            // The user's touch still counts here, and the current lease holds. Touches in the next few seconds
+            // do not retry, so an outage costs each session one failed call per interval, not one per touch.
             LogRenewalFailed(ex, _siteId, _sessionId);
+            _renewalRetryAt = clock.GetUtcNow() + RenewalRetryDelay;
             return;
         }
 
@@ -294,7 +300,7 @@ public sealed partial class SessionGrain(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Site {SiteId} session {SessionId} ended: {Reason}")]
     private partial void LogEnded(string siteId, SessionId sessionId, SessionEndReason reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId} session {SessionId}: lease renewal failed; the next touch retries")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId} session {SessionId}: lease renewal failed; a touch retries in a few seconds")]
     private partial void LogRenewalFailed(Exception exception, string siteId, SessionId sessionId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId} session {SessionId}: releasing the seat failed; its lease ends it")]

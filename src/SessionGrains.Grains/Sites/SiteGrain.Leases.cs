@@ -16,11 +16,15 @@ public sealed partial class SiteGrain
     public async Task<LeaseLookup> RenewLeaseAsync(SessionId sessionId, DateTimeOffset lastActivityAt, bool exact)
     {
         var now = clock.GetUtcNow();
-        ExpireLeases(now);
+
+        // The caller's activity first: a lease that ran out while its renewal could not be saved (a database
+        // outage) still held the seat, so a session active within its idle timeout keeps it.
         if (_sessions.TryGet(sessionId, out var session))
         {
             ApplyActivity(session, lastActivityAt, exact, now);
         }
+
+        ExpireLeases(now);
 
         await SaveIfChangedAsync();
         return Lookup(sessionId);

@@ -17,7 +17,7 @@ public sealed partial class SiteGrain(
     [PersistentState("site", StorageNames.Default)] IPersistentState<SiteState> state,
     IOptionsMonitor<SiteDefaultsOptions> defaults,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock,
-    ILogger<SiteGrain> logger) : Grain, ISiteGrain, ISiteLeaseGrain
+    ILogger<SiteGrain> logger) : Grain, ISiteGrain, ISiteLeaseGrain, IRemindable
 {
     /// <summary>How many sessions ended by the site itself it remembers, for session grains that missed the notice.</summary>
     public const int EndedSessionsKept = 256;
@@ -242,7 +242,10 @@ public sealed partial class SiteGrain(
             LogSaveFailed(ex, SiteId);
             _unsentEndNotices.Clear();
             DeactivateOnIdle();
-            throw;
+
+            // Only our own exception type crosses the wire: callers tell "try again" from a bug without
+            // knowing the database driver, and no connection detail leaves the silo.
+            throw new StorageUnavailableException();
         }
 
         _unsaved = false;
@@ -253,6 +256,7 @@ public sealed partial class SiteGrain(
 
         _unsentEndNotices.Clear();
         ScheduleExpiryTimer(clock.GetUtcNow());
+        await KeepBackstopAsync();
     }
 
     private ISessionControlGrain Control(SessionId sessionId) =>

@@ -27,6 +27,7 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
             InvalidRequestException invalid => ApiProblems.InvalidRequest(invalid.Errors),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiProblems.BodyTooLarge(ApiLimits.MaxBodyBytes),
             BadHttpRequestException bad => ApiProblems.InvalidJson(bad.Message),
+            _ when ClusterFaults.IsStorageFailure(exception) => StorageUnavailable(exception),
             TimeoutException or SiloUnavailableException or OrleansMessageRejectionException => Unavailable(exception),
             _ => Unexpected(exception),
         };
@@ -40,6 +41,12 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         return ApiProblems.ServiceUnavailable();
     }
 
+    private IResult StorageUnavailable(Exception exception)
+    {
+        LogStorageUnavailable(exception.GetType().Name, exception.Message);
+        return ApiProblems.StorageUnavailable();
+    }
+
     private IResult Unexpected(Exception exception)
     {
         LogUnexpected(exception);
@@ -48,6 +55,10 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The cluster did not answer a request in time")]
     private partial void LogUnavailable(Exception exception);
+
+    // Not the whole exception: during an outage every request fails the same way, and the silo logs the cause once.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a request: storage unavailable ({ExceptionType}: {Reason})")]
+    private partial void LogStorageUnavailable(string exceptionType, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A request failed unexpectedly")]
     private partial void LogUnexpected(Exception exception);

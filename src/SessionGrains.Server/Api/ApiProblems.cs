@@ -55,7 +55,8 @@ public static class ApiProblems
         {
             RefusalReason.SiteFull => (StatusCodes.Status429TooManyRequests, "site_full", "The site is full."),
             RefusalReason.UserLimit => (StatusCodes.Status429TooManyRequests, "user_limit", "The user has as many sessions as the site allows."),
-            _ => (StatusCodes.Status503ServiceUnavailable, "site_closed", "The site admits no new sessions."),
+            RefusalReason.SiteClosed => (StatusCodes.Status503ServiceUnavailable, "site_closed", "The site admits no new sessions."),
+            _ => (StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "New sessions cannot be admitted right now."),
         };
         var problem = Problem(status, code, title, refusal.Message, new Dictionary<string, object?>
         {
@@ -84,11 +85,22 @@ public static class ApiProblems
         "No such session.",
         "This site never admitted a session with this id.");
 
+    private static readonly TimeSpan StorageRetryAfter = TimeSpan.FromSeconds(5);
+
     public static IResult ServiceUnavailable() => Problem(
         StatusCodes.Status503ServiceUnavailable,
         "service_unavailable",
         "The service is unavailable.",
         "The cluster could not answer in time; try again shortly.");
+
+    /// <summary>Fail-closed: while state cannot be saved, nobody new is admitted (and nothing else changes).</summary>
+    public static IResult StorageUnavailable() => new WithRetryAfter(
+        Problem(
+            StatusCodes.Status503ServiceUnavailable,
+            "storage_unavailable",
+            "New sessions cannot be admitted right now.",
+            "The session service cannot reach its database, so it admits nobody new and changes nothing until it can. Sessions already admitted keep working. Try again shortly."),
+        StorageRetryAfter);
 
     public static IResult InternalError() => Problem(
         StatusCodes.Status500InternalServerError,
