@@ -1,3 +1,4 @@
+using Orleans.Configuration;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,10 +39,33 @@ public static class ServiceCollectionExtensions
     public static IHostApplicationBuilder AddSessionGrainsClient(this IHostApplicationBuilder builder, Action<SessionGateOptions>? configure = null)
     {
         var client = builder.Configuration.GetSection(SessionGrainsClientOptions.SectionName).Get<SessionGrainsClientOptions>() ?? new();
-        client.Validate();
-        builder.UseOrleansClient(orleans => orleans
-            .UseLocalhostClustering(client.GatewayPort, client.ServiceId, client.ClusterId)
-            .UseConnectionRetryFilter<ConnectUntilReachable>());
+        var connectionString = builder.Configuration.GetConnectionString(SessionGrainsClientOptions.ConnectionStringName);
+        client.Validate(connectionString);
+        builder.UseOrleansClient(orleans =>
+        {
+            if (client.Clustering == ClientClustering.AdoNet)
+            {
+                orleans.Configure<ClusterOptions>(cluster =>
+                {
+                    cluster.ClusterId = client.ClusterId;
+                    cluster.ServiceId = client.ServiceId;
+                });
+                orleans.UseAdoNetClustering(clustering =>
+                {
+                    clustering.Invariant = "Npgsql";
+                    clustering.ConnectionString = connectionString;
+                });
+
+                // Learn of silos that joined or left within seconds, not the default minute.
+                orleans.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
+            }
+            else
+            {
+                orleans.UseLocalhostClustering(client.GatewayPort, client.ServiceId, client.ClusterId);
+            }
+
+            orleans.UseConnectionRetryFilter<ConnectUntilReachable>();
+        });
 
         builder.Services.AddOptions<SessionGateOptions>().Bind(builder.Configuration.GetSection(SessionGateOptions.SectionName));
         builder.Services.AddSessionGate(configure);

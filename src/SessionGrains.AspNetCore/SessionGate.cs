@@ -24,11 +24,31 @@ internal sealed partial class SessionGate(
 {
     private static readonly object SignedOutByGate = new();
 
+    private static readonly SessionRefused Unavailable = new()
+    {
+        Reason = RefusalReason.Unavailable,
+        Active = 0,
+        Limit = 0,
+        Message = "Signing in is not possible right now. Please try again in a moment.",
+        RetryAfter = TimeSpan.FromSeconds(10),
+    };
+
     public async Task OnSigningInAsync(CookieSigningInContext context)
     {
         var principal = context.Principal ?? throw new InvalidOperationException("Signing in needs a principal.");
         var userId = UserIdOf(principal);
-        var result = await OpenAsync(context.HttpContext, principal, userId, resumes: null);
+        OpenSessionResult result;
+        try
+        {
+            result = await OpenAsync(context.HttpContext, principal, userId, resumes: null);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or InvalidRequestException))
+        {
+            // Fail closed: without a seat the site's limit cannot be kept, so nobody new gets in until the cluster answers.
+            LogSignInUnavailable(ex, userId);
+            throw new SessionRefusedException(Unavailable);
+        }
+
         if (result is SessionRefused refused)
         {
             LogRefused(refused.Reason, userId);
@@ -226,6 +246,9 @@ internal sealed partial class SessionGate(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The site refused a seat ({Reason}) to user {UserId}")]
     private partial void LogRefused(RefusalReason reason, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Signing in user {UserId} was refused: the cluster could not give a seat")]
+    private partial void LogSignInUnavailable(Exception exception, string userId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId} took a new seat after idling")]
     private partial void LogReseated(SessionId sessionId);

@@ -5,21 +5,54 @@ public sealed class SessionGrainsClientOptions
 {
     public const string SectionName = "SessionGrains:Client";
 
-    /// <summary>The silo's gateway port (the server's <c>SessionGrains:GatewayPort</c>).</summary>
+    /// <summary>The connection string (<c>ConnectionStrings:SessionGrains</c>) of the cluster's PostgreSQL database, for <see cref="ClientClustering.AdoNet"/>.</summary>
+    public const string ConnectionStringName = "SessionGrains";
+
+    /// <summary>How the client finds the silos: one on this machine, or every active silo listed in PostgreSQL.</summary>
+    public ClientClustering Clustering { get; set; } = ClientClustering.Localhost;
+
+    /// <summary>With <see cref="ClientClustering.Localhost"/>: the silo's gateway port (the server's <c>SessionGrains:GatewayPort</c>).</summary>
     public int GatewayPort { get; set; } = 30000;
 
     public string ClusterId { get; set; } = "sessiongrains";
 
     public string ServiceId { get; set; } = "sessiongrains";
 
-    internal void Validate()
+    internal void Validate(string? connectionString)
     {
-        if (GatewayPort is < 1 or > 65535 || string.IsNullOrWhiteSpace(ClusterId) || string.IsNullOrWhiteSpace(ServiceId))
+        var failures = new List<string>();
+        if (!Enum.IsDefined(Clustering))
         {
-            throw new Microsoft.Extensions.Options.OptionsValidationException(
-                SectionName,
-                typeof(SessionGrainsClientOptions),
-                [$"{SectionName} needs a GatewayPort (1-65535), a ClusterId and a ServiceId matching the server's."]);
+            failures.Add($"{SectionName}:Clustering must be 'Localhost' or 'AdoNet'.");
+        }
+
+        if (Clustering == ClientClustering.Localhost && GatewayPort is < 1 or > 65535)
+        {
+            failures.Add($"{SectionName}:GatewayPort must be a TCP port (1-65535).");
+        }
+
+        if (Clustering == ClientClustering.AdoNet && string.IsNullOrWhiteSpace(connectionString))
+        {
+            failures.Add($"{SectionName}:Clustering is AdoNet, so ConnectionStrings:{ConnectionStringName} must name the cluster's PostgreSQL database.");
+        }
+
+        if (string.IsNullOrWhiteSpace(ClusterId) || string.IsNullOrWhiteSpace(ServiceId))
+        {
+            failures.Add($"{SectionName} needs a ClusterId and a ServiceId matching the server's.");
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(SectionName, typeof(SessionGrainsClientOptions), failures);
         }
     }
+}
+
+public enum ClientClustering
+{
+    /// <summary>One silo on this machine, at <see cref="SessionGrainsClientOptions.GatewayPort"/>.</summary>
+    Localhost,
+
+    /// <summary>The gateways of the active silos, read from the cluster's membership table in PostgreSQL.</summary>
+    AdoNet,
 }

@@ -10,6 +10,7 @@ if (args is ["hash-password", var password])
 }
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddSystemd();
 
 builder.Services.AddRazorPages(pages =>
 {

@@ -56,4 +56,11 @@ public enum RefusalReason
 
     /// <summary>The user already holds as many sessions as the site allows one user.</summary>
     UserLimit,
+
+    /// <summary>
+    /// The cluster could not be asked, or could not save the seat (see <see cref="StorageUnavailableException"/>), so
+    /// nobody is admitted for now. The site grain never answers this; clients such as the ASP.NET Core library do,
+    /// and then <see cref="SessionRefused.Active"/> and <see cref="SessionRefused.Limit"/> are 0.
+    /// </summary>
+    Unavailable,
 }
