@@ -18,9 +18,15 @@ fi
 
 dotnet build SessionGrains.sln -c Release --nologo -warnaserror
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+measurements="$(mktemp)"
+trap 'rm -f "$log" "$measurements"' EXIT
 status=0
-dotnet test SessionGrains.sln -c Release --no-build --nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+SESSIONGRAINS_MEASUREMENTS="$measurements" \
+  dotnet test SessionGrains.sln -c Release --no-build --nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+if [ -s "$measurements" ]; then
+  echo "Measured by the cluster tests:"
+  sed 's/^/  /' "$measurements"
+fi
 # The summary's counts, as one plain closing line.
 count() { grep -E "^\s+$1: [0-9]+\$" "$log" | awk '{ s += $2 } END { print s + 0 }' || true; }
 passed=$(count Passed)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
+using Orleans.Storage;
 using SessionGrains.Internal;
 
 namespace SessionGrains.Grains.Sessions;
@@ -13,10 +14,12 @@ namespace SessionGrains.Grains.Sessions;
 /// </summary>
 /// <remarks>
 /// Placed beside its caller: the first call is the site's start notice, so a session lives on its site's silo.
+/// Its stored record (how it ended) is read only when the grain has to find out whether the session is live: a
+/// session started by its site never waits for the database, so it can be touched even while the database is down.
 /// </remarks>
 [PreferLocalPlacement]
 public sealed partial class SessionGrain(
-    [PersistentState("session", StorageNames.Default)] IPersistentState<SessionState> state,
+    [FromKeyedServices(StorageNames.Default)] IGrainStorage storage,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock,
     LocalSessions localSessions,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain, ISessionControlGrain
@@ -29,6 +32,10 @@ public sealed partial class SessionGrain(
     private DateTimeOffset _renewalRetryAt;
     private SessionId _sessionId;
     private string _siteId = "";
+    private GrainState<SessionState> _stored = new(new SessionState());
+
+    /// <summary>The stored record's name: rows of session grains are kept under it (grain type 'session').</summary>
+    private const string StateName = "session";
 
     /// <summary>How long touches after a failed lease renewal wait before trying again.</summary>
     public static readonly TimeSpan RenewalRetryDelay = TimeSpan.FromSeconds(5);
@@ -48,7 +55,7 @@ public sealed partial class SessionGrain(
     {
         _sessionId = new SessionId(this.GetPrimaryKey(out var siteId));
         _siteId = siteId ?? "";
-        _phase = state.State.EndedReason is null ? Phase.Unresolved : Phase.Ended;
+        _phase = Phase.Unresolved;
         return Task.CompletedTask;
     }
 
@@ -181,6 +188,14 @@ public sealed partial class SessionGrain(
             return;
         }
 
+        // Ended by itself earlier (and deactivated since): the site may still hold a lease whose release failed.
+        await storage.ReadStateAsync(StateName, this.GetGrainId(), _stored);
+        if (_stored.State?.EndedReason is not null)
+        {
+            _phase = Phase.Ended;
+            return;
+        }
+
         var lookup = await Site.GetLeaseAsync(_sessionId);
         if (lookup.Lease is { } lease)
         {
@@ -260,12 +275,13 @@ public sealed partial class SessionGrain(
         _phase = Phase.Ended;
         _timer?.Dispose();
         _timer = null;
-        state.State.EndedReason = reason;
-        state.State.EndedAt = clock.GetUtcNow();
+        _stored.State ??= new SessionState();
+        _stored.State.EndedReason = reason;
+        _stored.State.EndedAt = clock.GetUtcNow();
         LogEnded(_siteId, _sessionId, reason);
         try
         {
-            await state.WriteStateAsync();
+            await storage.WriteStateAsync(StateName, this.GetGrainId(), _stored);
             DeactivateOnIdle();
         }
         catch (Exception ex)
@@ -277,7 +293,7 @@ public sealed partial class SessionGrain(
 
     private TouchResult Outcome() => _phase switch
     {
-        Phase.Ended => new SessionEnded { Reason = state.State.EndedReason ?? SessionEndReason.Idle },
+        Phase.Ended => new SessionEnded { Reason = _stored.State?.EndedReason ?? SessionEndReason.Idle },
         Phase.NotFound => SessionNotFound.Instance,
         _ => throw new InvalidOperationException($"No outcome while {_phase}."),
     };

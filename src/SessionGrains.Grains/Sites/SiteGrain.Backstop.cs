@@ -15,7 +15,11 @@ public sealed partial class SiteGrain
     /// <summary>Orleans' shortest reminder period; the timer does the precise work while the site is alive.</summary>
     public static readonly TimeSpan BackstopPeriod = TimeSpan.FromMinutes(1);
 
+    /// <summary>A reminder call waits for the reminder service, which is slow to answer while silos join or leave.</summary>
+    private static readonly TimeSpan ReminderCallTimeout = TimeSpan.FromSeconds(10);
+
     private bool _backstopRegistered;
+    private Task? _backstopRegistration;
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -26,34 +30,40 @@ public sealed partial class SiteGrain
 
         ExpireLeases(clock.GetUtcNow());
         await SaveIfChangedAsync();
-        if (_sessions.Count == 0)
+        if (_sessions.Count == 0 && _backstopRegistration is not { IsCompleted: false })
         {
             // Nothing left to end: stop waking up. The next admission registers the reminder again.
-            if (await this.GetReminder(BackstopReminderName) is { } reminder)
+            if (await this.GetReminder(BackstopReminderName).WaitAsync(ReminderCallTimeout) is { } reminder)
             {
-                await this.UnregisterReminder(reminder);
+                await this.UnregisterReminder(reminder).WaitAsync(ReminderCallTimeout);
             }
 
             _backstopRegistered = false;
         }
     }
 
-    /// <summary>Registers the reminder once per activation that holds leases; later saves cost nothing.</summary>
-    private async Task KeepBackstopAsync()
+    /// <summary>
+    /// Registers the reminder once per activation that holds leases. Runs beside the site's requests rather than
+    /// inside one: an admission must never wait for the reminder service.
+    /// </summary>
+    private void KeepBackstop()
     {
-        if (_backstopRegistered || _sessions.Count == 0)
+        if (!_backstopRegistered && _backstopRegistration is not { IsCompleted: false } && _sessions.Count > 0)
         {
-            return;
+            _backstopRegistration = RegisterBackstopAsync();
         }
+    }
 
+    private async Task RegisterBackstopAsync()
+    {
         try
         {
-            await this.RegisterOrUpdateReminder(BackstopReminderName, BackstopPeriod, BackstopPeriod);
+            await this.RegisterOrUpdateReminder(BackstopReminderName, BackstopPeriod, BackstopPeriod).WaitAsync(ReminderCallTimeout);
             _backstopRegistered = true;
         }
         catch (Exception ex)
         {
-            // The change itself is saved; the next save tries again, and the leases still end on the next call.
+            // The next save tries again; meanwhile leases still end on the site's timer and on every call.
             LogBackstopFailed(ex, SiteId);
         }
     }

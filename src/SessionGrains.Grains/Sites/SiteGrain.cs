@@ -256,7 +256,7 @@ public sealed partial class SiteGrain(
 
         _unsentEndNotices.Clear();
         ScheduleExpiryTimer(clock.GetUtcNow());
-        await KeepBackstopAsync();
+        KeepBackstop();
     }
 
     private ISessionControlGrain Control(SessionId sessionId) =>

@@ -18,15 +18,28 @@ public sealed class PostgresServer
     private readonly string _binDirectory;
     private readonly string _dataDirectory;
     private readonly int _port;
+    private readonly bool _runAsPostgres;
 
-    private PostgresServer(string binDirectory, string dataDirectory, int port)
+    private PostgresServer(string binDirectory, string dataDirectory, int port, bool runAsPostgres)
     {
         _binDirectory = binDirectory;
         _dataDirectory = dataDirectory;
         _port = port;
+        _runAsPostgres = runAsPostgres;
     }
 
+    /// <summary>The server shared by the whole run; nobody may stop it.</summary>
     public static Task<PostgresServer> GetAsync() => Shared.Value;
+
+    /// <summary>A server of the caller's own, which it may stop and start again (database outage tests).</summary>
+    public static Task<PostgresServer> StartDedicatedAsync() => StartAsync();
+
+    /// <summary>Stops the server the way a crash or an operator would: connections drop at once.</summary>
+    public Task StopAsync() =>
+        RunAsync(Path.Combine(_binDirectory, "pg_ctl"), ["-D", _dataDirectory, "-m", "immediate", "-w", "stop"], _runAsPostgres);
+
+    /// <summary>Starts a stopped server again, on the same port and data.</summary>
+    public Task StartAgainAsync() => LaunchAsync();
 
     public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
     {
@@ -63,24 +76,30 @@ public sealed class PostgresServer
 
         await RunAsync(Path.Combine(binDirectory, "initdb"), ["-D", dataDirectory, "-U", "postgres", "-A", "trust", "--no-sync"], runAsPostgres);
 
-        var port = FreePort();
-        var server = new PostgresServer(binDirectory, dataDirectory, port);
-        var settings = $"-p {port} -k {dataDirectory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=300";
-        await RunAsync(
-            Path.Combine(binDirectory, "pg_ctl"),
-            ["-D", dataDirectory, "-o", settings, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "start"],
-            runAsPostgres);
-
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop(runAsPostgres);
+        var server = new PostgresServer(binDirectory, dataDirectory, FreePort(), runAsPostgres);
+        await server.LaunchAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.StopAndDelete();
         return server;
     }
 
-    private void Stop(bool asPostgres)
+    private Task LaunchAsync()
+    {
+        var settings = $"-p {_port} -k {_dataDirectory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=300";
+        return RunAsync(
+            Path.Combine(_binDirectory, "pg_ctl"),
+            ["-D", _dataDirectory, "-o", settings, "-l", Path.Combine(_dataDirectory, "server.log"), "-w", "-t", "60", "start"],
+            _runAsPostgres);
+    }
+
+    private void StopAndDelete()
     {
         try
         {
-            RunAsync(Path.Combine(_binDirectory, "pg_ctl"), ["-D", _dataDirectory, "-m", "immediate", "-w", "stop"], asPostgres)
-                .GetAwaiter().GetResult();
+            if (File.Exists(Path.Combine(_dataDirectory, "postmaster.pid")))
+            {
+                StopAsync().GetAwaiter().GetResult();
+            }
+
             Directory.Delete(_dataDirectory, recursive: true);
         }
         catch (Exception ex)
@@ -97,7 +116,9 @@ public sealed class PostgresServer
     {
         foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), $"{DataDirectoryPrefix}*"))
         {
-            if (!File.Exists(Path.Combine(folder, "postmaster.pid")))
+            // This run's own servers may be stopped on purpose (outage tests): only earlier runs' folders go.
+            var stopped = !File.Exists(Path.Combine(folder, "postmaster.pid"));
+            if (stopped && !Path.GetFileName(folder).StartsWith($"{DataDirectoryPrefix}{Environment.ProcessId}-", StringComparison.Ordinal))
             {
                 try
                 {

@@ -10,7 +10,6 @@ public static class SampleWebProcess
     {
         var settings = new Dictionary<string, string>
         {
-            ["SessionGrains__SiteId"] = siteId,
             ["SessionGrains__Client__GatewayPort"] = AppProcess.Port(server.GatewayPort),
         };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
@@ -18,6 +17,13 @@ public static class SampleWebProcess
             settings[name] = value;
         }
 
+        return StartAsync(siteId, settings);
+    }
+
+    /// <summary>Started with only the given client settings (cluster mode: membership in PostgreSQL).</summary>
+    public static Task<AppProcess> StartAsync(string siteId, IReadOnlyDictionary<string, string> environment)
+    {
+        var settings = new Dictionary<string, string>(environment) { ["SessionGrains__SiteId"] = siteId };
         return AppProcess.StartAsync(DllPath(), settings, "/Login");
     }
 

@@ -5,11 +5,15 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly AppProcess _app;
 
-    private ServerProcess(AppProcess app, int gatewayPort)
+    private ServerProcess(AppProcess app, int siloPort, int gatewayPort)
     {
         _app = app;
+        SiloPort = siloPort;
         GatewayPort = gatewayPort;
     }
+
+    /// <summary>Where other silos reach this one; with the address, what Orleans calls the silo.</summary>
+    public int SiloPort { get; }
 
     public Uri Address => _app.Address;
 
@@ -20,10 +24,11 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
     {
+        var siloPort = AppProcess.FreePort();
         var gatewayPort = AppProcess.FreePort();
         var settings = new Dictionary<string, string>
         {
-            ["SessionGrains__SiloPort"] = AppProcess.Port(AppProcess.FreePort()),
+            ["SessionGrains__SiloPort"] = AppProcess.Port(siloPort),
             ["SessionGrains__GatewayPort"] = AppProcess.Port(gatewayPort),
         };
         foreach (var (name, value) in environment)
@@ -32,8 +37,14 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var app = await AppProcess.StartAsync(Path.Combine(AppContext.BaseDirectory, "SessionGrains.Server.dll"), settings, "/healthz");
-        return new ServerProcess(app, gatewayPort);
+        return new ServerProcess(app, siloPort, gatewayPort);
     }
+
+    public bool HasExited => _app.HasExited;
+
+    public Task KillAsync() => _app.KillAsync();
+
+    public Task StopAsync(TimeSpan timeout) => _app.StopAsync(timeout);
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 }

@@ -1,0 +1,62 @@
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace SessionGrains.Tests.Cluster;
+
+/// <summary>
+/// The sample web app as an external Orleans client of the three-silo cluster: it finds the gateways through the
+/// PostgreSQL membership table, and refuses sign-ins it cannot seat while the database is down (fail-closed).
+/// </summary>
+[Collection(ServerClusterCollection.Name)]
+public sealed class ClusterClientTests(ServerCluster cluster, Chromium chromium) : IClassFixture<Chromium>
+{
+    [Fact]
+    public async Task The_sample_app_signs_users_in_through_the_membership_table_and_refuses_them_while_the_database_is_down()
+    {
+        var siteId = Sites.NewId();
+        using (var admin = ServerCluster.Admin())
+        using (var configured = await admin.PutAsJsonAsync(new Uri(cluster.LiveAddresses[0], $"/api/sites/{siteId}"), new { limit = 2, idleTimeoutSeconds = 600 }))
+        {
+            configured.EnsureSuccessStatusCode();
+        }
+
+        await using var web = await SampleWebProcess.StartAsync(siteId, cluster.ClientSettings);
+        var alice = await NewPersonAsync();
+        await SignInAsync(alice, web, "alice");
+        await Expect(alice.Locator("#signed-in-user")).ToHaveTextAsync("alice");
+
+        var bob = await NewPersonAsync();
+        await cluster.Database.StopAsync();
+        try
+        {
+            await SignInAsync(bob, web, "bob");
+            await Expect(bob.Locator("#refusal-message")).ToHaveTextAsync("Signing in is not possible right now. Please try again in a moment.");
+            Assert.DoesNotContain(await bob.Context.CookiesAsync(), c => c.Name == "SampleWeb.Auth");
+        }
+        finally
+        {
+            await cluster.Database.StartAgainAsync();
+        }
+
+        // Nothing was lost: alice is still signed in, and bob gets the second seat once the database is back.
+        await SignInAsync(bob, web, "bob");
+        await Expect(bob.Locator("#signed-in-user")).ToHaveTextAsync("bob");
+        await alice.ReloadAsync();
+        await Expect(alice.Locator("#who .user")).ToHaveTextAsync(["alice", "bob"]);
+    }
+
+    private async Task<IPage> NewPersonAsync()
+    {
+        var context = await chromium.Browser.NewContextAsync();
+        return await context.NewPageAsync();
+    }
+
+    private static async Task SignInAsync(IPage page, AppProcess web, string user)
+    {
+        await page.GotoAsync(new Uri(web.Address, "/Login").ToString());
+        await page.FillAsync("#user-name", user);
+        await page.FillAsync("#password", "demo");
+        await page.ClickAsync("#sign-in");
+    }
+}

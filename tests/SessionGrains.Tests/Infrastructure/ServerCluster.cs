@@ -1,0 +1,148 @@
+using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using SessionGrains.Tests.Api;
+
+namespace SessionGrains.Tests.Infrastructure;
+
+/// <summary>
+/// Three real server processes in cluster mode (membership, grain state and reminders in PostgreSQL) on a
+/// PostgreSQL server of their own, which tests may stop and start. Tests kill, stop and restart the servers;
+/// each test leaves all three running again.
+/// </summary>
+public sealed class ServerCluster : IAsyncLifetime
+{
+    public const int Size = 3;
+
+    private readonly ServerProcess?[] _servers = new ServerProcess?[Size];
+    private readonly string _clusterId = $"cluster-{Guid.NewGuid():N}";
+    private IHost? _clientHost;
+
+    public PostgresServer Database { get; private set; } = null!;
+
+    public string ConnectionString { get; private set; } = "";
+
+    /// <summary>An Orleans client of the cluster (through the membership table, as web apps connect), for looking inside.</summary>
+    public IClusterClient OrleansClient => _clientHost!.Services.GetRequiredService<IClusterClient>();
+
+    /// <summary>The HTTP API of every server that is running now.</summary>
+    public IReadOnlyList<Uri> LiveAddresses => [.. _servers.Where(s => s is { HasExited: false }).Select(s => s!.Address)];
+
+    /// <summary>The settings a web app needs to reach this cluster as an Orleans client.</summary>
+    public IReadOnlyDictionary<string, string> ClientSettings => new Dictionary<string, string>
+    {
+        ["SessionGrains__Client__Clustering"] = "AdoNet",
+        ["SessionGrains__Client__ClusterId"] = _clusterId,
+        ["ConnectionStrings__SessionGrains"] = ConnectionString,
+    };
+
+    public async Task InitializeAsync()
+    {
+        Database = await PostgresServer.StartDedicatedAsync();
+        ConnectionString = await Database.CreateDatabaseAsync();
+        for (var i = 0; i < Size; i++)
+        {
+            await StartAsync(i);
+        }
+
+        var client = Host.CreateApplicationBuilder();
+
+        // The tests stop silos and the database on purpose: the client's complaints about it are noise here.
+        client.Logging.ClearProviders();
+        client.UseOrleansClient(orleans => orleans
+            .Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = _clusterId;
+                cluster.ServiceId = "sessiongrains";
+            })
+            .UseAdoNetClustering(clustering =>
+            {
+                clustering.Invariant = "Npgsql";
+                clustering.ConnectionString = ConnectionString;
+            }));
+        _clientHost = client.Build();
+        await _clientHost.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_clientHost is not null)
+        {
+            await _clientHost.StopAsync();
+            _clientHost.Dispose();
+        }
+
+        foreach (var server in _servers)
+        {
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+            }
+        }
+
+        await Database.StopAsync();
+    }
+
+    public static HttpClient Admin() => Http(ApiServer.AdminKey);
+
+    /// <summary>An HTTP client for any server of the cluster (absolute addresses), sending <paramref name="key"/>.</summary>
+    public static HttpClient Http(string key)
+    {
+        var client = new HttpClient { Timeout = TimeSpan.FromSeconds(40) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>Starts server <paramref name="index"/> (again), on new ports; returns once its API answers.</summary>
+    public async Task StartAsync(int index)
+    {
+        if (_servers[index] is { } previous)
+        {
+            // Out of the list first: storms read it concurrently.
+            _servers[index] = null;
+            await previous.DisposeAsync();
+        }
+
+        _servers[index] = await ServerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["SessionGrains__Storage"] = "PostgreSql",
+            ["SessionGrains__Clustering"] = "AdoNet",
+            ["SessionGrains__AdvertisedAddress"] = "127.0.0.1",
+            ["SessionGrains__ClusterId"] = _clusterId,
+            ["SessionGrains__AdminApiKey"] = ApiServer.AdminKey,
+            ["ConnectionStrings__SessionGrains"] = ConnectionString,
+        });
+    }
+
+    /// <summary>SIGKILL: the silo vanishes mid-work, with its grains and whatever they held in memory.</summary>
+    public Task KillAsync(int index) => Server(index).KillAsync();
+
+    /// <summary>SIGTERM, as systemd stops the service: the silo leaves gracefully.</summary>
+    public Task StopAsync(int index) => Server(index).StopAsync(TimeSpan.FromSeconds(60));
+
+    /// <summary>Which server hosts the site's grain (and so, placed beside it, its sessions' grains).</summary>
+    public async Task<int> HostOfSiteAsync(string siteId)
+    {
+        var management = OrleansClient.GetGrain<IManagementGrain>(0);
+        var silo = await management.GetActivationAddress(OrleansClient.GetSiteGrain(siteId))
+            ?? throw new InvalidOperationException($"Site {siteId} is not active anywhere.");
+        var index = Array.FindIndex(_servers, s => s is not null && s.SiloPort == silo.Endpoint.Port);
+        return index >= 0 ? index : throw new InvalidOperationException($"No server of this cluster is silo {silo}.");
+    }
+
+    /// <summary>The last lines every server wrote, for failure messages.</summary>
+    public string RecentOutput(int lines = 40) => string.Join(
+        "\n",
+        _servers.Select((s, i) => $"--- server {i}:\n{string.Join('\n', (s?.Output ?? "").Split('\n').TakeLast(lines))}"));
+
+    private ServerProcess Server(int index) => _servers[index] ?? throw new InvalidOperationException($"Server {index} never started.");
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ServerClusterCollection : ICollectionFixture<ServerCluster>
+{
+    // Alone on the machine: failure detection is measured in seconds, and other tests' load would blur it.
+    public const string Name = "Server cluster";
+}
