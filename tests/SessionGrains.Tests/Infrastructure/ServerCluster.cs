@@ -132,6 +132,14 @@ public sealed class ServerCluster : IAsyncLifetime
         return index >= 0 ? index : throw new InvalidOperationException($"No server of this cluster is silo {silo}.");
     }
 
+    /// <summary>Waits until the membership lists exactly <paramref name="count"/> active silos; returns the time since <paramref name="since"/>.</summary>
+    public async Task<TimeSpan> WaitUntilActiveSilosAsync(int count, long since)
+    {
+        var management = OrleansClient.GetGrain<IManagementGrain>(0);
+        await Eventually.WaitForAsync(async () => (await management.GetHosts(onlyActive: true)).Count, active => active == count, TimeSpan.FromSeconds(60));
+        return TimeProvider.System.GetElapsedTime(since);
+    }
+
     /// <summary>The last lines every server wrote, for failure messages.</summary>
     public string RecentOutput(int lines = 40) => string.Join(
         "\n",
