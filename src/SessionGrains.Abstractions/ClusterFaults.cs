@@ -7,8 +7,9 @@ namespace SessionGrains;
 public static class ClusterFaults
 {
     /// <summary>
-    /// True for our own <see cref="StorageUnavailableException"/>, and for the storage provider's errors that reach a
-    /// caller before any grain code runs (a grain whose state cannot be read fails to activate).
+    /// True for our own <see cref="StorageUnavailableException"/>, also when Orleans wraps it (a grain whose state
+    /// cannot be read fails to activate, and the caller gets Orleans' activation error with ours inside), and for a
+    /// database driver's own errors met in this process.
     /// </summary>
     public static bool IsStorageFailure(Exception exception)
     {

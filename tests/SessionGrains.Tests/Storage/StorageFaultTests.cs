@@ -30,6 +30,35 @@ public sealed class StorageFaultTests : IAsyncLifetime
         Assert.Equal(RefusalReason.SiteFull, (await site.RefuseAsync(Sites.User("dan"))).Reason);
     }
 
+    [Fact]
+    public async Task While_the_database_refuses_writes_new_sessions_are_refused_with_a_typed_error_and_live_ones_keep_working()
+    {
+        var siteId = Sites.NewId();
+        var site = _silo.Grains.GetSiteGrain(siteId);
+        await site.UpdateSettingsAsync(new() { Limit = 5, IdleTimeout = TimeSpan.FromMinutes(10) });
+        var ann = await site.AdmitAsync(Sites.User("ann"));
+        var session = _silo.Grains.GetSessionGrain(siteId, ann.SessionId);
+
+        await ExecuteAsync("ALTER TABLE OrleansStorage RENAME TO OrleansStorageAway;");
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => site.OpenSessionAsync(Sites.User("bob")));
+
+        // The site has dropped its activation and cannot read its state back: Orleans reports the failed activation,
+        // carrying our typed error, which ClusterFaults recognises (as the HTTP API and the library do).
+        var activation = await Assert.ThrowsAnyAsync<Exception>(() => site.OpenSessionAsync(Sites.User("bob")));
+        Assert.True(ClusterFaults.IsStorageFailure(activation), activation.ToString());
+        Assert.IsType<StorageUnavailableException>(activation.InnerException);
+
+        // Ann works on, even past the point where her lease wants renewing (the renewal fails, her touch does not).
+        _silo.Clock.Advance(TimeSpan.FromMinutes(6));
+        var touched = Assert.IsType<SessionActive>(await session.TouchAsync());
+        Assert.Equal(_silo.Clock.GetUtcNow() + TimeSpan.FromMinutes(10), touched.IdleExpiresAt);
+
+        await ExecuteAsync("ALTER TABLE OrleansStorageAway RENAME TO OrleansStorage;");
+        var bob = await site.AdmitAsync(Sites.User("bob"));
+        Assert.Equal(2, bob.Active);
+        Assert.IsType<SessionActive>(await session.TouchAsync());
+    }
+
     private async Task ExecuteAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(_silo.Storage.ConnectionString);
