@@ -118,6 +118,7 @@ public sealed class LoginStorm : IAsyncDisposable
     {
         var random = new Random(client);
         var mine = new List<string>();
+        var signingOut = new List<string>();
         while (!_stop.IsCancellationRequested)
         {
             var server = Pick(random);
@@ -127,7 +128,16 @@ public sealed class LoginStorm : IAsyncDisposable
                 continue;
             }
 
-            if (mine.Count < SessionsPerClient && random.Next(3) > 0)
+            if (signingOut.Count > 0 && random.Next(2) == 0)
+            {
+                // A sign-out that failed is tried again, as a user would click again: until then its seat is taken.
+                var sessionId = signingOut[0];
+                if (await CloseAsync(server, sessionId))
+                {
+                    signingOut.RemoveAt(0);
+                }
+            }
+            else if (mine.Count < SessionsPerClient && random.Next(3) > 0)
             {
                 if (await OpenAsync(server, $"user-{client}-{random.Next(1000)}") is { } sessionId)
                 {
@@ -142,7 +152,10 @@ public sealed class LoginStorm : IAsyncDisposable
             {
                 var sessionId = mine[0];
                 mine.RemoveAt(0);
-                await CloseAsync(server, sessionId);
+                if (!await CloseAsync(server, sessionId))
+                {
+                    signingOut.Add(sessionId);
+                }
             }
 
             await PauseAsync();
@@ -182,7 +195,8 @@ public sealed class LoginStorm : IAsyncDisposable
         }
     }
 
-    private async Task CloseAsync(Uri server, string sessionId)
+    /// <summary>Signs a session out; false when the outcome is unknown (no answer, or 503), so the caller retries.</summary>
+    private async Task<bool> CloseAsync(Uri server, string sessionId)
     {
         _held.TryRemove(sessionId, out _);
         _closing[sessionId] = 0;
@@ -190,7 +204,10 @@ public sealed class LoginStorm : IAsyncDisposable
         if (response is { StatusCode: HttpStatusCode.NoContent })
         {
             _closing.TryRemove(sessionId, out _);
+            return true;
         }
+
+        return false;
     }
 
     private async Task SampleAsync()
