@@ -34,13 +34,10 @@ CREATE TABLE IF NOT EXISTS OrleansMembershipTable
     PRIMARY KEY (DeploymentId, Address, Port, Generation)
 );
 
--- Adds a silo's row and raises the version, both or neither. The version row is locked first, so a concurrent
--- change waits, then sees the raised version and fails instead of slipping in beside this one.
-CREATE OR REPLACE FUNCTION sessiongrains_insert_membership(
-    p_deployment_id varchar, p_address varchar, p_port integer, p_generation integer, p_silo_name varchar,
-    p_host_name varchar, p_status integer, p_proxy_port integer, p_start_time timestamptz,
-    p_i_am_alive_time timestamptz, p_expected_version integer)
-RETURNS integer
+-- Locks the cluster's version row until the transaction ends, so a concurrent change waits, then sees the raised
+-- version and fails instead of slipping in beside this one. True when the row holds the version the caller saw.
+CREATE OR REPLACE FUNCTION sessiongrains_lock_membership_version(p_deployment_id varchar, p_expected_version integer)
+RETURNS boolean
 LANGUAGE plpgsql AS
 $function$
 DECLARE
@@ -49,7 +46,32 @@ BEGIN
     SELECT Version INTO v_version FROM OrleansMembershipVersionTable
     WHERE DeploymentId = p_deployment_id
     FOR UPDATE;
-    IF v_version IS NULL OR v_version <> p_expected_version THEN
+    RETURN v_version IS NOT NULL AND v_version = p_expected_version;
+END;
+$function$;
+
+-- Raises the version after a change (under the lock above); returns 1, the success the provider expects.
+CREATE OR REPLACE FUNCTION sessiongrains_raise_membership_version(p_deployment_id varchar)
+RETURNS integer
+LANGUAGE plpgsql AS
+$function$
+BEGIN
+    UPDATE OrleansMembershipVersionTable SET Version = Version + 1, Timestamp = now()
+    WHERE DeploymentId = p_deployment_id;
+    RETURN 1;
+END;
+$function$;
+
+-- Adds a silo's row and raises the version, both or neither.
+CREATE OR REPLACE FUNCTION sessiongrains_insert_membership(
+    p_deployment_id varchar, p_address varchar, p_port integer, p_generation integer, p_silo_name varchar,
+    p_host_name varchar, p_status integer, p_proxy_port integer, p_start_time timestamptz,
+    p_i_am_alive_time timestamptz, p_expected_version integer)
+RETURNS integer
+LANGUAGE plpgsql AS
+$function$
+BEGIN
+    IF NOT sessiongrains_lock_membership_version(p_deployment_id, p_expected_version) THEN
         RETURN 0;
     END IF;
 
@@ -59,43 +81,26 @@ BEGIN
         (p_deployment_id, p_address, p_port, p_generation, p_silo_name, p_host_name, p_status, p_proxy_port,
          p_start_time, p_i_am_alive_time)
     ON CONFLICT DO NOTHING;
-    IF NOT FOUND THEN
-        RETURN 0;
-    END IF;
-
-    UPDATE OrleansMembershipVersionTable SET Version = Version + 1, Timestamp = now()
-    WHERE DeploymentId = p_deployment_id;
-    RETURN 1;
+    RETURN CASE WHEN FOUND THEN sessiongrains_raise_membership_version(p_deployment_id) ELSE 0 END;
 END;
 $function$;
 
--- Changes a silo's status and suspicions and raises the version, both or neither (locking as above).
+-- Changes a silo's status and suspicions and raises the version, both or neither.
 CREATE OR REPLACE FUNCTION sessiongrains_update_membership(
     p_deployment_id varchar, p_address varchar, p_port integer, p_generation integer, p_status integer,
     p_suspect_times varchar, p_i_am_alive_time timestamptz, p_expected_version integer)
 RETURNS integer
 LANGUAGE plpgsql AS
 $function$
-DECLARE
-    v_version integer;
 BEGIN
-    SELECT Version INTO v_version FROM OrleansMembershipVersionTable
-    WHERE DeploymentId = p_deployment_id
-    FOR UPDATE;
-    IF v_version IS NULL OR v_version <> p_expected_version THEN
+    IF NOT sessiongrains_lock_membership_version(p_deployment_id, p_expected_version) THEN
         RETURN 0;
     END IF;
 
     UPDATE OrleansMembershipTable
     SET Status = p_status, SuspectTimes = p_suspect_times, IAmAliveTime = p_i_am_alive_time
     WHERE DeploymentId = p_deployment_id AND Address = p_address AND Port = p_port AND Generation = p_generation;
-    IF NOT FOUND THEN
-        RETURN 0;
-    END IF;
-
-    UPDATE OrleansMembershipVersionTable SET Version = Version + 1, Timestamp = now()
-    WHERE DeploymentId = p_deployment_id;
-    RETURN 1;
+    RETURN CASE WHEN FOUND THEN sessiongrains_raise_membership_version(p_deployment_id) ELSE 0 END;
 END;
 $function$;
 
