@@ -1,6 +1,6 @@
 using System.Net;
-using Orleans.Configuration;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using SessionGrains.Server.Health;
 using SessionGrains.Server.Storage;
 
