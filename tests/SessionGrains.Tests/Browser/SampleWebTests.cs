@@ -11,7 +11,6 @@ namespace SessionGrains.Tests.Browser;
 /// </summary>
 public sealed class SampleWebTests : IClassFixture<Chromium>, IAsyncLifetime
 {
-    private const string Password = "demo";
     private readonly Chromium _chromium;
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"sessiongrains-web-{Guid.NewGuid():N}");
     private ServerProcess _server = null!;
@@ -37,17 +36,17 @@ public sealed class SampleWebTests : IClassFixture<Chromium>, IAsyncLifetime
     public async Task Users_sign_in_until_the_site_is_full_then_one_signs_out_and_the_refused_one_gets_in()
     {
         await using var web = await StartSampleAsync(limit: 2);
-        var alice = await NewPersonAsync();
-        var bob = await NewPersonAsync();
-        var carol = await NewPersonAsync();
+        var alice = await _chromium.NewPersonAsync();
+        var bob = await _chromium.NewPersonAsync();
+        var carol = await _chromium.NewPersonAsync();
 
-        await SignInAsync(alice, web, "alice");
+        await alice.SignInAsync(web.App, "alice");
         await Expect(alice.Locator("#signed-in-user")).ToHaveTextAsync("alice");
-        await SignInAsync(bob, web, "bob");
+        await bob.SignInAsync(web.App, "bob");
         await Expect(bob.Locator("#who .user")).ToHaveTextAsync(["alice", "bob"]);
         await Expect(bob.Locator("#active")).ToHaveTextAsync("2");
 
-        await SignInAsync(carol, web, "carol");
+        await carol.SignInAsync(web.App, "carol");
         await Expect(carol.Locator("#refusal-message")).ToHaveTextAsync("Sorry, there are already 2 users working on this site. Please try again later.");
         await Expect(carol.Locator("#retry")).ToContainTextAsync("A seat frees up by");
         Assert.DoesNotContain(await carol.Context.CookiesAsync(), c => c.Name == "SampleWeb.Auth");
@@ -57,7 +56,7 @@ public sealed class SampleWebTests : IClassFixture<Chromium>, IAsyncLifetime
         await alice.ClickAsync("#sign-out");
         await Expect(alice.Locator("#notice")).ToHaveTextAsync("You signed out.");
 
-        await SignInAsync(carol, web, "carol");
+        await carol.SignInAsync(web.App, "carol");
         await Expect(carol.Locator("#signed-in-user")).ToHaveTextAsync("carol");
         await Expect(carol.Locator("#who .user")).ToHaveTextAsync(["bob", "carol"]);
     }
@@ -66,8 +65,8 @@ public sealed class SampleWebTests : IClassFixture<Chromium>, IAsyncLifetime
     public async Task A_kicked_user_is_signed_out_and_sees_why()
     {
         await using var web = await StartSampleAsync(limit: 5);
-        var alice = await NewPersonAsync();
-        await SignInAsync(alice, web, "alice");
+        var alice = await _chromium.NewPersonAsync();
+        await alice.SignInAsync(web.App, "alice");
         await Expect(alice.Locator("#signed-in-user")).ToHaveTextAsync("alice");
         using var admin = Admin();
         var sessionId = (await admin.GetSiteAsync(web.SiteId)).GetProperty("sessions")[0].GetProperty("sessionId").GetString()!;
@@ -92,12 +91,12 @@ public sealed class SampleWebTests : IClassFixture<Chromium>, IAsyncLifetime
     public async Task An_evicted_user_is_signed_out_and_sees_why()
     {
         await using var web = await StartSampleAsync(limit: 1, onFull: "evict-idlest");
-        var alice = await NewPersonAsync();
-        var bob = await NewPersonAsync();
-        await SignInAsync(alice, web, "alice");
+        var alice = await _chromium.NewPersonAsync();
+        var bob = await _chromium.NewPersonAsync();
+        await alice.SignInAsync(web.App, "alice");
         await Expect(alice.Locator("#signed-in-user")).ToHaveTextAsync("alice");
 
-        await SignInAsync(bob, web, "bob");
+        await bob.SignInAsync(web.App, "bob");
         await Expect(bob.Locator("#who .user")).ToHaveTextAsync(["bob"]);
 
         await Eventually.WaitForAsync(
@@ -114,9 +113,9 @@ public sealed class SampleWebTests : IClassFixture<Chromium>, IAsyncLifetime
     public async Task A_wrong_password_is_refused_and_takes_no_seat()
     {
         await using var web = await StartSampleAsync(limit: 5);
-        var mallory = await NewPersonAsync();
+        var mallory = await _chromium.NewPersonAsync();
 
-        await SignInAsync(mallory, web, "alice", "not-the-password");
+        await mallory.SignInAsync(web.App, "alice", "not-the-password");
 
         await Expect(mallory.Locator("#notice")).ToHaveTextAsync("Wrong user name or password.");
         using var admin = Admin();
@@ -142,20 +141,6 @@ public sealed class SampleWebTests : IClassFixture<Chromium>, IAsyncLifetime
         // Every request touches (no throttle), so an operator's kick shows on the very next page.
         var web = await SampleWebProcess.StartAsync(_server, siteId, new Dictionary<string, string> { ["SessionGrains__TouchInterval"] = "00:00:00" });
         return new SampleSite(web, siteId);
-    }
-
-    private async Task<IPage> NewPersonAsync()
-    {
-        var context = await _chromium.Browser.NewContextAsync();
-        return await context.NewPageAsync();
-    }
-
-    private static async Task SignInAsync(IPage page, SampleSite web, string user, string password = Password)
-    {
-        await page.GotoAsync(new Uri(web.App.Address, "/Login").ToString());
-        await page.FillAsync("#user-name", user);
-        await page.FillAsync("#password", password);
-        await page.ClickAsync("#sign-in");
     }
 
     /// <summary>A running sample app and the site it gates.</summary>

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace SessionGrains.Tests.Cluster;
@@ -22,15 +21,15 @@ public sealed class ClusterClientTests(ServerCluster cluster, Chromium chromium)
         }
 
         await using var web = await SampleWebProcess.StartAsync(siteId, cluster.ClientSettings);
-        var alice = await NewPersonAsync();
-        await SignInAsync(alice, web, "alice");
+        var alice = await chromium.NewPersonAsync();
+        await alice.SignInAsync(web, "alice");
         await Expect(alice.Locator("#signed-in-user")).ToHaveTextAsync("alice");
 
-        var bob = await NewPersonAsync();
+        var bob = await chromium.NewPersonAsync();
         await cluster.Database.StopAsync();
         try
         {
-            await SignInAsync(bob, web, "bob");
+            await bob.SignInAsync(web, "bob");
             await Expect(bob.Locator("#refusal-message")).ToHaveTextAsync("Signing in is not possible right now. Please try again in a moment.");
             Assert.DoesNotContain(await bob.Context.CookiesAsync(), c => c.Name == "SampleWeb.Auth");
         }
@@ -40,23 +39,9 @@ public sealed class ClusterClientTests(ServerCluster cluster, Chromium chromium)
         }
 
         // Nothing was lost: alice is still signed in, and bob gets the second seat once the database is back.
-        await SignInAsync(bob, web, "bob");
+        await bob.SignInAsync(web, "bob");
         await Expect(bob.Locator("#signed-in-user")).ToHaveTextAsync("bob");
         await alice.ReloadAsync();
         await Expect(alice.Locator("#who .user")).ToHaveTextAsync(["alice", "bob"]);
-    }
-
-    private async Task<IPage> NewPersonAsync()
-    {
-        var context = await chromium.Browser.NewContextAsync();
-        return await context.NewPageAsync();
-    }
-
-    private static async Task SignInAsync(IPage page, AppProcess web, string user)
-    {
-        await page.GotoAsync(new Uri(web.Address, "/Login").ToString());
-        await page.FillAsync("#user-name", user);
-        await page.FillAsync("#password", "demo");
-        await page.ClickAsync("#sign-in");
     }
 }
