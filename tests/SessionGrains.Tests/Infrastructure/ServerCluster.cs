@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Orleans.Configuration;
 using SessionGrains.Tests.Api;
 
@@ -15,6 +16,8 @@ namespace SessionGrains.Tests.Infrastructure;
 public sealed class ServerCluster : IAsyncLifetime
 {
     public const int Size = 3;
+
+    public const string DatabasePassword = "db-password-that-must-never-be-logged";
 
     private readonly ServerProcess?[] _servers = new ServerProcess?[Size];
     private readonly string _clusterId = $"cluster-{Guid.NewGuid():N}";
@@ -41,7 +44,9 @@ public sealed class ServerCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await PostgresServer.StartDedicatedAsync();
-        ConnectionString = await Database.CreateDatabaseAsync();
+
+        // The test server trusts every local connection; the password is there to show it never reaches a log.
+        ConnectionString = new NpgsqlConnectionStringBuilder(await Database.CreateDatabaseAsync()) { Password = DatabasePassword }.ConnectionString;
         for (var i = 0; i < Size; i++)
         {
             await StartAsync(i);
@@ -146,6 +151,9 @@ public sealed class ServerCluster : IAsyncLifetime
             TimeSpan.FromSeconds(60));
         return TimeProvider.System.GetElapsedTime(since);
     }
+
+    /// <summary>Everything every running server wrote so far.</summary>
+    public string AllOutput => string.Join('\n', _servers.Select(s => s?.Output ?? ""));
 
     /// <summary>The last lines every server wrote, for failure messages.</summary>
     public string RecentOutput(int lines = 40) => string.Join(
