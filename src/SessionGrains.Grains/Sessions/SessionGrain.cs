@@ -14,8 +14,9 @@ namespace SessionGrains.Grains.Sessions;
 /// </summary>
 /// <remarks>
 /// Placed beside its caller: the first call is the site's start notice, so a session lives on its site's silo.
-/// Its stored record (how it ended) is read only when the grain has to find out whether the session is live: a
-/// session started by its site never waits for the database, so it can be touched even while the database is down.
+/// Its stored record (how it ended) is read only by an activation its site did not start (a touch or an end notice
+/// reaching a fresh activation): a session started by its site never waits for the database, so it can be touched
+/// even while the database is down.
 /// </remarks>
 [PreferLocalPlacement]
 public sealed partial class SessionGrain(
@@ -96,7 +97,17 @@ public sealed partial class SessionGrain(
 
     public async Task EndAsync(SessionEndReason reason)
     {
-        if (_phase != Phase.Ended)
+        if (_phase == Phase.Unresolved)
+        {
+            // Not started here: the session's grain was lost, or this notice overtook the site's start notice
+            // (one-way messages keep no order). Stay active once ended, so a late start notice finds the session
+            // ended instead of a fresh activation that would take it for live.
+            if (!await EndedEarlierAsync())
+            {
+                await RecordEndAsync(reason, keepActivation: true);
+            }
+        }
+        else if (_phase != Phase.Ended)
         {
             await RecordEndAsync(reason);
         }
@@ -189,10 +200,8 @@ public sealed partial class SessionGrain(
         }
 
         // Ended by itself earlier (and deactivated since): the site may still hold a lease whose release failed.
-        await storage.ReadStateAsync(StateName, this.GetGrainId(), _stored);
-        if (_stored.State?.EndedReason is not null)
+        if (await EndedEarlierAsync())
         {
-            _phase = Phase.Ended;
             return;
         }
 
@@ -265,7 +274,20 @@ public sealed partial class SessionGrain(
         }
     }
 
-    private async Task RecordEndAsync(SessionEndReason reason)
+    /// <summary>Reads the stored record; true (and ended) if an earlier activation recorded how the session ended.</summary>
+    private async Task<bool> EndedEarlierAsync()
+    {
+        await storage.ReadStateAsync(StateName, this.GetGrainId(), _stored);
+        if (_stored.State?.EndedReason is null)
+        {
+            return false;
+        }
+
+        _phase = Phase.Ended;
+        return true;
+    }
+
+    private async Task RecordEndAsync(SessionEndReason reason, bool keepActivation = false)
     {
         if (_phase == Phase.Live)
         {
@@ -282,7 +304,10 @@ public sealed partial class SessionGrain(
         try
         {
             await storage.WriteStateAsync(StateName, this.GetGrainId(), _stored);
-            DeactivateOnIdle();
+            if (!keepActivation)
+            {
+                DeactivateOnIdle();
+            }
         }
         catch (Exception ex)
         {

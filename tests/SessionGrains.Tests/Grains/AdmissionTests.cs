@@ -1,3 +1,5 @@
+using SessionGrains.Internal;
+
 namespace SessionGrains.Tests.Grains;
 
 /// <summary>Who gets a seat: limits, closed sites, exempt roles, per-user limits, eviction.</summary>
@@ -221,6 +223,22 @@ public abstract class AdmissionTests(SiloFixture fixture)
         Assert.NotEqual(stale.SessionId, resumed.SessionId);
         Assert.Equal(resumed.SessionId, Assert.Single((await site.GetStatusAsync()).Sessions).SessionId);
         Assert.Equal(SessionEndReason.Idle, await EndReasonOnceToldAsync(site, stale.SessionId));
+    }
+
+    [Fact]
+    public async Task An_end_notice_that_overtakes_the_start_notice_leaves_the_session_ended()
+    {
+        // Both notices are one-way messages from the site, which keep no order.
+        var siteId = (await SiteAsync(new() { Limit = 5 })).GetPrimaryKeyString();
+        var sessionId = SessionId.New();
+        var control = Silo.Grains.GetGrain<ISessionControlGrain>(sessionId.Value, siteId);
+        var now = Silo.Clock.GetUtcNow();
+
+        await control.EndAsync(SessionEndReason.Kicked);
+        await control.StartAsync(new SessionLease { LastActivityAt = now, IdleTimeout = TimeSpan.FromMinutes(30), ExpiresAt = now + TimeSpan.FromMinutes(45) });
+
+        var touched = Assert.IsType<SessionEnded>(await Silo.Grains.GetSessionGrain(siteId, sessionId).TouchAsync());
+        Assert.Equal(SessionEndReason.Kicked, touched.Reason);
     }
 
     [Fact]
