@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Orleans.Storage;
 
 namespace SessionGrains;
@@ -7,20 +6,15 @@ namespace SessionGrains;
 public static class ClusterFaults
 {
     /// <summary>
-    /// True for our own <see cref="StorageUnavailableException"/>, also when Orleans wraps it (a grain whose state
-    /// cannot be read fails to activate, and the caller gets Orleans' activation error with ours inside), and for a
-    /// database driver's own errors met in this process.
+    /// True for <see cref="StorageUnavailableException"/> (every database fault becomes one), also when Orleans wraps
+    /// it (a grain whose state cannot be read fails to activate, and the caller gets Orleans' activation error with
+    /// ours inside), and for a write that lost to another activation's (<see cref="InconsistentStateException"/>).
     /// </summary>
     public static bool IsStorageFailure(Exception exception)
     {
         for (Exception? cause = exception; cause is not null; cause = cause.InnerException)
         {
-            if (cause is StorageUnavailableException or DbException or InconsistentStateException)
-            {
-                return true;
-            }
-
-            if (cause is AggregateException { InnerExceptions.Count: > 0 } aggregate && aggregate.InnerExceptions.Any(IsStorageFailure))
+            if (cause is StorageUnavailableException or InconsistentStateException)
             {
                 return true;
             }

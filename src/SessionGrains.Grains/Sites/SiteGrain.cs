@@ -243,8 +243,8 @@ public sealed partial class SiteGrain(
             _unsentEndNotices.Clear();
             DeactivateOnIdle();
 
-            // Only our own exception type crosses the wire: callers tell "try again" from a bug without
-            // knowing the database driver, and no connection detail leaves the silo.
+            // Callers of the grain get one plain type for "not saved, try again": the storage bridge wraps
+            // database faults in Orleans' own exception, and a write conflict has a type of its own.
             throw new StorageUnavailableException();
         }
 

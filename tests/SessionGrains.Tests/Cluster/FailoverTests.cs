@@ -56,12 +56,11 @@ public sealed class FailoverTests(ServerCluster cluster, ITestOutputHelper outpu
         var idle = TimeSpan.FromSeconds(8);
         var (siteId, _) = await NewSiteAsync(Limit, idle);
         using var admin = ServerCluster.Admin();
-        var address = cluster.LiveAddresses[0];
         var admittedAt = TimeProvider.System.GetTimestamp();
         var sessions = new List<string>();
         for (var i = 0; i < 4; i++)
         {
-            using var opened = await admin.PostAsJsonAsync(new Uri(address, $"/api/sites/{siteId}/sessions"), new { userId = $"user-{i}" });
+            using var opened = await admin.PostAsJsonAsync(Api($"/api/sites/{siteId}/sessions"), new { userId = $"user-{i}" });
             Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
             sessions.Add((await opened.ReadJsonAsync()).GetProperty("sessionId").GetString()!);
         }
@@ -99,7 +98,7 @@ public sealed class FailoverTests(ServerCluster cluster, ITestOutputHelper outpu
         Assert.True(freedAfter >= idle, "Sessions stopped counting before their idle deadline.");
         foreach (var sessionId in sessions)
         {
-            using var touched = await admin.PostAsync(new Uri(cluster.LiveAddresses[0], $"/api/sites/{siteId}/sessions/{sessionId}/touch"), null);
+            using var touched = await admin.PostAsync(Api($"/api/sites/{siteId}/sessions/{sessionId}/touch"), null);
             var problem = await touched.AssertProblemAsync(HttpStatusCode.Gone, "session_ended");
             Assert.Equal("idle", problem.GetProperty("reason").GetString());
         }
@@ -171,11 +170,11 @@ public sealed class FailoverTests(ServerCluster cluster, ITestOutputHelper outpu
 
             foreach (var sessionId in held)
             {
-                using var touched = await app.PostAsync(new Uri(cluster.LiveAddresses[0], $"/api/sites/{siteId}/sessions/{sessionId}/touch"), null);
+                using var touched = await app.PostAsync(Api($"/api/sites/{siteId}/sessions/{sessionId}/touch"), null);
                 Assert.True(touched.StatusCode == HttpStatusCode.OK, $"Touching {sessionId} answered {(int)touched.StatusCode}: {await touched.Content.ReadAsStringAsync()}");
             }
 
-            using var refused = await app.PostAsJsonAsync(new Uri(cluster.LiveAddresses[0], $"/api/sites/{siteId}/sessions"), new { userId = "late-comer" });
+            using var refused = await app.PostAsJsonAsync(Api($"/api/sites/{siteId}/sessions"), new { userId = "late-comer" });
             await refused.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "storage_unavailable");
             Assert.NotNull(refused.Headers.RetryAfter);
         }
@@ -232,7 +231,7 @@ public sealed class FailoverTests(ServerCluster cluster, ITestOutputHelper outpu
         var started = TimeProvider.System.GetTimestamp();
         while (true)
         {
-            var touched = await admin.PostAsync(new Uri(cluster.LiveAddresses[0], $"/api/sites/{siteId}/sessions/{sessionId}/touch"), null);
+            var touched = await admin.PostAsync(Api($"/api/sites/{siteId}/sessions/{sessionId}/touch"), null);
             if (touched.StatusCode != HttpStatusCode.ServiceUnavailable || TimeProvider.System.GetElapsedTime(started) > TimeSpan.FromSeconds(20))
             {
                 return touched;
@@ -247,7 +246,7 @@ public sealed class FailoverTests(ServerCluster cluster, ITestOutputHelper outpu
     {
         try
         {
-            using var response = await admin.GetAsync(new Uri(cluster.LiveAddresses[0], $"/api/sites/{siteId}"));
+            using var response = await admin.GetAsync(Api($"/api/sites/{siteId}"));
             return response.StatusCode == HttpStatusCode.OK ? (await response.ReadJsonAsync()).GetProperty("active").GetInt32() : null;
         }
         catch (HttpRequestException)
@@ -255,6 +254,9 @@ public sealed class FailoverTests(ServerCluster cluster, ITestOutputHelper outpu
             return null;
         }
     }
+
+    /// <summary>A path of the HTTP API on the first running server (any server would do).</summary>
+    private Uri Api(string path) => new(cluster.LiveAddresses[0], path);
 
     /// <summary>A new site with these settings, and a key for it: storms act as the site's web app would.</summary>
     private async Task<(string SiteId, string Key)> NewSiteAsync(int limit, TimeSpan idle)
@@ -267,14 +269,14 @@ public sealed class FailoverTests(ServerCluster cluster, ITestOutputHelper outpu
             async () =>
             {
                 using var configured = await admin.PutAsJsonAsync(
-                    new Uri(cluster.LiveAddresses[0], $"/api/sites/{siteId}"),
+                    Api($"/api/sites/{siteId}"),
                     new { limit, idleTimeoutSeconds = (int)idle.TotalSeconds });
                 if (!configured.IsSuccessStatusCode)
                 {
                     return null;
                 }
 
-                using var issued = await admin.PostAsync(new Uri(cluster.LiveAddresses[0], $"/api/sites/{siteId}/keys"), null);
+                using var issued = await admin.PostAsync(Api($"/api/sites/{siteId}/keys"), null);
                 return issued.IsSuccessStatusCode ? (await issued.ReadJsonAsync()).GetProperty("key").GetString() : null;
             },
             issued => issued is not null);

@@ -106,12 +106,15 @@ public sealed class LoginStorm : IAsyncDisposable
     /// <summary>Stops every client and the sampler; safe to call again.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (!_stop.IsCancellationRequested)
+        if (_stop.IsCancellationRequested)
         {
-            await _stop.CancelAsync();
+            return;
         }
 
+        await _stop.CancelAsync();
         await Task.WhenAll(_workers);
+        _http.Dispose();
+        _stop.Dispose();
     }
 
     private async Task ClientAsync(int client)
