@@ -55,6 +55,25 @@ public sealed class AppProcess : IAsyncDisposable
         return app;
     }
 
+    /// <summary>
+    /// Starts a process on ports picked by <see cref="FreePort"/> again, with new picks, when another process took
+    /// one of them between the pick and the bind (many processes start and stop during a test run).
+    /// </summary>
+    public static async Task<T> WithFreshPortsAsync<T>(Func<Task<T>> start)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await start();
+            }
+            catch (PortTakenException) when (attempt < 3)
+            {
+                // Picked again on the next attempt.
+            }
+        }
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -112,7 +131,10 @@ public sealed class AppProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The process exited with code {_process.ExitCode}.\n{Output}");
+                var message = $"The process exited with code {_process.ExitCode}.\n{Output}";
+                throw Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
+                    ? new PortTakenException(message)
+                    : new InvalidOperationException(message);
             }
 
             try
@@ -127,5 +149,23 @@ public sealed class AppProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"The process did not start listening within a minute.\n{Output}");
+    }
+}
+
+/// <summary>The process could not listen: a port picked as free was taken before the process bound it.</summary>
+public sealed class PortTakenException : InvalidOperationException
+{
+    public PortTakenException(string message)
+        : base(message)
+    {
+    }
+
+    public PortTakenException()
+    {
+    }
+
+    public PortTakenException(string message, Exception innerException)
+        : base(message, innerException)
+    {
     }
 }

@@ -24,7 +24,7 @@ public static class SampleWebProcess
     public static Task<AppProcess> StartAsync(string siteId, IReadOnlyDictionary<string, string> environment)
     {
         var settings = new Dictionary<string, string>(environment) { ["SessionGrains__SiteId"] = siteId };
-        return AppProcess.StartAsync(DllPath(), settings, "/Login");
+        return AppProcess.WithFreshPortsAsync(() => AppProcess.StartAsync(DllPath(), settings, "/Login"));
     }
 
     // Built beside the tests (the test project references it for build order only), in the same configuration.

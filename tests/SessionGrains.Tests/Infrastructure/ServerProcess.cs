@@ -22,7 +22,10 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public string Output => _app.Output;
 
-    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
+    public static Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> environment) =>
+        AppProcess.WithFreshPortsAsync(() => StartOnceAsync(environment));
+
+    private static async Task<ServerProcess> StartOnceAsync(IReadOnlyDictionary<string, string> environment)
     {
         var siloPort = AppProcess.FreePort();
         var gatewayPort = AppProcess.FreePort();
