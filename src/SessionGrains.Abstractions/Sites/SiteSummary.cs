@@ -17,4 +17,12 @@ public sealed record SiteSummary
     /// <summary>Live sessions with an exempt role: listed, but taking no seat.</summary>
     [Id(3)]
     public required int Exempt { get; init; }
+
+    /// <summary>Sign-ins refused in the last 60 minutes.</summary>
+    [Id(4)]
+    public required int RefusalsLastHour { get; init; }
+
+    /// <summary>The most sessions counted at once since midnight (UTC).</summary>
+    [Id(5)]
+    public required int PeakToday { get; init; }
 }

@@ -15,6 +15,7 @@ namespace SessionGrains.Grains.Sites;
 /// </summary>
 public sealed partial class SiteGrain(
     [PersistentState("site", StorageNames.Default)] IPersistentState<SiteState> state,
+    [PersistentState("activity", StorageNames.Default)] IPersistentState<ActivityState> activityState,
     IOptionsMonitor<SiteDefaultsOptions> defaults,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock,
     ILogger<SiteGrain> logger) : Grain, ISiteGrain, ISiteLeaseGrain, IRemindable
@@ -39,7 +40,9 @@ public sealed partial class SiteGrain(
             new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { KeepAlive = true });
 
         // Leases that ran out while no activation held this site (a restart) make the timer fire at once.
-        ScheduleExpiryTimer(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        ScheduleExpiryTimer(now);
+        StartActivity(now);
         return Task.CompletedTask;
     }
 
@@ -71,6 +74,7 @@ public sealed partial class SiteGrain(
         if (decision is AdmissionDecision.Refuse refusal)
         {
             await SaveIfChangedAsync();
+            _activity.RecordRefusal(now);
             LogRefused(SiteId, refusal.Reason, _sessions.Counted, settings.Limit);
             return Refuse(refusal.Reason, settings, request.UserId, now);
         }
@@ -128,7 +132,8 @@ public sealed partial class SiteGrain(
     public async Task<SiteStatus> GetStatusAsync()
     {
         RequestRules.EnsureValidSiteId(SiteId);
-        ExpireLeases(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        ExpireLeases(now);
         await SaveIfChangedAsync();
         var settings = Settings;
         return new SiteStatus
@@ -137,13 +142,16 @@ public sealed partial class SiteGrain(
             Settings = settings,
             Active = _sessions.Counted,
             Sessions = [.. _sessions.All.OrderBy(s => s.StartedAt).Select(s => s.ToInfo(settings.IdleTimeout))],
+            RefusalsLastHour = RefusalsLastHour(now),
+            PeakToday = PeakToday(now),
         };
     }
 
     public async Task<SiteSummary> GetSummaryAsync()
     {
         RequestRules.EnsureValidSiteId(SiteId);
-        ExpireLeases(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        ExpireLeases(now);
         await SaveIfChangedAsync();
         return new SiteSummary
         {
@@ -151,6 +159,8 @@ public sealed partial class SiteGrain(
             Settings = Settings,
             Active = _sessions.Counted,
             Exempt = _sessions.Count - _sessions.Counted,
+            RefusalsLastHour = RefusalsLastHour(now),
+            PeakToday = PeakToday(now),
         };
     }
 
@@ -255,8 +265,12 @@ public sealed partial class SiteGrain(
         }
 
         _unsentEndNotices.Clear();
-        ScheduleExpiryTimer(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        ScheduleExpiryTimer(now);
         KeepBackstop();
+
+        // Every change of the count is saved here first: the history shows only what was acknowledged.
+        _activity.RecordActive(now, _sessions.Counted);
     }
 
     private ISessionControlGrain Control(SessionId sessionId) =>

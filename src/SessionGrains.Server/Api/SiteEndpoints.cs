@@ -7,9 +7,6 @@ namespace SessionGrains.Server.Api;
 /// <summary>Sites: settings (admin), listing (admin), details (admin or the site's key), and site keys (admin).</summary>
 internal static class SiteEndpoints
 {
-    // Sites are asked in parallel, but not all at once: a provider may run thousands.
-    private const int ListParallelism = 32;
-
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("/sites", ListAsync)
@@ -27,6 +24,11 @@ internal static class SiteEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("A site's settings, counts and live sessions.");
 
+        api.MapGet("/sites/{siteId}/activity", GetActivityAsync)
+            .RequireAuthorization(AccessPolicies.SiteOrAdmin)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Counted sessions and refusals over the last 24 hours, one bucket a minute.");
+
         api.MapPost("/sites/{siteId}/keys", IssueKeyAsync)
             .RequireAuthorization(AccessPolicies.Admin)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -40,14 +42,8 @@ internal static class SiteEndpoints
 
     private static async Task<Ok<SiteSummaryView[]>> ListAsync(IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var siteIds = await grains.GetGrain<ISiteDirectoryGrain>(ISiteDirectoryGrain.Key).ListAsync();
-        var summaries = new SiteSummaryView[siteIds.Count];
-        await Parallel.ForAsync(
-            0,
-            siteIds.Count,
-            new ParallelOptions { MaxDegreeOfParallelism = ListParallelism, CancellationToken = cancellationToken },
-            async (i, _) => summaries[i] = SiteSummaryView.From(await grains.GetSiteGrain(siteIds[i]).GetSummaryAsync()));
-        return TypedResults.Ok(summaries);
+        var summaries = await grains.GetSiteSummariesAsync(cancellationToken);
+        return TypedResults.Ok(summaries.Select(SiteSummaryView.From).ToArray());
     }
 
     private static async Task<Ok<SiteSettingsView>> UpdateAsync(string siteId, HttpRequest request, IGrainFactory grains)
@@ -63,6 +59,13 @@ internal static class SiteEndpoints
         RequestRules.EnsureValidSiteId(siteId);
         var status = await grains.GetSiteGrain(siteId).GetStatusAsync();
         return TypedResults.Ok(SiteDetailsView.From(status));
+    }
+
+    private static async Task<Ok<SiteActivityView>> GetActivityAsync(string siteId, IGrainFactory grains)
+    {
+        RequestRules.EnsureValidSiteId(siteId);
+        var activity = await grains.GetSiteGrain(siteId).GetActivityAsync();
+        return TypedResults.Ok(SiteActivityView.Of(siteId, activity));
     }
 
     private static async Task<Created<KeyIssuedView>> IssueKeyAsync(string siteId, IGrainFactory grains)

@@ -49,8 +49,21 @@ public record SiteSummaryView : SiteSettingsView
     [JsonPropertyOrder(2)]
     public required int Exempt { get; init; }
 
-    public static SiteSummaryView From(SiteSummary summary) =>
-        new(SiteSettingsView.From(summary.SiteId, summary.Settings)) { Active = summary.Active, Exempt = summary.Exempt };
+    /// <summary>Sign-ins refused in the last 60 minutes.</summary>
+    [JsonPropertyOrder(2)]
+    public required int RefusalsLastHour { get; init; }
+
+    /// <summary>The most sessions counted at once since midnight (UTC).</summary>
+    [JsonPropertyOrder(2)]
+    public required int PeakToday { get; init; }
+
+    public static SiteSummaryView From(SiteSummary summary) => new(SiteSettingsView.From(summary.SiteId, summary.Settings))
+    {
+        Active = summary.Active,
+        Exempt = summary.Exempt,
+        RefusalsLastHour = summary.RefusalsLastHour,
+        PeakToday = summary.PeakToday,
+    };
 }
 
 /// <summary><c>GET /api/sites/{siteId}</c>: the settings, the counts and every live session.</summary>
@@ -69,6 +82,8 @@ public sealed record SiteDetailsView : SiteSummaryView
     {
         Active = status.Active,
         Exempt = status.Sessions.Count(s => s.Exempt),
+        RefusalsLastHour = status.RefusalsLastHour,
+        PeakToday = status.PeakToday,
         Sessions = [.. status.Sessions.Select(SessionView.From)],
     };
 }
@@ -104,5 +119,31 @@ public sealed record SessionView
         LastActivityAt = session.LastActivityAt,
         IdleExpiresAt = session.IdleExpiresAt,
         Exempt = session.Exempt,
+    };
+}
+
+/// <summary><c>GET /api/sites/{siteId}/activity</c>: the last 24 hours, one bucket a minute, oldest first.</summary>
+public sealed record SiteActivityView
+{
+    public required string SiteId { get; init; }
+
+    /// <summary>The start of the first bucket.</summary>
+    public required DateTimeOffset From { get; init; }
+
+    public required int BucketSeconds { get; init; }
+
+    /// <summary>Per bucket: the most sessions counted at once.</summary>
+    public required IReadOnlyList<int> Active { get; init; }
+
+    /// <summary>Per bucket: sign-ins refused.</summary>
+    public required IReadOnlyList<int> Refusals { get; init; }
+
+    public static SiteActivityView Of(string siteId, SiteActivity activity) => new()
+    {
+        SiteId = siteId,
+        From = activity.From,
+        BucketSeconds = (int)SiteActivity.BucketSize.TotalSeconds,
+        Active = activity.Active,
+        Refusals = activity.Refusals,
     };
 }

@@ -1,0 +1,152 @@
+using System.Runtime.InteropServices;
+
+namespace SessionGrains.Grains.Sites;
+
+/// <summary>
+/// Keeps a site's activity over the last 24 hours in one-minute buckets: the peak of counted sessions and the
+/// refusals. A minute in which nothing happened takes no bucket (the count stays at the previous bucket's last
+/// value), so an idle site costs nothing and a busy one at most <see cref="SiteActivity.BucketCount"/> buckets.
+/// </summary>
+internal sealed class ActivityHistory(ActivityState state)
+{
+    private static readonly DateTimeOffset UnixEpoch = DateTimeOffset.UnixEpoch;
+
+    /// <summary>Changed since the last <see cref="MarkSaved"/>.</summary>
+    public bool Unsaved { get; private set; }
+
+    public int BucketCount => state.Buckets.Count;
+
+    /// <summary>The count now; a new bucket is started only if it differs from the level the history already holds.</summary>
+    public void RecordActive(DateTimeOffset now, int active)
+    {
+        var minute = MinuteOf(now);
+        if (LatestMinute != minute && LevelAt(minute) == active)
+        {
+            return;
+        }
+
+        ref var bucket = ref Current(minute);
+        bucket.Peak = Math.Max(bucket.Peak, active);
+        bucket.Last = active;
+        Unsaved = true;
+    }
+
+    public void RecordRefusal(DateTimeOffset now)
+    {
+        ref var bucket = ref Current(MinuteOf(now));
+        bucket.Refusals++;
+        Unsaved = true;
+    }
+
+    public void MarkSaved() => Unsaved = false;
+
+    /// <summary>Refusals in the last <paramref name="minutes"/> buckets, the current minute's included.</summary>
+    public int RefusalsInLast(int minutes, DateTimeOffset now)
+    {
+        var first = MinuteOf(now) - minutes + 1;
+        var total = 0;
+        foreach (var bucket in state.Buckets)
+        {
+            if (bucket.Minute >= first)
+            {
+                total += bucket.Refusals;
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>The most sessions counted at once from <paramref name="since"/> (to the minute) until now.</summary>
+    public int PeakSince(DateTimeOffset since)
+    {
+        var first = MinuteOf(since);
+        var peak = LevelAt(first - 1);
+        foreach (var bucket in state.Buckets)
+        {
+            if (bucket.Minute >= first)
+            {
+                peak = Math.Max(peak, bucket.Peak);
+            }
+        }
+
+        return peak;
+    }
+
+    public SiteActivity Snapshot(DateTimeOffset now)
+    {
+        var last = MinuteOf(now);
+        var first = last - SiteActivity.BucketCount + 1;
+        var active = new int[SiteActivity.BucketCount];
+        var refusals = new int[SiteActivity.BucketCount];
+        var level = LevelAt(first - 1);
+        var buckets = state.Buckets;
+        var next = buckets.FindIndex(b => b.Minute >= first);
+        for (var i = 0; i < active.Length; i++)
+        {
+            if (next >= 0 && next < buckets.Count && buckets[next].Minute == first + i)
+            {
+                var bucket = buckets[next++];
+                active[i] = bucket.Peak;
+                refusals[i] = bucket.Refusals;
+                level = bucket.Last;
+            }
+            else
+            {
+                active[i] = level;
+            }
+        }
+
+        return new SiteActivity { From = UnixEpoch.AddMinutes(first), Active = active, Refusals = refusals };
+    }
+
+    private int? LatestMinute => state.Buckets.Count > 0 ? state.Buckets[^1].Minute : null;
+
+    /// <summary>The count at the end of <paramref name="minute"/>.</summary>
+    private int LevelAt(int minute)
+    {
+        var buckets = state.Buckets;
+        for (var i = buckets.Count - 1; i >= 0; i--)
+        {
+            if (buckets[i].Minute <= minute)
+            {
+                return buckets[i].Last;
+            }
+        }
+
+        return state.ActiveBefore;
+    }
+
+    /// <summary>The bucket of <paramref name="minute"/>, started at the current level if it is new.</summary>
+    private ref ActivityBucket Current(int minute)
+    {
+        var buckets = state.Buckets;
+
+        // A clock behind the one that wrote the newest bucket (another silo) adds to that bucket rather than reorder.
+        if (LatestMinute is not { } latest || latest < minute)
+        {
+            var level = LevelAt(minute);
+            buckets.Add(new ActivityBucket { Minute = minute, Peak = level, Last = level });
+            DropOlderThan(minute - SiteActivity.BucketCount + 1);
+        }
+
+        return ref CollectionsMarshal.AsSpan(buckets)[^1];
+    }
+
+    private void DropOlderThan(int firstKept)
+    {
+        var buckets = state.Buckets;
+        var dropped = 0;
+        while (dropped < buckets.Count && buckets[dropped].Minute < firstKept)
+        {
+            dropped++;
+        }
+
+        if (dropped > 0)
+        {
+            state.ActiveBefore = buckets[dropped - 1].Last;
+            buckets.RemoveRange(0, dropped);
+        }
+    }
+
+    private static int MinuteOf(DateTimeOffset time) => (int)((time - UnixEpoch).Ticks / TimeSpan.TicksPerMinute);
+}

@@ -1,0 +1,37 @@
+namespace SessionGrains.Grains.Sites;
+
+/// <summary>
+/// A site's activity history as stored: apart from <see cref="SiteState"/>, so admissions never write it, and written
+/// about once a minute. Holds only the minutes in which something changed, at most one day of them.
+/// </summary>
+[GenerateSerializer]
+public sealed record ActivityState
+{
+    /// <summary>Oldest first, at most one per minute.</summary>
+    [Id(0)]
+    public List<ActivityBucket> Buckets { get; set; } = [];
+
+    /// <summary>The count at the end of the newest bucket that was dropped for age: the level before the first bucket.</summary>
+    [Id(1)]
+    public int ActiveBefore { get; set; }
+}
+
+/// <summary>One minute in which the count changed or a sign-in was refused.</summary>
+[GenerateSerializer]
+public record struct ActivityBucket
+{
+    /// <summary>Minutes since the Unix epoch (UTC).</summary>
+    [Id(0)]
+    public int Minute { get; set; }
+
+    /// <summary>The most sessions counted at once in this minute.</summary>
+    [Id(1)]
+    public int Peak { get; set; }
+
+    /// <summary>The count at the end of this minute (so far): the level until the next bucket.</summary>
+    [Id(2)]
+    public int Last { get; set; }
+
+    [Id(3)]
+    public int Refusals { get; set; }
+}
