@@ -1,3 +1,4 @@
+using SessionGrains.Server.Admin;
 using SessionGrains.Server.Api;
 using SessionGrains.Server.Hosting;
 
@@ -7,9 +8,11 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSystemd();
 builder.AddSessionGrainsSilo();
 builder.AddSessionGrainsApi();
+builder.AddSessionGrainsAdmin();
 
 var app = builder.Build();
 app.UseSessionGrainsApi();
 app.MapHealthChecks("/healthz");
 app.MapSessionGrainsApi();
+app.MapSessionGrainsAdmin();
 app.Run();

@@ -4,13 +4,19 @@ namespace SessionGrains.Server.Auth;
 
 /// <summary>
 /// Who may call what: <see cref="Admin"/> endpoints need the admin key; <see cref="SiteOrAdmin"/> endpoints
-/// also accept the key of the site named in the route, and no other site's.
+/// also accept the key of the site named in the route, and no other site's; <see cref="Operator"/> pages (the admin
+/// UI and the Orleans dashboard) need an operator signed in with the admin key (a cookie).
 /// </summary>
 public static class AccessPolicies
 {
     public const string Admin = "admin";
 
     public const string SiteOrAdmin = "site-or-admin";
+
+    public const string Operator = "operator";
+
+    /// <summary>The cookie scheme of operators signed in to the admin UI.</summary>
+    public const string OperatorScheme = "OperatorCookie";
 
     public static void Add(AuthorizationOptions options)
     {
@@ -21,6 +27,9 @@ public static class AccessPolicies
             .AddAuthenticationSchemes(ApiClaims.Scheme)
             .RequireAuthenticatedUser()
             .AddRequirements(new OwnSiteRequirement()));
+        options.AddPolicy(Operator, policy => policy
+            .AddAuthenticationSchemes(OperatorScheme)
+            .RequireClaim(ApiClaims.Role, ApiClaims.Admin));
     }
 }
 

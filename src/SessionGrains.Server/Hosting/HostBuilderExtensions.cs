@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using SessionGrains.Server.Health;
 using SessionGrains.Server.Storage;
 
@@ -26,6 +27,10 @@ public static class HostBuilderExtensions
         {
             silo.UseSessionGrainsClustering(options, storage);
             silo.AddSessionGrains(storage, builder.Configuration);
+
+            // The runtime view for operators, mapped at /dashboard behind the admin sign-in. Its live log stream
+            // stays off: logs go to the journal, and a browser tab is no place to keep them.
+            silo.AddDashboard(dashboard => dashboard.HideTrace = true);
         });
 
         builder.Services.AddHealthChecks()

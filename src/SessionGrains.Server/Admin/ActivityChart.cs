@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text;
+
+namespace SessionGrains.Server.Admin;
+
+/// <summary>
+/// The geometry of a site's 24-hour chart, drawn as SVG by <c>Pages/_ActivityChart.cshtml</c>: counted sessions as a
+/// step line over the limit (dashed), refusals as bars in a band of their own below, hour marks every three hours.
+/// </summary>
+public sealed record ActivityChart
+{
+    public const int Width = 720;
+    public const int Height = 230;
+    public const int Left = 44;
+    public const int Right = Width - 8;
+    public const int ActiveTop = 12;
+    public const int ActiveBottom = 142;
+    public const int RefusalTop = 162;
+    public const int RefusalBottom = 202;
+    public const int LabelBaseline = 222;
+
+    public required string ActivePoints { get; init; }
+
+    public required IReadOnlyList<ChartBar> RefusalBars { get; init; }
+
+    /// <summary>Where the limit line runs, when the site has a limit of seats.</summary>
+    public required string? LimitY { get; init; }
+
+    public required int ActiveScale { get; init; }
+
+    public required int RefusalScale { get; init; }
+
+    public required IReadOnlyList<ChartTick> Ticks { get; init; }
+
+    /// <summary>What the chart shows, in words, for screen readers and as its tooltip.</summary>
+    public required string Summary { get; init; }
+
+    public static ActivityChart Draw(SiteActivity activity, int limit)
+    {
+        var buckets = activity.Active.Count;
+        var peak = activity.Active.DefaultIfEmpty(0).Max();
+        var activeScale = Math.Max(1, Math.Max(peak, limit > 0 ? limit : 0));
+        var refusalScale = Math.Max(1, activity.Refusals.DefaultIfEmpty(0).Max());
+        var step = (double)(Right - Left) / Math.Max(1, buckets);
+
+        return new ActivityChart
+        {
+            ActivePoints = StepLine(activity.Active, step, activeScale),
+            RefusalBars = Bars(activity.Refusals, step, refusalScale),
+            LimitY = limit > 0 ? Format(ActiveY(limit, activeScale)) : null,
+            ActiveScale = activeScale,
+            RefusalScale = refusalScale,
+            Ticks = HourTicks(activity.From, buckets, step),
+            Summary = string.Create(
+                CultureInfo.InvariantCulture,
+                $"Counted sessions and refusals over the last 24 hours (UTC), one bucket a minute: peak {peak}{(limit > 0 ? $" of {limit}" : string.Empty)}, {activity.Refusals.Sum()} refused."),
+        };
+    }
+
+    private static string StepLine(IReadOnlyList<int> values, double step, int scale)
+    {
+        // A point only where the count changes: a quiet day is a handful of points, not 1,440.
+        var points = new StringBuilder();
+        var previous = -1;
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i] == previous)
+            {
+                continue;
+            }
+
+            var x = Left + (i * step);
+            if (previous >= 0)
+            {
+                Append(points, x, ActiveY(previous, scale));
+            }
+
+            Append(points, x, ActiveY(values[i], scale));
+            previous = values[i];
+        }
+
+        Append(points, Right, ActiveY(Math.Max(previous, 0), scale));
+        return points.ToString().TrimEnd();
+    }
+
+    private static List<ChartBar> Bars(IReadOnlyList<int> values, double step, int scale)
+    {
+        var bars = new List<ChartBar>();
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i] > 0)
+            {
+                var height = Math.Max(1.0, (RefusalBottom - RefusalTop) * values[i] / (double)scale);
+                bars.Add(new ChartBar(Format(Left + (i * step)), Format(RefusalBottom - height), Format(Math.Max(step, 1.5)), Format(height)));
+            }
+        }
+
+        return bars;
+    }
+
+    private static List<ChartTick> HourTicks(DateTimeOffset from, int buckets, double step)
+    {
+        var ticks = new List<ChartTick>();
+        var firstHour = new DateTimeOffset(from.Year, from.Month, from.Day, from.Hour, 0, 0, TimeSpan.Zero).AddHours(1);
+        for (var hour = firstHour; hour < from.AddMinutes(buckets); hour = hour.AddHours(1))
+        {
+            if (hour.Hour % 3 == 0)
+            {
+                var x = Left + ((hour - from).TotalMinutes * step);
+                ticks.Add(new ChartTick(Format(x), hour.ToString("HH:mm", CultureInfo.InvariantCulture)));
+            }
+        }
+
+        return ticks;
+    }
+
+    private static double ActiveY(int value, int scale) =>
+        Round(ActiveBottom - ((ActiveBottom - ActiveTop) * value / (double)scale));
+
+    private static void Append(StringBuilder points, double x, double y) =>
+        points.Append(CultureInfo.InvariantCulture, $"{Round(x)},{Round(y)} ");
+
+    private static double Round(double value) => Math.Round(value, 1);
+
+    // SVG numbers are invariant whatever the server's culture.
+    private static string Format(double value) => Round(value).ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>One refusal bar, in SVG user units.</summary>
+public sealed record ChartBar(string X, string Y, string Width, string Height);
+
+/// <summary>An hour mark on the time axis, in SVG user units.</summary>
+public sealed record ChartTick(string X, string Label);

@@ -1,0 +1,53 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using SessionGrains.Server.Auth;
+using SessionGrains.Server.Hosting;
+
+namespace SessionGrains.Server.Admin.Pages;
+
+/// <summary>An operator signs in with the admin key and gets a cookie; the key itself is never stored or logged.</summary>
+public sealed partial class SignInModel(AdminKey adminKey, ILogger<SignInModel> logger) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    [BindProperty]
+    public string? Key { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "signed-out")]
+    public bool SignedOut { get; set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        var presented = Key?.Trim();
+        var clientIp = HttpContext.Connection.RemoteIpAddress;
+        if (string.IsNullOrEmpty(presented) || presented.Length > SessionGrainsOptions.MaxApiKeyLength || !adminKey.Matches(presented))
+        {
+            LogRefused(logger, clientIp);
+            ModelState.AddModelError(nameof(Key), "That is not the admin key.");
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return Page();
+        }
+
+        var operatorIdentity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, "operator"), new Claim(ApiClaims.Role, ApiClaims.Admin)],
+            AccessPolicies.OperatorScheme);
+        await HttpContext.SignInAsync(AccessPolicies.OperatorScheme, new ClaimsPrincipal(operatorIdentity));
+        LogSignedIn(logger, clientIp);
+
+        // Only back into this server: a sign-in link must not send the operator elsewhere.
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/admin");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "An operator signed in to the admin UI from {ClientIp}")]
+    private static partial void LogSignedIn(ILogger logger, System.Net.IPAddress? clientIp);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Admin UI sign-in refused from {ClientIp}: wrong key")]
+    private static partial void LogRefused(ILogger logger, System.Net.IPAddress? clientIp);
+}

@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace SessionGrains.Server.Admin.Pages;
+
+/// <summary>
+/// One site: its figures, live sessions (each with a Kill button) and chart, refreshed every two seconds
+/// (<c>?handler=Live</c>), and the form that changes its settings.
+/// </summary>
+public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, ILogger<SiteModel> logger) : PageModel
+{
+    [FromRoute]
+    public string SiteId { get; set; } = string.Empty;
+
+    [BindProperty]
+    public SettingsForm Form { get; set; } = new();
+
+    [TempData]
+    public string? Notice { get; set; }
+
+    public SitePage View { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (!RequestRules.IsValidSiteId(SiteId))
+        {
+            return NotFound();
+        }
+
+        View = await SitePage.LoadAsync(grains, SiteId, clock);
+        Form = SettingsForm.From(View.Status.Settings);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnGetLiveAsync()
+    {
+        if (!RequestRules.IsValidSiteId(SiteId))
+        {
+            return NotFound();
+        }
+
+        return Partial("_SiteLive", await SitePage.LoadAsync(grains, SiteId, clock));
+    }
+
+    public async Task<IActionResult> OnPostKillAsync(string? sessionId)
+    {
+        if (!RequestRules.IsValidSiteId(SiteId))
+        {
+            return NotFound();
+        }
+
+        if (!SessionGrains.SessionId.TryParse(sessionId, out var id))
+        {
+            Notice = "That is not a session id; nothing was changed.";
+        }
+        else if (await grains.GetSiteGrain(SiteId).KickAsync(id))
+        {
+            LogKilled(logger, SiteId, id);
+            Notice = $"Session {id} was ended. Its user is told so at their next request.";
+        }
+        else
+        {
+            Notice = $"Session {id} had already ended.";
+        }
+
+        return RedirectToPage("/Site", new { siteId = SiteId });
+    }
+
+    public async Task<IActionResult> OnPostSettingsAsync()
+    {
+        if (!RequestRules.IsValidSiteId(SiteId))
+        {
+            return NotFound();
+        }
+
+        if (Form.ToUpdate(ModelState) is { } update)
+        {
+            try
+            {
+                await grains.GetSiteGrain(SiteId).UpdateSettingsAsync(update);
+                LogSettingsChanged(logger, SiteId);
+                Notice = "Settings saved.";
+                return RedirectToPage("/Site", new { siteId = SiteId });
+            }
+            catch (InvalidRequestException refusal)
+            {
+                SettingsForm.AddErrors(refusal, ModelState);
+            }
+        }
+
+        // Nothing was changed: the form comes back as typed, with a message next to each field that is wrong.
+        View = await SitePage.LoadAsync(grains, SiteId, clock);
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    public string? ErrorFor(string field) =>
+        ModelState[SettingsForm.Key(field)]?.Errors.FirstOrDefault()?.ErrorMessage;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "An operator ended session {SessionId} of site {SiteId} in the admin UI")]
+    private static partial void LogKilled(ILogger logger, string siteId, SessionId sessionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "An operator changed the settings of site {SiteId} in the admin UI")]
+    private static partial void LogSettingsChanged(ILogger logger, string siteId);
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+
+namespace SessionGrains.Server.Admin;
+
+/// <summary>
+/// The site settings form as typed: text, parsed here so every mistake gets a message next to its own field.
+/// The rules themselves are the grain's (<see cref="RequestRules"/>); its refusals are shown next to the same fields.
+/// </summary>
+public sealed class SettingsForm
+{
+    public const string Prefix = "Form";
+
+    // The grain names its fields as the HTTP API does; the form shows them next to these inputs.
+    private static readonly Dictionary<string, string> FieldsByRule = new(StringComparer.Ordinal)
+    {
+        ["limit"] = nameof(Limit),
+        ["idleTimeout"] = nameof(IdleTimeoutMinutes),
+        ["onFull"] = nameof(OnFull),
+        ["perUserLimit"] = nameof(PerUserLimit),
+        ["exemptRoles"] = nameof(ExemptRoles),
+        ["message"] = nameof(Message),
+    };
+
+    public string? Limit { get; set; }
+
+    public string? IdleTimeoutMinutes { get; set; }
+
+    public string? OnFull { get; set; }
+
+    public string? PerUserLimit { get; set; }
+
+    /// <summary>Comma-separated.</summary>
+    public string? ExemptRoles { get; set; }
+
+    public string? Message { get; set; }
+
+    public static SettingsForm From(SiteSettings settings) => new()
+    {
+        Limit = settings.Limit.ToString(CultureInfo.InvariantCulture),
+        IdleTimeoutMinutes = Math.Round(settings.IdleTimeout.TotalMinutes, 4).ToString(CultureInfo.InvariantCulture),
+        OnFull = PolicyValue(settings.OnFull),
+        PerUserLimit = settings.PerUserLimit.ToString(CultureInfo.InvariantCulture),
+        ExemptRoles = string.Join(", ", settings.ExemptRoles),
+        Message = settings.Message,
+    };
+
+    public static string PolicyValue(FullSitePolicy policy) => policy == FullSitePolicy.EvictIdlest ? "evict-idlest" : "deny";
+
+    public static string Key(string field) => $"{Prefix}.{field}";
+
+    /// <summary>The change the form asks for, or null with every parse error added to <paramref name="errors"/>.</summary>
+    public SiteSettingsUpdate? ToUpdate(ModelStateDictionary errors)
+    {
+        var limit = ParseInt(Limit, nameof(Limit), "The limit is a whole number: -1 for unlimited, 0 to close the site.", errors);
+        var perUser = ParseInt(PerUserLimit, nameof(PerUserLimit), "The per-user limit is a whole number: -1 for none.", errors);
+        TimeSpan? idle = null;
+        if (double.TryParse(IdleTimeoutMinutes, NumberStyles.Float, CultureInfo.InvariantCulture, out var minutes) && double.IsFinite(minutes))
+        {
+            var seconds = Math.Round(minutes * 60);
+            if (seconds >= RequestRules.MinIdleTimeout.TotalSeconds && seconds <= RequestRules.MaxIdleTimeout.TotalSeconds)
+            {
+                idle = TimeSpan.FromSeconds(seconds);
+            }
+        }
+
+        if (idle is null)
+        {
+            errors.AddModelError(Key(nameof(IdleTimeoutMinutes)), "The idle timeout is a number of minutes from 0.0167 (one second) to 43200 (30 days).");
+        }
+
+        FullSitePolicy? policy = OnFull switch
+        {
+            "deny" => FullSitePolicy.Deny,
+            "evict-idlest" => FullSitePolicy.EvictIdlest,
+            _ => null,
+        };
+        if (policy is null)
+        {
+            errors.AddModelError(Key(nameof(OnFull)), "Choose deny or evict idlest.");
+        }
+
+        if (!errors.IsValid)
+        {
+            return null;
+        }
+
+        return new SiteSettingsUpdate
+        {
+            Limit = limit,
+            IdleTimeout = idle,
+            OnFull = policy,
+            PerUserLimit = perUser,
+            ExemptRoles = [.. (ExemptRoles ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
+
+            // An empty message is the grain's to refuse, next to the field, like every other rule.
+            Message = Message ?? string.Empty,
+        };
+    }
+
+    /// <summary>Shows the grain's refusal of a change next to the fields it names.</summary>
+    public static void AddErrors(InvalidRequestException refusal, ModelStateDictionary errors)
+    {
+        foreach (var error in refusal.Errors)
+        {
+            errors.AddModelError(FieldsByRule.TryGetValue(error.Field, out var field) ? Key(field) : string.Empty, error.Message);
+        }
+    }
+
+    private static int? ParseInt(string? text, string field, string message, ModelStateDictionary errors)
+    {
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        errors.AddModelError(Key(field), message);
+        return null;
+    }
+}

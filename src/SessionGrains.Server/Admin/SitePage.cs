@@ -1,0 +1,33 @@
+namespace SessionGrains.Server.Admin;
+
+/// <summary>One live session as the site page lists it, with its idle deadline as its own grain knows it.</summary>
+public sealed record SessionRow(SessionInfo Session, DateTimeOffset IdleExpiresAt, bool Ending);
+
+/// <summary>What the site page shows: the site's status, its live sessions and its 24-hour chart.</summary>
+public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessions, ActivityChart Chart, DateTimeOffset Now)
+{
+    /// <summary>The page lists this many sessions at most (oldest first); the counts always cover all of them.</summary>
+    public const int MaxListedSessions = 200;
+
+    public SiteLoad Load => SitesTable.LoadOf(Status.Settings.Limit, Status.Active);
+
+    public static async Task<SitePage> LoadAsync(IGrainFactory grains, string siteId, TimeProvider clock)
+    {
+        var site = grains.GetSiteGrain(siteId);
+        var statusCall = site.GetStatusAsync();
+        var activityCall = site.GetActivityAsync();
+        var status = await statusCall;
+        var activity = await activityCall;
+
+        // The site hears of activity only when a lease is renewed; the session grain knows the exact deadline.
+        var listed = status.Sessions.Take(MaxListedSessions).ToList();
+        var peeks = await Task.WhenAll(listed.Select(s => grains.GetSessionGrain(siteId, s.SessionId).PeekAsync()));
+        var rows = listed.Select((session, i) => peeks[i] switch
+        {
+            SessionActive active => new SessionRow(session, active.IdleExpiresAt, Ending: false),
+            _ => new SessionRow(session, session.IdleExpiresAt, Ending: true),
+        }).ToList();
+
+        return new SitePage(status, rows, ActivityChart.Draw(activity, status.Settings.Limit), clock.GetUtcNow());
+    }
+}
