@@ -21,6 +21,7 @@ public sealed class ServerCluster : IAsyncLifetime
 
     private readonly ServerProcess?[] _servers = new ServerProcess?[Size];
     private readonly string _clusterId = $"cluster-{Guid.NewGuid():N}";
+    private readonly string _homes = Path.Combine(Path.GetTempPath(), $"sessiongrains-homes-{Guid.NewGuid():N}");
     private IHost? _clientHost;
 
     public PostgresServer Database { get; private set; } = null!;
@@ -89,6 +90,10 @@ public sealed class ServerCluster : IAsyncLifetime
         }
 
         await Database.StopAsync();
+        if (Directory.Exists(_homes))
+        {
+            Directory.Delete(_homes, recursive: true);
+        }
     }
 
     public static HttpClient Admin() => Http(ApiServer.AdminKey);
@@ -111,8 +116,11 @@ public sealed class ServerCluster : IAsyncLifetime
             await previous.DisposeAsync();
         }
 
+        // Each server a machine of its own: nothing may be shared through the file system (a key ring in the home folder).
+        var home = Directory.CreateDirectory(Path.Combine(_homes, $"server-{index}")).FullName;
         _servers[index] = await ServerProcess.StartAsync(new Dictionary<string, string>
         {
+            ["HOME"] = home,
             ["SessionGrains__Storage"] = "PostgreSql",
             ["SessionGrains__Clustering"] = "AdoNet",
             ["SessionGrains__AdvertisedAddress"] = "127.0.0.1",
