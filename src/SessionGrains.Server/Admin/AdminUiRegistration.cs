@@ -64,7 +64,7 @@ public static class AdminUiRegistration
         app.MapRazorPages();
 
         // The dashboard shows grain state and cluster topology: operators only, like the admin UI.
-        app.MapOrleansDashboard("/dashboard").RequireAuthorization(AccessPolicies.Operator);
+        app.MapOrleansDashboard("/dashboard").RequireAuthorization(AccessPolicies.Operator).ExcludeFromDescription();
         return app;
     }
 

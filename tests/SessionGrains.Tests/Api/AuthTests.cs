@@ -18,6 +18,7 @@ public sealed class AuthTests(ApiServer server)
     public static TheoryData<string, string> SiteRequests => new()
     {
         { "GET", "/api/sites/{site}" },
+        { "GET", "/api/sites/{site}/activity" },
         { "POST", "/api/sites/{site}/sessions" },
         { "GET", "/api/sites/{site}/sessions/0123456789abcdef0123456789abcdef" },
         { "POST", "/api/sites/{site}/sessions/0123456789abcdef0123456789abcdef/touch" },

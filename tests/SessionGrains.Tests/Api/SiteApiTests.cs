@@ -53,13 +53,21 @@ public sealed class SiteApiTests(ApiServer server)
             Assert.Equal(HttpStatusCode.Created, exempt.StatusCode);
         }
 
+        await admin.OpenedSessionIdAsync(busy, "cat");
+        using (var refused = await admin.OpenSessionAsync(busy, "dan"))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        }
+
         using var response = await admin.GetAsync(new Uri("/api/sites", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var sites = (await response.ReadJsonAsync()).EnumerateArray().ToDictionary(s => s.GetProperty("siteId").GetString()!);
         Assert.Equal(3, sites[busy].GetProperty("limit").GetInt32());
-        Assert.Equal(2, sites[busy].GetProperty("active").GetInt32());
+        Assert.Equal(3, sites[busy].GetProperty("active").GetInt32());
         Assert.Equal(1, sites[busy].GetProperty("exempt").GetInt32());
+        Assert.Equal(1, sites[busy].GetProperty("refusalsLastHour").GetInt32());
+        Assert.Equal(3, sites[busy].GetProperty("peakToday").GetInt32());
         Assert.Equal(7, sites[quiet].GetProperty("limit").GetInt32());
         Assert.Equal(0, sites[quiet].GetProperty("active").GetInt32());
     }
@@ -115,6 +123,33 @@ public sealed class SiteApiTests(ApiServer server)
     }
 
     [Fact]
+    public async Task The_activity_of_the_last_24_hours_comes_one_bucket_a_minute()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 1 });
+        using var admin = server.Admin();
+        await admin.OpenedSessionIdAsync(siteId, "ann");
+        using (var refused = await admin.OpenSessionAsync(siteId, "bob"))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        }
+
+        using var siteClient = server.Client(await server.IssueKeyAsync(siteId));
+        using var response = await siteClient.GetAsync(new Uri($"/api/sites/{siteId}/activity", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var activity = await response.ReadJsonAsync();
+        Assert.Equal(siteId, activity.GetProperty("siteId").GetString());
+        Assert.Equal(60, activity.GetProperty("bucketSeconds").GetInt32());
+        var active = activity.GetProperty("active").EnumerateArray().Select(v => v.GetInt32()).ToList();
+        var refusals = activity.GetProperty("refusals").EnumerateArray().Select(v => v.GetInt32()).ToList();
+        Assert.Equal((1440, 1440), (active.Count, refusals.Count));
+        Assert.Equal((1, 1), (active[^1], refusals[^1]));
+        Assert.Equal(1, refusals.Sum());
+        var from = activity.GetProperty("from").GetDateTimeOffset();
+        Assert.InRange(DateTimeOffset.UtcNow - from, TimeSpan.FromHours(23.95), TimeSpan.FromHours(24.05));
+    }
+
+    [Fact]
     public async Task The_OpenAPI_document_describes_the_API_and_its_bearer_keys()
     {
         using var anonymous = server.Anonymous();
@@ -127,6 +162,8 @@ public sealed class SiteApiTests(ApiServer server)
         Assert.Contains("/api/sites", paths);
         Assert.Contains("/api/sites/{siteId}/sessions", paths);
         Assert.Contains("/api/sites/{siteId}/sessions/{sessionId}/touch", paths);
+        Assert.Contains("/api/sites/{siteId}/activity", paths);
+        Assert.DoesNotContain(paths, p => p.StartsWith("/admin", StringComparison.Ordinal) || p.StartsWith("/dashboard", StringComparison.Ordinal));
         Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey").GetProperty("scheme").GetString());
     }
 }
