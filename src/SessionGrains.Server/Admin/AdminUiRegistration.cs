@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Dashboard;
 using SessionGrains.Server.Auth;
+using SessionGrains.Server.Hosting;
 
 namespace SessionGrains.Server.Admin;
 
@@ -18,13 +19,16 @@ public static class AdminUiRegistration
     public static IHostApplicationBuilder AddSessionGrainsAdmin(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        var secureCookies = builder.Configuration.GetSection(SessionGrainsOptions.SectionName).Get<SessionGrainsOptions>()?.SecureCookies ?? false;
+        var cookieSecurity = secureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SignInThrottle>();
         services.AddAuthentication().AddCookie(AccessPolicies.OperatorScheme, cookie =>
         {
             cookie.Cookie.Name = "sessiongrains-operator";
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Lax;
-            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.Cookie.SecurePolicy = cookieSecurity;
             cookie.LoginPath = SignInPath;
             cookie.AccessDeniedPath = SignInPath;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
@@ -35,6 +39,8 @@ public static class AdminUiRegistration
         {
             antiforgery.Cookie.Name = "sessiongrains-antiforgery";
             antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+            // Not Always even with SecureCookies: behind a TLS proxy the request reaching the server is plain HTTP,
+            // where anti-forgery refuses to issue a Secure cookie. Its tokens are worthless without the operator cookie.
             antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
 

@@ -35,6 +35,12 @@ public sealed class SessionGrainsOptions
     /// one is generated on first start and kept in <see cref="DataDirectory"/>.
     /// </summary>
     public string? AdminApiKey { get; set; }
+
+    /// <summary>
+    /// Marks the admin UI's cookies Secure, so browsers send them over HTTPS only. Set it when operators reach the
+    /// server through an HTTPS proxy (the server itself speaks plain HTTP, so it cannot tell).
+    /// </summary>
+    public bool SecureCookies { get; set; }
 }
 
 public enum ClusteringKind

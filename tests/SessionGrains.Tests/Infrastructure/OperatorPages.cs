@@ -32,6 +32,7 @@ public static partial class OperatorPages
     public static HttpClient CookieClient() =>
         new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false });
 
+
     /// <summary>The anti-forgery token of the first form on a page (its cookie lands in the client's jar).</summary>
     public static async Task<string> AntiforgeryTokenAsync(HttpClient client, Uri page)
     {

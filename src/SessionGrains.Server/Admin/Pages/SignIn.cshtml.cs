@@ -8,7 +8,7 @@ using SessionGrains.Server.Hosting;
 namespace SessionGrains.Server.Admin.Pages;
 
 /// <summary>An operator signs in with the admin key and gets a cookie; the key itself is never stored or logged.</summary>
-public sealed partial class SignInModel(AdminKey adminKey, ILogger<SignInModel> logger) : PageModel
+public sealed partial class SignInModel(AdminKey adminKey, SignInThrottle throttle, ILogger<SignInModel> logger) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -27,8 +27,19 @@ public sealed partial class SignInModel(AdminKey adminKey, ILogger<SignInModel> 
     {
         var presented = Key?.Trim();
         var clientIp = HttpContext.Connection.RemoteIpAddress;
+        if (throttle.RetryAfter(clientIp) is { } wait)
+        {
+            // Not even checked: guessing at the key must stay slow.
+            LogThrottled(logger, clientIp);
+            ModelState.AddModelError(nameof(Key), $"Too many wrong keys from your address. Try again in {Display.Duration(wait)}.");
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Page();
+        }
+
         if (string.IsNullOrEmpty(presented) || presented.Length > SessionGrainsOptions.MaxApiKeyLength || !adminKey.Matches(presented))
         {
+            throttle.Failed(clientIp);
             LogRefused(logger, clientIp);
             ModelState.AddModelError(nameof(Key), "That is not the admin key.");
             Response.StatusCode = StatusCodes.Status401Unauthorized;
@@ -47,6 +58,9 @@ public sealed partial class SignInModel(AdminKey adminKey, ILogger<SignInModel> 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "An operator signed in to the admin UI from {ClientIp}")]
     private static partial void LogSignedIn(ILogger logger, System.Net.IPAddress? clientIp);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Admin UI sign-in refused from {ClientIp}: too many wrong keys in a row")]
+    private static partial void LogThrottled(ILogger logger, System.Net.IPAddress? clientIp);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Admin UI sign-in refused from {ClientIp}: wrong key")]
     private static partial void LogRefused(ILogger logger, System.Net.IPAddress? clientIp);
