@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Orleans.Runtime;
+using SessionGrains.Server.Admin;
 
 namespace SessionGrains.Server.Api;
 
@@ -31,6 +32,12 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
             TimeoutException or SiloUnavailableException or OrleansMessageRejectionException => Unavailable(exception),
             _ => Unexpected(exception),
         };
+        if (AdminErrorPage.Handles(httpContext))
+        {
+            await AdminErrorPage.WriteAsync(httpContext, problem);
+            return true;
+        }
+
         await problem.ExecuteAsync(httpContext);
         return true;
     }

@@ -130,12 +130,15 @@ public static class ApiProblems
     }
 
     /// <summary>Adds <c>Retry-After</c> (whole seconds, rounded up) to a problem.</summary>
-    private sealed class WithRetryAfter(IResult inner, TimeSpan retryAfter) : IResult
+    internal sealed class WithRetryAfter(ProblemHttpResult inner, TimeSpan retryAfter) : IResult
     {
+        public ProblemHttpResult Problem => inner;
+
+        public string Seconds => Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            var seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
-            httpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            httpContext.Response.Headers.RetryAfter = Seconds;
             return inner.ExecuteAsync(httpContext);
         }
     }

@@ -154,6 +154,7 @@ public sealed class FailoverTests(ServerCluster cluster, ITestOutputHelper outpu
         await storm.WaitForAdmissionsAsync(30);
         var touchedBefore = storm.OutcomeCount("200");
 
+        using var operatorClient = await OperatorPages.SignedInClientAsync(cluster.LiveAddresses[0], ApiServer.AdminKey);
         var stoppedAt = TimeProvider.System.GetTimestamp();
         long restartingAt;
         await cluster.Database.StopAsync();
@@ -177,6 +178,13 @@ public sealed class FailoverTests(ServerCluster cluster, ITestOutputHelper outpu
             using var refused = await app.PostAsJsonAsync(Api($"/api/sites/{siteId}/sessions"), new { userId = "late-comer" });
             await refused.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "storage_unavailable");
             Assert.NotNull(refused.Headers.RetryAfter);
+
+            // An operator opening a site that has to be read from the database gets a page that says why, not JSON.
+            using var sitePage = await operatorClient.GetAsync(new Uri(cluster.LiveAddresses[0], $"/admin/sites/{Sites.NewId()}"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, sitePage.StatusCode);
+            Assert.Equal("text/html", sitePage.Content.Headers.ContentType?.MediaType);
+            Assert.NotNull(sitePage.Headers.RetryAfter);
+            Assert.Contains("cannot reach its database", await sitePage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
         finally
         {
