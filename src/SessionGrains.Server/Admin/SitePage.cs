@@ -21,13 +21,27 @@ public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessi
 
         // The site hears of activity only when a lease is renewed; the session grain knows the exact deadline.
         var listed = status.Sessions.Take(MaxListedSessions).ToList();
-        var peeks = await Task.WhenAll(listed.Select(s => grains.GetSessionGrain(siteId, s.SessionId).PeekAsync()));
+        var peeks = await Task.WhenAll(listed.Select(s => PeekAsync(grains.GetSessionGrain(siteId, s.SessionId))));
         var rows = listed.Select((session, i) => peeks[i] switch
         {
             SessionActive active => new SessionRow(session, active.IdleExpiresAt, Ending: false),
+            null => new SessionRow(session, session.IdleExpiresAt, Ending: false),
             _ => new SessionRow(session, session.IdleExpiresAt, Ending: true),
         }).ToList();
 
         return new SitePage(status, rows, ActivityChart.Draw(activity, status.Settings.Limit), clock.GetUtcNow());
+    }
+
+    /// <summary>The session's own answer, or null if it could not give one: the page then shows the site's view.</summary>
+    private static async Task<TouchResult?> PeekAsync(ISessionGrain session)
+    {
+        try
+        {
+            return await session.PeekAsync();
+        }
+        catch (Exception ex) when (ex is TimeoutException or Orleans.Runtime.SiloUnavailableException || ClusterFaults.IsStorageFailure(ex))
+        {
+            return null;
+        }
     }
 }

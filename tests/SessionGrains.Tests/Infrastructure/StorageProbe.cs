@@ -5,13 +5,13 @@ namespace SessionGrains.Tests.Infrastructure;
 /// <summary>Reads the grain storage table directly, to see what the grains really wrote.</summary>
 public static class StorageProbe
 {
-    /// <summary>The stored version of a site's state: it grows by one with every write.</summary>
+    /// <summary>The stored version of a site's state (not its activity history): it grows by one with every write.</summary>
     public static async Task<int> SiteVersionAsync(StorageTarget storage, string siteId)
     {
         await using var connection = storage.CreateConnection();
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT Version FROM OrleansStorage WHERE GrainIdExtensionString = @site;";
+        command.CommandText = "SELECT Version FROM OrleansStorage WHERE GrainIdExtensionString = @site AND GrainTypeString = 'site';";
         command.AddParameter("site", siteId);
         var value = await command.ExecuteScalarAsync();
         return value is null or DBNull ? 0 : Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
