@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using SessionGrains.Tests.Api;
 using static Microsoft.Playwright.Assertions;
@@ -252,6 +253,30 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
     }
 
     [Fact]
+    public async Task The_pages_pass_the_axe_accessibility_rules()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 2 });
+        using var api = server.Admin();
+        await OpenAsync(api, siteId, "ann", "198.51.100.23", "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0");
+        await OpenAsync(api, siteId, "bob", "203.0.113.9", "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Safari/604.1");
+        var page = await chromium.NewPersonAsync();
+        await page.GotoAsync(new Uri(Server, "/admin/sign-in").ToString());
+        await AssertAccessibleAsync(page);
+        await page.SignInAsOperatorAsync(Server, "a-wrong-key-0123456789abcdefghijklmnopqrs");
+        await AssertAccessibleAsync(page);
+
+        await page.SignInAsOperatorAsync(Server, ApiServer.AdminKey);
+        await page.GotoAsync(new Uri(Server, $"/admin?q={siteId}").ToString());
+        await AssertAccessibleAsync(page);
+        await page.GotoAsync(new Uri(Server, $"/admin/sites/{siteId}").ToString());
+        await AssertAccessibleAsync(page);
+        await page.FillAsync("#Form_Limit", "many");
+        await page.ClickAsync("#save-settings");
+        await Expect(page.Locator("#Form_Limit-error")).ToBeVisibleAsync();
+        await AssertAccessibleAsync(page);
+    }
+
+    [Fact]
     public async Task A_form_posted_without_its_anti_forgery_token_changes_nothing()
     {
         var siteId = await server.NewSiteAsync(new { limit = 3 });
@@ -321,6 +346,15 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
         Assert.Equal(HttpStatusCode.Gone, ended.StatusCode);
         Assert.Equal("session_ended", ended.Body.GetProperty("code").GetString());
         Assert.Equal(reason, ended.Body.GetProperty("reason").GetString());
+    }
+
+    /// <summary>axe-core (bundled with the test package, injected into the page) finds no violation of the WCAG rules.</summary>
+    private static async Task AssertAccessibleAsync(IPage page)
+    {
+        var result = await page.RunAxe();
+        Assert.NotEmpty(result.Passes);
+        var violations = result.Violations.Select(v => $"{v.Id} ({v.Impact}): {string.Join(", ", v.Nodes.Take(3).Select(n => n.Target.ToString()))}");
+        Assert.True(result.Violations.Length == 0, $"Accessibility violations on {page.Url}:\n{string.Join('\n', violations)}");
     }
 
     /// <summary>Nothing sticks out sideways: the page never scrolls horizontally.</summary>
