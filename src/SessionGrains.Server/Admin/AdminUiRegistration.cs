@@ -60,6 +60,7 @@ public static class AdminUiRegistration
         {
             services.Remove(keyRingWarmUp);
         }
+
         return builder;
     }
 
