@@ -253,6 +253,31 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
     }
 
     [Fact]
+    public async Task An_id_no_site_can_have_is_not_found_and_the_go_to_box_says_why()
+    {
+        using var client = await OperatorPages.SignedInClientAsync(Server, ApiServer.AdminKey);
+        using (var notFound = await client.GetAsync(new Uri(Server, "/admin/sites/has%20space")))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        }
+
+        var page = await SignedInAsync();
+        await page.FillAsync("#open-site", "no/such site");
+        await page.PressAsync("#open-site", "Enter");
+        await Expect(page.Locator("#open-site-error")).ToContainTextAsync("A site id is 1 to 64 letters");
+        var siteId = Sites.NewId();
+        await page.FillAsync("#open-site", siteId);
+        await page.PressAsync("#open-site", "Enter");
+        await Expect(page.Locator("#site-id")).ToHaveTextAsync(siteId);
+
+        // Looking at a site that was never used shows the defaults and creates nothing.
+        await Expect(page.Locator("#figure-limit")).ToHaveTextAsync("unlimited");
+        using var api = server.Admin();
+        using var list = await api.GetAsync(new Uri("/api/sites", UriKind.Relative));
+        Assert.DoesNotContain(siteId, await list.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_pages_pass_the_axe_accessibility_rules()
     {
         var siteId = await server.NewSiteAsync(new { limit = 2 });

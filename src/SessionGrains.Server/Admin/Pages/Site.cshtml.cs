@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace SessionGrains.Server.Admin.Pages;
@@ -20,13 +21,20 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
 
     public SitePage View { get; private set; } = null!;
 
-    public async Task<IActionResult> OnGetAsync()
+    public override Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
+        // Every handler works on the site in the route: an id no site can have is not found, and nothing is asked.
         if (!RequestRules.IsValidSiteId(SiteId))
         {
-            return NotFound();
+            context.Result = NotFound();
+            return Task.CompletedTask;
         }
 
+        return next();
+    }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
         View = await SitePage.LoadAsync(grains, SiteId, clock);
         Form = SettingsForm.From(View.Status.Settings);
         return Page();
@@ -34,21 +42,11 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
 
     public async Task<IActionResult> OnGetLiveAsync()
     {
-        if (!RequestRules.IsValidSiteId(SiteId))
-        {
-            return NotFound();
-        }
-
         return Partial("_SiteLive", await SitePage.LoadAsync(grains, SiteId, clock));
     }
 
     public async Task<IActionResult> OnPostKillAsync(string? sessionId)
     {
-        if (!RequestRules.IsValidSiteId(SiteId))
-        {
-            return NotFound();
-        }
-
         if (!SessionGrains.SessionId.TryParse(sessionId, out var id))
         {
             Notice = "That is not a session id; nothing was changed.";
@@ -68,11 +66,6 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
 
     public async Task<IActionResult> OnPostSettingsAsync()
     {
-        if (!RequestRules.IsValidSiteId(SiteId))
-        {
-            return NotFound();
-        }
-
         if (Form.ToUpdate(ModelState) is { } update)
         {
             try
