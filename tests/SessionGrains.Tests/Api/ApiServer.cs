@@ -59,10 +59,16 @@ public sealed class ApiServer : IAsyncLifetime
     public async Task<string> NewSiteAsync(object settings)
     {
         var siteId = $"site-{Guid.NewGuid():N}";
+        await ConfigureSiteAsync(siteId, settings);
+        return siteId;
+    }
+
+    /// <summary>Creates or changes a site through the API; <paramref name="settings"/> is a JSON object.</summary>
+    public async Task ConfigureSiteAsync(string siteId, object settings)
+    {
         using var admin = Admin();
         using var response = await admin.PutAsJsonAsync($"/api/sites/{siteId}", settings);
         response.EnsureSuccessStatusCode();
-        return siteId;
     }
 
     public async Task<string> IssueKeyAsync(string siteId)

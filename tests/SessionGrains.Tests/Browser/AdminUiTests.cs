@@ -64,10 +64,10 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
     {
         var prefix = $"t{Guid.NewGuid():N}"[..9];
         var shop = $"{prefix}-shop";
-        await ConfigureAsync(shop, new { limit = 3 });
-        await ConfigureAsync($"{prefix}-blog", new { limit = 5 });
-        await ConfigureAsync($"{prefix}-wiki", new { limit = -1, idleTimeoutSeconds = 900, onFull = "evict-idlest" });
-        await ConfigureAsync($"{prefix}-archive", new { limit = 0 });
+        await server.ConfigureSiteAsync(shop, new { limit = 3 });
+        await server.ConfigureSiteAsync($"{prefix}-blog", new { limit = 5 });
+        await server.ConfigureSiteAsync($"{prefix}-wiki", new { limit = -1, idleTimeoutSeconds = 900, onFull = "evict-idlest" });
+        await server.ConfigureSiteAsync($"{prefix}-archive", new { limit = 0 });
         using var api = server.Admin();
         for (var i = 0; i < 4; i++)
         {
@@ -342,13 +342,6 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
         await Expect(page.Locator("#sign-out")).ToBeVisibleAsync();
         await page.GotoAsync(new Uri(Server, path).ToString());
         return page;
-    }
-
-    private async Task ConfigureAsync(string siteId, object settings)
-    {
-        using var api = server.Admin();
-        using var response = await api.PutAsJsonAsync($"/api/sites/{siteId}", settings);
-        response.EnsureSuccessStatusCode();
     }
 
     private static async Task<string> OpenAsync(HttpClient api, string siteId, string userId, string clientIp, string userAgent, params string[] roles)
