@@ -11,6 +11,9 @@ public sealed class LocalSessions
 {
     private readonly ConcurrentDictionary<(string SiteId, SessionId SessionId), ActivityClock> _live = new();
 
+    /// <summary>Live sessions whose grains run on this silo.</summary>
+    public int Count => _live.Count;
+
     internal ActivityClock Track(string siteId, SessionId sessionId, DateTimeOffset lastActivityAt)
     {
         var clock = new ActivityClock(lastActivityAt);

@@ -2,24 +2,31 @@ namespace SessionGrains.Grains.Sites;
 
 /// <summary>
 /// The live sessions of one site with the indexes the admission rule needs: the counted total,
-/// counts per user, and the order in which leases run out. Wraps the persisted dictionary, so the
-/// state written to storage is always exactly what this set holds.
+/// counts per user, and the order in which leases run out. It also notes which sessions changed since the
+/// last write, so a write carries those alone (<see cref="TakeChanges"/>).
 /// </summary>
 internal sealed class LiveSessionSet
 {
-    private readonly Dictionary<SessionId, LiveSession> _sessions;
+    private readonly Dictionary<SessionId, LiveSession> _sessions = [];
     private readonly Dictionary<string, int> _countedPerUser = new(StringComparer.Ordinal);
+    private readonly HashSet<SessionId> _changed = [];
+    private readonly HashSet<SessionId> _removed = [];
+
+    // The idlest counted session, found by a scan and kept until the set changes: a full site refuses
+    // far more often than it changes, and each refusal says when a seat should free up.
+    private LiveSession? _idlest;
+    private bool _idlestKnown;
     private readonly Dictionary<(SessionId Previous, string UserId), SessionId> _resumedBy = [];
 
     // Lazy deletion: a renewal enqueues the new expiry and leaves the old entry behind;
     // entries that no longer match the session's current lease are skipped when they surface.
     private readonly PriorityQueue<SessionId, DateTimeOffset> _expiries = new();
 
-    public LiveSessionSet(Dictionary<SessionId, LiveSession> sessions)
+    public LiveSessionSet(IEnumerable<LiveSession> stored)
     {
-        _sessions = sessions;
-        foreach (var session in sessions.Values)
+        foreach (var session in stored)
         {
+            _sessions.Add(session.SessionId, session);
             Index(session);
         }
     }
@@ -32,6 +39,9 @@ internal sealed class LiveSessionSet
     /// <summary>Live sessions, exempt ones included.</summary>
     public int Count => _sessions.Count;
 
+    /// <summary>Sessions added, renewed or removed since the last <see cref="TakeChanges"/>.</summary>
+    public bool HasChanges => _changed.Count > 0 || _removed.Count > 0;
+
     public int CountedFor(string userId) => _countedPerUser.GetValueOrDefault(userId);
 
     public bool TryGet(SessionId id, out LiveSession session) => _sessions.TryGetValue(id, out session!);
@@ -40,6 +50,9 @@ internal sealed class LiveSessionSet
     {
         _sessions.Add(session.SessionId, session);
         Index(session);
+        _changed.Add(session.SessionId);
+        _removed.Remove(session.SessionId);
+        ForgetIdlest();
     }
 
     public LiveSession? Remove(SessionId id)
@@ -48,6 +61,10 @@ internal sealed class LiveSessionSet
         {
             return null;
         }
+
+        _changed.Remove(id);
+        _removed.Add(id);
+        ForgetIdlest();
 
         if (session.Resumes is { } previous)
         {
@@ -76,6 +93,32 @@ internal sealed class LiveSessionSet
         session.LastActivityAt = lastActivityAt;
         session.ExpiresAt = expiresAt;
         _expiries.Enqueue(session.SessionId, expiresAt);
+        _changed.Add(session.SessionId);
+        ForgetIdlest();
+    }
+
+    /// <summary>
+    /// What changed since the last call, as copies the store may read while this set moves on; the set then
+    /// counts as unchanged. A session added and removed in between shows only as removed.
+    /// </summary>
+    public (IReadOnlyList<LiveSession> Upserts, IReadOnlyList<SessionId> Removals) TakeChanges()
+    {
+        if (!HasChanges)
+        {
+            return ([], []);
+        }
+
+        var upserts = new LiveSession[_changed.Count];
+        var i = 0;
+        foreach (var id in _changed)
+        {
+            upserts[i++] = _sessions[id] with { };
+        }
+
+        SessionId[] removals = [.. _removed];
+        _changed.Clear();
+        _removed.Clear();
+        return (upserts, removals);
     }
 
     /// <summary>Removes and returns every session whose lease ran out at or before <paramref name="now"/>.</summary>
@@ -118,6 +161,22 @@ internal sealed class LiveSessionSet
     /// <summary>The counted session with the oldest known activity, optionally only among one user's sessions.</summary>
     public LiveSession? FindIdlest(string? userId = null)
     {
+        if (userId is null)
+        {
+            if (!_idlestKnown)
+            {
+                _idlest = ScanForIdlest(null);
+                _idlestKnown = true;
+            }
+
+            return _idlest;
+        }
+
+        return ScanForIdlest(userId);
+    }
+
+    private LiveSession? ScanForIdlest(string? userId)
+    {
         LiveSession? idlest = null;
         foreach (var session in _sessions.Values)
         {
@@ -137,6 +196,12 @@ internal sealed class LiveSessionSet
 
     /// <summary>The oldest known activity among counted sessions (optionally one user's): the next seat to free up by idleness.</summary>
     public DateTimeOffset? OldestCountedActivity(string? userId = null) => FindIdlest(userId)?.LastActivityAt;
+
+    private void ForgetIdlest()
+    {
+        _idlest = null;
+        _idlestKnown = false;
+    }
 
     private void Index(LiveSession session)
     {

@@ -13,6 +13,7 @@ public sealed partial class SiteGrain
     private static readonly TimeSpan ActivitySavePeriod = TimeSpan.FromMinutes(1);
 
     private ActivityHistory _activity = null!;
+    private Task? _activitySave;
 
     public Task<SiteActivity> GetActivityAsync()
     {
@@ -24,8 +25,16 @@ public sealed partial class SiteGrain
 
     private int PeakToday(DateTimeOffset now) => _activity.PeakSince(new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero));
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        SaveActivityAsync(cancellationToken);
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // The grain interleaves, so the timer's save may still be running; then save whatever came after it.
+        if (_activitySave is { } running)
+        {
+            await running;
+        }
+
+        await SaveActivityAsync(cancellationToken);
+    }
 
     private void StartActivity(DateTimeOffset now)
     {
@@ -38,7 +47,17 @@ public sealed partial class SiteGrain
             new GrainTimerCreationOptions(ActivitySavePeriod, ActivitySavePeriod) { KeepAlive = false });
     }
 
-    private async Task SaveActivityAsync(CancellationToken cancellationToken)
+    private Task SaveActivityAsync(CancellationToken cancellationToken)
+    {
+        if (_activitySave is { IsCompleted: false } running)
+        {
+            return running;
+        }
+
+        return _activitySave = SaveActivityOnceAsync(cancellationToken);
+    }
+
+    private async Task SaveActivityOnceAsync(CancellationToken cancellationToken)
     {
         if (!_activity.Unsaved)
         {

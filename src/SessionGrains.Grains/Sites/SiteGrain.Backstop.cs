@@ -29,7 +29,7 @@ public sealed partial class SiteGrain
         }
 
         ExpireLeases(clock.GetUtcNow());
-        await SaveIfChangedAsync();
+        await CommitAsync();
         if (_sessions.Count == 0 && _backstopRegistration is not { IsCompleted: false })
         {
             // Nothing left to end: stop waking up. The next admission registers the reminder again.

@@ -9,7 +9,7 @@ public sealed partial class SiteGrain
     public async Task<LeaseLookup> GetLeaseAsync(SessionId sessionId)
     {
         ExpireLeases(clock.GetUtcNow());
-        await SaveIfChangedAsync();
+        await CommitAsync();
         return Lookup(sessionId);
     }
 
@@ -26,7 +26,7 @@ public sealed partial class SiteGrain
 
         ExpireLeases(now);
 
-        await SaveIfChangedAsync();
+        await CommitAsync();
         return Lookup(sessionId);
     }
 
@@ -42,7 +42,7 @@ public sealed partial class SiteGrain
             }
         }
 
-        await SaveIfChangedAsync();
+        await CommitAsync();
     }
 
     public async Task ReleaseAsync(SessionId sessionId, SessionEndReason reason)
@@ -52,11 +52,10 @@ public sealed partial class SiteGrain
         // The session ended on its own and knows why: no notice, nothing to remember.
         if (_sessions.Remove(sessionId) is not null)
         {
-            _unsaved = true;
             LogReleased(SiteId, sessionId, reason);
         }
 
-        await SaveIfChangedAsync();
+        await CommitAsync();
     }
 
     private async Task OnLeasesExpiringAsync(CancellationToken cancellationToken)
@@ -65,7 +64,7 @@ public sealed partial class SiteGrain
         ExpireLeases(now);
         try
         {
-            await SaveIfChangedAsync();
+            await CommitAsync();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -115,7 +114,6 @@ public sealed partial class SiteGrain
         if (expiresAt != session.ExpiresAt)
         {
             _sessions.Renew(session, activity, expiresAt);
-            _unsaved = true;
         }
     }
 
@@ -126,7 +124,7 @@ public sealed partial class SiteGrain
             return LeaseLookup.Held(LeaseOf(session, Settings));
         }
 
-        var ended = state.State.RecentlyEnded.FindLast(e => e.SessionId == sessionId);
+        var ended = _header.RecentlyEnded.FindLast(e => e.SessionId == sessionId);
         return ended is null ? LeaseLookup.Unknown : LeaseLookup.Ended(ended.Reason);
     }
 

@@ -1,20 +1,26 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using SessionGrains.Grains.Sessions;
+using SessionGrains.Grains.Sites.Storage;
 using SessionGrains.Internal;
 
 namespace SessionGrains.Grains.Sites;
 
 /// <summary>
-/// Decides admissions for one site, one request at a time (the grain is not reentrant), over the live
-/// session set it keeps in memory and in storage. Every change is written before it is acknowledged,
-/// and the sessions it ended are told so only once that write succeeded.
+/// Decides admissions for one site over the live session set it keeps in memory and in storage. Every decision
+/// is made within one turn, with no await between reading the set and changing it, which is what makes
+/// admissions atomic even though the grain interleaves requests: while one write is in flight the next
+/// requests are decided, and their changes go together in the next write (group commit, see
+/// <c>SiteGrain.Commit.cs</c>). Nothing is acknowledged before the write that holds it succeeded, and the
+/// sessions it ended are told so only then.
 /// Session grains keep their seats by renewing leases (see <c>SiteGrain.Leases.cs</c>); a lease that runs out
 /// frees its seat, so a session whose grain vanished (its silo died) stops counting by itself.
 /// </summary>
+[Reentrant]
 public sealed partial class SiteGrain(
-    [PersistentState("site", StorageNames.Default)] IPersistentState<SiteState> state,
+    ISiteStore store,
     [PersistentState("activity", StorageNames.Default)] IPersistentState<ActivityState> activityState,
     IOptionsMonitor<SiteDefaultsOptions> defaults,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock,
@@ -24,17 +30,20 @@ public sealed partial class SiteGrain(
     public const int EndedSessionsKept = 256;
 
     private readonly List<(SessionId SessionId, SessionEndReason Reason)> _unsentEndNotices = [];
+    private SiteHeader _header = new();
     private LiveSessionSet _sessions = null!;
     private IGrainTimer? _expiryTimer;
-    private bool _unsaved;
 
     private string SiteId => this.GetPrimaryKeyString();
 
-    private SiteSettings Settings => state.State.Settings ?? defaults.CurrentValue.ToSettings();
+    private SiteSettings Settings => _header.Settings ?? defaults.CurrentValue.ToSettings();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _sessions = new LiveSessionSet(state.State.Sessions);
+        var stored = await store.ReadAsync(SiteId, cancellationToken);
+        _version = stored?.Version ?? 0;
+        _header = stored?.Header ?? new SiteHeader();
+        _sessions = new LiveSessionSet(stored?.Sessions ?? []);
         _expiryTimer = this.RegisterGrainTimer(
             OnLeasesExpiringAsync,
             new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { KeepAlive = true });
@@ -43,7 +52,6 @@ public sealed partial class SiteGrain(
         var now = clock.GetUtcNow();
         ScheduleExpiryTimer(now);
         StartActivity(now);
-        return Task.CompletedTask;
     }
 
     public async Task<OpenSessionResult> OpenSessionAsync(OpenSessionRequest request)
@@ -59,8 +67,9 @@ public sealed partial class SiteGrain(
             if (_sessions.FindResumption(previous, request.UserId) is { } resumed)
             {
                 // A repeated resume (parallel requests, a retry, another web server): the same seat, not a second one.
-                await SaveIfChangedAsync();
-                return Admitted(resumed, settings);
+                var again = Admitted(resumed, settings);
+                await CommitAsync();
+                return again;
             }
 
             if (_sessions.TryGet(previous, out var stale) && string.Equals(stale.UserId, request.UserId, StringComparison.Ordinal))
@@ -73,10 +82,12 @@ public sealed partial class SiteGrain(
         var decision = AdmissionRule.Decide(settings, _sessions, request.UserId, settings.IsExempt(request.Roles));
         if (decision is AdmissionDecision.Refuse refusal)
         {
-            await SaveIfChangedAsync();
+            // Answers describe the site as the decision saw it; later requests may change it while this one waits.
             _activity.RecordRefusal(now);
             LogRefused(SiteId, refusal.Reason, _sessions.Counted, settings.Limit);
-            return Refuse(refusal.Reason, settings, request.UserId, now);
+            var refused = Refuse(refusal.Reason, settings, request.UserId, now);
+            await CommitAsync();
+            return refused;
         }
 
         var admit = (AdmissionDecision.Admit)decision;
@@ -99,11 +110,13 @@ public sealed partial class SiteGrain(
             Resumes = request.Resumes,
         };
         _sessions.Add(session);
-        await SaveAsync();
+        var admitted = Admitted(session, settings);
+        var lease = LeaseOf(session, settings);
+        await CommitAsync();
 
-        Control(session.SessionId).StartAsync(LeaseOf(session, settings)).Ignore();
-        LogAdmitted(SiteId, session.SessionId, session.Exempt, _sessions.Counted, settings.Limit);
-        return Admitted(session, settings);
+        Control(session.SessionId).StartAsync(lease).Ignore();
+        LogAdmitted(SiteId, session.SessionId, session.Exempt, admitted.Active, settings.Limit);
+        return admitted;
     }
 
     public Task<SiteSettings> GetSettingsAsync()
@@ -123,8 +136,9 @@ public sealed partial class SiteGrain(
         var updated = update.ApplyTo(Settings);
         RequestRules.EnsureValid(updated);
 
-        state.State.Settings = updated;
-        await SaveAsync();
+        _header.Settings = updated;
+        _headerChanged = true;
+        await CommitAsync();
         LogSettingsChanged(SiteId, updated.Limit, updated.IdleTimeout, updated.OnFull);
         return updated;
     }
@@ -134,7 +148,7 @@ public sealed partial class SiteGrain(
         RequestRules.EnsureValidSiteId(SiteId);
         var now = clock.GetUtcNow();
         ExpireLeases(now);
-        await SaveIfChangedAsync();
+        await CommitAsync();
         var settings = Settings;
         return new SiteStatus
         {
@@ -152,7 +166,7 @@ public sealed partial class SiteGrain(
         RequestRules.EnsureValidSiteId(SiteId);
         var now = clock.GetUtcNow();
         ExpireLeases(now);
-        await SaveIfChangedAsync();
+        await CommitAsync();
         return new SiteSummary
         {
             SiteId = SiteId,
@@ -176,7 +190,7 @@ public sealed partial class SiteGrain(
             LogKicked(SiteId, sessionId);
         }
 
-        await SaveIfChangedAsync();
+        await CommitAsync();
         return live;
     }
 
@@ -193,7 +207,7 @@ public sealed partial class SiteGrain(
     private void EndSession(LiveSession session, SessionEndReason reason, DateTimeOffset now)
     {
         _sessions.Remove(session.SessionId);
-        var ended = state.State.RecentlyEnded;
+        var ended = _header.RecentlyEnded;
         if (ended.Count >= EndedSessionsKept)
         {
             ended.RemoveRange(0, ended.Count - EndedSessionsKept + 1);
@@ -201,7 +215,7 @@ public sealed partial class SiteGrain(
 
         ended.Add(new EndedSession { SessionId = session.SessionId, Reason = reason, EndedAt = now });
         _unsentEndNotices.Add((session.SessionId, reason));
-        _unsaved = true;
+        _headerChanged = true;
     }
 
     private SessionRefused Refuse(RefusalReason reason, SiteSettings settings, string userId, DateTimeOffset now)
@@ -222,55 +236,6 @@ public sealed partial class SiteGrain(
             Message = settings.RenderMessage(_sessions.Counted),
             RetryAfter = freesAt is { } at ? Max(at - now, TimeSpan.FromSeconds(1)) : null,
         };
-    }
-
-    private async Task SaveIfChangedAsync()
-    {
-        if (_unsaved)
-        {
-            await SaveAsync();
-        }
-    }
-
-    private async Task SaveAsync()
-    {
-        try
-        {
-            if (!state.State.Listed)
-            {
-                // Once per site, with the site's first write; registering twice is harmless, so no ordering issue.
-                await GrainFactory.GetGrain<ISiteDirectoryGrain>(ISiteDirectoryGrain.Key).RegisterAsync(SiteId);
-                state.State.Listed = true;
-            }
-
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            // This activation's memory may now be ahead of storage. Drop it, so the next request
-            // starts again from what storage holds, and let this request fail: nothing was acknowledged.
-            LogSaveFailed(ex, SiteId);
-            _unsentEndNotices.Clear();
-            DeactivateOnIdle();
-
-            // Callers of the grain get one plain type for "not saved, try again": the storage bridge wraps
-            // database faults in Orleans' own exception, and a write conflict has a type of its own.
-            throw new StorageUnavailableException();
-        }
-
-        _unsaved = false;
-        foreach (var (sessionId, reason) in _unsentEndNotices)
-        {
-            Control(sessionId).EndAsync(reason).Ignore();
-        }
-
-        _unsentEndNotices.Clear();
-        var now = clock.GetUtcNow();
-        ScheduleExpiryTimer(now);
-        KeepBackstop();
-
-        // Every change of the count is saved here first: the history shows only what was acknowledged.
-        _activity.RecordActive(now, _sessions.Counted);
     }
 
     private ISessionControlGrain Control(SessionId sessionId) =>

@@ -5,7 +5,10 @@ using Orleans.Storage;
 using SessionGrains.Grains;
 using SessionGrains.Grains.Sessions;
 using SessionGrains.Grains.Sites;
+using Npgsql;
+using SessionGrains.Grains.Sites.Storage;
 using SessionGrains.Server.Storage;
+using SessionGrains.Server.Storage.Sites;
 
 namespace SessionGrains.Server.Hosting;
 
@@ -50,6 +53,9 @@ public static class SiloBuilderExtensions
         services.AddOptions<AdoNetGrainStorageOptions>(AdoNetStorageName)
             .Configure<Serializer>((options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
 
+        services.AddSingleton<SiteRecordFormat>();
+        services.AddSingleton<ISiteStore>(provider => CreateSiteStore(provider, storage));
+
         services.AddSingleton<LocalSessions>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, HandOverOnShutdown>();
 
@@ -62,5 +68,20 @@ public static class SiloBuilderExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<SiteDefaultsOptions>, SiteDefaultsOptionsValidator>();
         return silo;
+    }
+
+    private static ISiteStore CreateSiteStore(IServiceProvider services, StorageTarget storage)
+    {
+        var serviceId = services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
+        var format = services.GetRequiredService<SiteRecordFormat>();
+        return storage.Kind switch
+        {
+            StorageKind.PostgreSql => new PostgreSqlSiteStore(
+                NpgsqlDataSource.Create(storage.ConnectionString),
+                serviceId,
+                format,
+                services.GetRequiredService<ILogger<PostgreSqlSiteStore>>()),
+            _ => new SqliteSiteStore(storage.ConnectionString, serviceId, format, services.GetRequiredService<ILogger<SqliteSiteStore>>()),
+        };
     }
 }

@@ -87,7 +87,7 @@ public sealed class AdmissionRuleTests
     }
 
     private static LiveSessionSet Sessions(IEnumerable<LiveSession> sessions) =>
-        new(sessions.ToDictionary(s => s.SessionId));
+        new(sessions);
 
     private static LiveSession Session(string userId, int minutesAfterNow, bool exempt = false) => new()
     {

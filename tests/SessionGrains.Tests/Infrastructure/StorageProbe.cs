@@ -11,7 +11,7 @@ public static class StorageProbe
         await using var connection = storage.CreateConnection();
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT Version FROM OrleansStorage WHERE GrainIdExtensionString = @site AND GrainTypeString = 'site';";
+        command.CommandText = "SELECT Version FROM SessionGrainsSites WHERE SiteId = @site;";
         command.AddParameter("site", siteId);
         var value = await command.ExecuteScalarAsync();
         return value is null or DBNull ? 0 : Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);

@@ -19,9 +19,9 @@ public sealed class StorageFaultTests : IAsyncLifetime
         await site.UpdateSettingsAsync(new() { Limit = 2 });
         var kept = await site.AdmitAsync(Sites.User("ann"));
 
-        await ExecuteAsync("ALTER TABLE OrleansStorage RENAME TO OrleansStorageAway;");
+        await TakeTablesAwayAsync();
         await Assert.ThrowsAnyAsync<Exception>(() => site.OpenSessionAsync(Sites.User("bob")));
-        await ExecuteAsync("ALTER TABLE OrleansStorageAway RENAME TO OrleansStorage;");
+        await BringTablesBackAsync();
 
         var status = await site.GetStatusAsync();
         Assert.Equal(kept.SessionId, Assert.Single(status.Sessions).SessionId);
@@ -39,7 +39,7 @@ public sealed class StorageFaultTests : IAsyncLifetime
         var ann = await site.AdmitAsync(Sites.User("ann"));
         var session = _silo.Grains.GetSessionGrain(siteId, ann.SessionId);
 
-        await ExecuteAsync("ALTER TABLE OrleansStorage RENAME TO OrleansStorageAway;");
+        await TakeTablesAwayAsync();
         await Assert.ThrowsAsync<StorageUnavailableException>(() => site.OpenSessionAsync(Sites.User("bob")));
 
         // The site has dropped its activation and cannot read its state back: Orleans reports the failed activation,
@@ -53,11 +53,19 @@ public sealed class StorageFaultTests : IAsyncLifetime
         var touched = Assert.IsType<SessionActive>(await session.TouchAsync());
         Assert.Equal(_silo.Clock.GetUtcNow() + TimeSpan.FromMinutes(10), touched.IdleExpiresAt);
 
-        await ExecuteAsync("ALTER TABLE OrleansStorageAway RENAME TO OrleansStorage;");
+        await BringTablesBackAsync();
         var bob = await site.AdmitAsync(Sites.User("bob"));
         Assert.Equal(2, bob.Active);
         Assert.IsType<SessionActive>(await session.TouchAsync());
     }
+
+    private static readonly string[] StateTables = ["OrleansStorage", "SessionGrainsSites", "SessionGrainsSiteSessions"];
+
+    private Task TakeTablesAwayAsync() =>
+        ExecuteAsync(string.Concat(StateTables.Select(table => $"ALTER TABLE {table} RENAME TO {table}Away;")));
+
+    private Task BringTablesBackAsync() =>
+        ExecuteAsync(string.Concat(StateTables.Select(table => $"ALTER TABLE {table}Away RENAME TO {table};")));
 
     private async Task ExecuteAsync(string sql)
     {

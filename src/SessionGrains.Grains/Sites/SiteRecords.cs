@@ -1,15 +1,15 @@
 namespace SessionGrains.Grains.Sites;
 
-/// <summary>What a site keeps durably: written before any admission, renewal or ending is acknowledged.</summary>
+/// <summary>
+/// What a site keeps durably beside its sessions (<see cref="Storage.ISiteStore"/>): written, when it changed,
+/// in the same write as the admissions, renewals and endings it goes with, before any of them is acknowledged.
+/// </summary>
 [GenerateSerializer]
-public sealed record SiteState
+public sealed record SiteHeader
 {
     /// <summary>Null until an operator configures the site: until then the configured defaults apply.</summary>
     [Id(0)]
     public SiteSettings? Settings { get; set; }
-
-    [Id(1)]
-    public Dictionary<SessionId, LiveSession> Sessions { get; set; } = [];
 
     /// <summary>
     /// Sessions the site itself ended (kicked, evicted, lease ran out), newest last, so a session grain that missed
@@ -21,6 +21,9 @@ public sealed record SiteState
     /// <summary>The site is in the <see cref="ISiteDirectoryGrain"/>.</summary>
     [Id(3)]
     public bool Listed { get; set; }
+
+    /// <summary>A copy the store may keep reading while the site goes on changing its own.</summary>
+    public SiteHeader Snapshot() => this with { RecentlyEnded = [.. RecentlyEnded] };
 }
 
 /// <summary>A seat held by a session, and the lease that keeps it.</summary>

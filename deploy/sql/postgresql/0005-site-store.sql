@@ -1,0 +1,25 @@
+-- SessionGrains schema for PostgreSQL, part 5: the sites' own store (SessionGrains.Server.Storage.PostgreSqlSiteStore).
+--
+-- A site is one header row (settings, recently ended sessions; Orleans' binary format) and one row per live
+-- session, so a write touches only the sessions that changed: its cost does not grow with the site's size.
+-- Version is the site's write counter: a write applies only if it still holds the version its writer read
+-- (optimistic concurrency between two activations of one site), all in one transaction.
+
+CREATE TABLE IF NOT EXISTS SessionGrainsSites
+(
+    ServiceId  text        NOT NULL,
+    SiteId     text        NOT NULL,
+    Version    bigint      NOT NULL,
+    Header     bytea       NOT NULL,
+    ModifiedOn timestamptz NOT NULL,
+    PRIMARY KEY (ServiceId, SiteId)
+);
+
+CREATE TABLE IF NOT EXISTS SessionGrainsSiteSessions
+(
+    ServiceId text  NOT NULL,
+    SiteId    text  NOT NULL,
+    SessionId uuid  NOT NULL,
+    Payload   bytea NOT NULL,
+    PRIMARY KEY (ServiceId, SiteId, SessionId)
+);

@@ -1,0 +1,40 @@
+namespace SessionGrains.Grains.Sites.Storage;
+
+/// <summary>
+/// Where a site keeps its state: a header (settings and the like) and one record per live session, so a write
+/// carries only what changed since the last one and costs the same whether the site holds ten sessions or a million.
+/// </summary>
+/// <remarks>
+/// Implementations throw <see cref="StorageUnavailableException"/> when the database cannot answer, and
+/// <see cref="SiteWriteConflictException"/> when the stored version is not the one the write expects (another
+/// activation of the site wrote since). A write is all or nothing.
+/// </remarks>
+public interface ISiteStore
+{
+    /// <summary>The stored site, or null if it was never written.</summary>
+    Task<StoredSite?> ReadAsync(string siteId, CancellationToken cancellationToken = default);
+
+    /// <summary>Applies <paramref name="write"/> if the stored version is still <see cref="SiteWrite.ExpectedVersion"/>, and moves it one on.</summary>
+    Task WriteAsync(SiteWrite write, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A site as stored: its version (one per write), header and live sessions.</summary>
+public sealed record StoredSite(long Version, SiteHeader Header, IReadOnlyList<LiveSession> Sessions);
+
+/// <summary>
+/// The changes of one write. The records are the writer's own copies: the store may read them after the site has
+/// moved on. <see cref="ExpectedVersion"/> 0 means the site was never stored.
+/// </summary>
+public sealed record SiteWrite(
+    string SiteId,
+    long ExpectedVersion,
+    SiteHeader? Header,
+    IReadOnlyList<LiveSession> Upserts,
+    IReadOnlyList<SessionId> Removals)
+{
+    public bool IsEmpty => Header is null && Upserts.Count == 0 && Removals.Count == 0;
+}
+
+/// <summary>Another activation of the site wrote first; this one's memory is stale.</summary>
+public sealed class SiteWriteConflictException(string siteId)
+    : Exception($"Site {siteId} was written by another activation.");

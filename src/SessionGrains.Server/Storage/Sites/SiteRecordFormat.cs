@@ -1,0 +1,19 @@
+using Orleans.Serialization;
+using SessionGrains.Grains.Sites;
+
+namespace SessionGrains.Server.Storage.Sites;
+
+/// <summary>
+/// How site records are written in the database: Orleans' binary format, compact and tolerant of added fields
+/// thanks to the [Id] attributes (the same format the grain storage uses).
+/// </summary>
+public sealed class SiteRecordFormat(Serializer serializer)
+{
+    public byte[] Write(SiteHeader header) => serializer.SerializeToArray(header);
+
+    public byte[] Write(LiveSession session) => serializer.SerializeToArray(session);
+
+    public SiteHeader ReadHeader(byte[] payload) => serializer.Deserialize<SiteHeader>(payload) ?? throw new InvalidDataException("A stored site header is empty.");
+
+    public LiveSession ReadSession(byte[] payload) => serializer.Deserialize<LiveSession>(payload) ?? throw new InvalidDataException("A stored session record is empty.");
+}
