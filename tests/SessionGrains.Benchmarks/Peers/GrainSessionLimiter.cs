@@ -1,0 +1,48 @@
+namespace SessionGrains.Benchmarks.Peers;
+
+/// <summary>
+/// SessionGrains through the grain API: co-hosted (the silo's own grain factory, no network), or through an
+/// Orleans client over loopback TCP, which is how the ASP.NET Core library reaches a cluster.
+/// </summary>
+public sealed class GrainSessionLimiter(IGrainFactory grains, string name, Func<ValueTask>? dispose = null) : ISessionLimiter
+{
+    private long _next;
+
+    public string Name => name;
+
+    public IGrainFactory Grains => grains;
+
+    public async Task<IReadOnlyList<string>> CreateSiteAsync(string siteId, int limit, TimeSpan idleTimeout, int liveSessions)
+    {
+        var site = grains.GetSiteGrain(siteId);
+        await site.UpdateSettingsAsync(new SiteSettingsUpdate { Limit = limit, IdleTimeout = idleTimeout });
+        var ids = new string[liveSessions];
+        await Parallel.ForAsync(0, liveSessions, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
+        {
+            var result = await site.OpenSessionAsync(Workload.Request(Interlocked.Increment(ref _next)));
+            ids[i] = result is SessionAdmitted admitted
+                ? admitted.SessionId.ToString()
+                : throw new InvalidOperationException($"Setting up {siteId}: session {i} was refused.");
+        });
+        return ids;
+    }
+
+    public async ValueTask<string?> OpenAsync(string siteId, string userId)
+    {
+        var result = await grains.GetSiteGrain(siteId).OpenSessionAsync(Workload.Request(Interlocked.Increment(ref _next)) with { UserId = userId });
+        return result is SessionAdmitted admitted ? admitted.SessionId.ToString() : null;
+    }
+
+    public async ValueTask TouchAsync(string siteId, string sessionId)
+    {
+        if (await grains.GetSessionGrain(siteId, SessionId.Parse(sessionId)).TouchAsync() is not SessionActive)
+        {
+            throw new InvalidOperationException($"Session {sessionId} of {siteId} is not live.");
+        }
+    }
+
+    public async ValueTask CloseAsync(string siteId, string sessionId) =>
+        await grains.GetSessionGrain(siteId, SessionId.Parse(sessionId)).CloseAsync();
+
+    public ValueTask DisposeAsync() => dispose?.Invoke() ?? ValueTask.CompletedTask;
+}

@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using SessionGrains.Benchmarks.Harness;
+using SessionGrains.Benchmarks.Infrastructure;
+using SessionGrains.Benchmarks.Peers;
+
+namespace SessionGrains.Benchmarks.Scenarios;
+
+/// <summary>Every measurement of the report, in order, each contender at the same client concurrency.</summary>
+public sealed class BenchmarkRun(Sizes sizes, Action<string> log)
+{
+    public const string SessionGrains = "SessionGrains";
+    private const string Redis = "Redis sorted-set semaphore";
+    private const string PostgreSql = "PostgreSQL sessions table";
+
+    private readonly List<Figure> _figures = [];
+    private readonly Operations _operations = new(sizes);
+
+    public IReadOnlyList<Figure> Figures => _figures;
+
+    public Dictionary<string, string> Versions { get; } = [];
+
+    public async Task RunAsync()
+    {
+        log("Starting Redis, PostgreSQL, the server (Release) and a co-hosted silo...");
+        await using var redisProcess = await RedisProcess.StartAsync();
+        await using var postgres = await PostgresProcess.StartAsync();
+        Versions["Redis"] = redisProcess.Version;
+        Versions["PostgreSQL"] = postgres.Version;
+
+        await using (var server = await ServerProcess.StartAsync())
+        await using (var silo = await CoHostedSilo.StartOnSqliteAsync())
+        await using (var redis = await RedisSemaphore.CreateAsync(redisProcess.ConnectionString))
+        await using (var table = await PostgresSessionTable.CreateAsync(await postgres.CreateDatabaseAsync("peer")))
+        await using (var client = await server.ClientAsync())
+        await using (var http = server.Http(sizes.Workers))
+        {
+            var coHosted = silo.Limiter();
+            await ThreeOperationsAsync(coHosted, client, redis, table);
+            await OverHttpAsync(http);
+        }
+
+        await DurableAsync(postgres, await PostgresSessionTable.CreateAsync(await postgres.CreateDatabaseAsync("peer_durable")));
+        await MemoryAsync();
+        await ExpiryAsync();
+    }
+
+    private async Task ThreeOperationsAsync(ISessionLimiter coHosted, ISessionLimiter client, ISessionLimiter redis, ISessionLimiter table)
+    {
+        var operations = new (string Name, Func<ISessionLimiter, Task<Func<int, long, ValueTask>>> SetUp, double? CoHostedTarget, string Note)[]
+        {
+            ("Admission decisions", _operations.AdmissionsAsync, 300_000,
+                $"One hot site already full ({sizes.HotSiteLimit} sessions): 9 requests in 10 ask it for a seat and are refused. The 10th asks one of {sizes.HalfFullSites} half-full sites (limit {sizes.HalfFullLimit}) and is admitted, then signed out, so the site stays half full; the pair counts as one decision."),
+            ("New sessions", limiter => Operations.NewSessionsAsync(limiter, 100),
+                null,
+                "Sign-ins spread over 100 sites with room for all. SessionGrains' figure includes each session grain's activation and idle timer and its site's write to the embedded default storage (SQLite); Redis keeps the set in memory; PostgreSQL commits each admission durably."),
+            ("Touches", _operations.TouchesAsync, 250_000,
+                $"Activity on live sessions picked across {sizes.TouchSites} sites of {sizes.SessionsPerTouchSite} sessions. SessionGrains answers from the session grain's memory (no database write per touch); Redis runs ZADD XX; PostgreSQL updates the row by primary key."),
+        };
+
+        foreach (var (name, setUp, target, note) in operations)
+        {
+            log($"{name}: SessionGrains co-hosted...");
+            var coHostedRuns = await _operations.MeasureAsync(() => setUp(coHosted));
+            log($"{name}: SessionGrains through an Orleans client...");
+            var clientRuns = await _operations.MeasureAsync(() => setUp(client));
+            log($"{name}: Redis...");
+            var redisRuns = await _operations.MeasureAsync(() => setUp(redis));
+            log($"{name}: PostgreSQL...");
+            var tableRuns = await _operations.MeasureAsync(() => setUp(table));
+
+            var redisFigure = new Figure($"{name}, co-hosted", Redis, "/s", redisRuns, Note: "Over loopback TCP (StackExchange.Redis); Redis cannot be co-hosted.");
+            var tableFigure = new Figure($"{name}, co-hosted", PostgreSql, "/s", tableRuns, Note: "Over loopback TCP (Npgsql); fsync on.");
+            _figures.Add(new($"{name}, co-hosted", SessionGrains, "/s", coHostedRuns, Target: target, Note: $"The load calls the grains in the silo's own process. {note}"));
+            _figures.Add(redisFigure);
+            _figures.Add(tableFigure);
+
+            var redisMedian = redisFigure.Median;
+            _figures.Add(new($"{name}, over loopback TCP", SessionGrains, "/s", clientRuns,
+                Target: name == "Admission decisions" ? 3 * redisMedian : null,
+                Note: "Through an Orleans client in the load's process to the server (Release) in its own: the transport the ASP.NET Core library uses."
+                    + (name == "Admission decisions" ? " Target: three times the Redis semaphore." : "")));
+            _figures.Add(redisFigure with { Scenario = $"{name}, over loopback TCP", Note = null });
+            _figures.Add(tableFigure with { Scenario = $"{name}, over loopback TCP", Note = null });
+        }
+    }
+
+    private async Task OverHttpAsync(ISessionLimiter http)
+    {
+        var operations = new (string Name, Func<Task<Func<int, long, ValueTask>>> SetUp, double? Target)[]
+        {
+            ("Admission decisions", () => _operations.AdmissionsAsync(http), null),
+            ("New sessions", () => Operations.NewSessionsAsync(http, 100), null),
+            ("Touches", () => _operations.TouchesAsync(http), 25_000),
+        };
+
+        foreach (var (name, setUp, target) in operations)
+        {
+            log($"{name} over HTTP: maximum...");
+            var runs = await _operations.MeasureAsync(setUp);
+            var figure = new Figure($"{name}, over HTTP", SessionGrains, "/s", runs, Target: target,
+                Note: $"{sizes.Workers} keep-alive connections from a .NET client (HttpClient) on the same machine to the server's HTTP API, with a site key per site.");
+            _figures.Add(figure);
+
+            var rate = Math.Max(10, figure.Median / 2);
+            log($"{name} over HTTP: latency at {rate:F0}/s...");
+            var p50 = new List<double>();
+            var p99 = new List<double>();
+            for (var run = 0; run < sizes.Runs; run++)
+            {
+                var operation = await setUp();
+                var result = await OpenLoop.RunAsync(rate, sizes.LatencyRunLength, n => operation((int)(n % sizes.Workers), n / sizes.Workers));
+                if (result.Errors > 0)
+                {
+                    throw new InvalidOperationException($"{name} over HTTP: {result.Errors} requests failed at {rate:F0}/s.");
+                }
+
+                p50.Add(result.P50Milliseconds);
+                p99.Add(result.P99Milliseconds);
+            }
+
+            var latencyNote = $"At a fixed {rate:N0} requests/s (half the measured maximum), timed from each request's scheduled start.";
+            _figures.Add(new($"{name}, over HTTP, p50 latency", SessionGrains, "ms", p50, HigherIsBetter: false, Note: latencyNote));
+            _figures.Add(new($"{name}, over HTTP, p99 latency", SessionGrains, "ms", p99, HigherIsBetter: false, Note: latencyNote));
+        }
+    }
+
+    private async Task DurableAsync(PostgresProcess postgres, PostgresSessionTable table)
+    {
+        await using var peer = table;
+        await using var silo = await CoHostedSilo.StartOnPostgreSqlAsync(await postgres.CreateDatabaseAsync("sessiongrains"));
+        var sessionGrains = silo.Limiter();
+        foreach (var (sites, target) in new[] { (1, 20_000.0), (100, 0) })
+        {
+            var scenario = sites == 1 ? "Durable new sessions, one hot site" : "Durable new sessions, 100 sites";
+            log($"{scenario}: SessionGrains on PostgreSQL...");
+            var runs = await _operations.MeasureAsync(() => Operations.NewSessionsAsync(sessionGrains, sites));
+            _figures.Add(new(scenario, SessionGrains, "/s", runs, Target: target > 0 ? target : null,
+                Note: "Co-hosted silo storing in PostgreSQL (fsync on): every admission is acknowledged only after the write that holds it committed; admissions that arrive while a write is in flight go together in the next one."));
+            log($"{scenario}: PostgreSQL sessions table...");
+            _figures.Add(new(scenario, PostgreSql, "/s", await _operations.MeasureAsync(() => Operations.NewSessionsAsync(peer, sites))));
+        }
+    }
+
+    private async Task MemoryAsync()
+    {
+        foreach (var sessions in sizes.MemorySessionCounts)
+        {
+            log($"Memory with {sessions:N0} live sessions...");
+            var bytes = await MemoryPerSession.MeasureAsync(sessions);
+            _figures.Add(new($"Managed heap per live session, {sessions:N0} sessions", SessionGrains, "bytes", [bytes], HigherIsBetter: false,
+                Target: sessions >= 1_000_000 ? 2_500 : null,
+                Note: "Live managed heap after a full collection, before and after the sessions were opened, over 100 sites, in a fresh co-hosted silo: the session grain (activation, idle timer), its seat in the site, and the silo's bookkeeping. One run: the figure barely moves between runs."));
+        }
+    }
+
+    private async Task ExpiryAsync()
+    {
+        var idle = sizes.ExpirySessions >= 50_000 ? TimeSpan.FromSeconds(40) : TimeSpan.FromSeconds(10);
+        var p50 = new List<double>();
+        var p99 = new List<double>();
+        ExpiryLag.Result? last = null;
+        for (var run = 0; run < sizes.Runs; run++)
+        {
+            log($"Expiry lag with {sizes.ExpirySessions:N0} sessions, run {run + 1}...");
+            last = await ExpiryLag.MeasureAsync(sizes.ExpirySessions, idle);
+            p50.Add(last.P50Milliseconds);
+            p99.Add(last.P99Milliseconds);
+        }
+
+        var note = $"{sizes.ExpirySessions:N0} sessions over 100 sites, opened in one burst of {last!.Burst.TotalSeconds:F1} s and never touched, so they reach their idle deadlines within that time of each other. Lag from each deadline to the seat being free, sampled every {ExpiryLag.SamplingInterval.TotalMilliseconds:F0} ms (so up to that much too high). The peers have no lag by construction: they compare timestamps at each decision, at the cost of counting (or dropping) expired sessions inside every admission.";
+        _figures.Add(new("Expiry lag, p50", SessionGrains, "ms", p50, HigherIsBetter: false, Note: note));
+        _figures.Add(new("Expiry lag, p99", SessionGrains, "ms", p99, HigherIsBetter: false, Target: 1_000, Note: note));
+    }
+
+    public static Dictionary<string, string> Machine()
+    {
+        string Read(string path, string prefix) =>
+            File.Exists(path) ? File.ReadLines(path).FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))?.Split(':', '=')[1].Trim().Trim('"') ?? "?" : "?";
+        return new()
+        {
+            ["CPU"] = Read("/proc/cpuinfo", "model name"),
+            ["Cores"] = Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Memory"] = Read("/proc/meminfo", "MemTotal"),
+            ["OS"] = Read("/etc/os-release", "PRETTY_NAME"),
+            ["Kernel"] = File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : "?",
+            ["Load generator"] = "the same machine, in the benchmark's own process",
+        };
+    }
+
+    public static void AddLibraryVersions(Dictionary<string, string> versions)
+    {
+        versions[".NET"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
+        versions["Orleans"] = VersionOf(typeof(Grain));
+        versions["Npgsql"] = VersionOf(typeof(Npgsql.NpgsqlConnection));
+        versions["StackExchange.Redis"] = VersionOf(typeof(StackExchange.Redis.ConnectionMultiplexer));
+        versions["Microsoft.Data.Sqlite"] = VersionOf(typeof(Microsoft.Data.Sqlite.SqliteConnection));
+    }
+
+    private static string VersionOf(Type type)
+    {
+        var version = FileVersionInfo.GetVersionInfo(type.Assembly.Location).ProductVersion ?? "?";
+        var plus = version.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 ? version : version[..plus];
+    }
+}
