@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
-using Orleans.Storage;
 using SessionGrains.Internal;
 
 namespace SessionGrains.Grains.Sessions;
@@ -20,7 +19,7 @@ namespace SessionGrains.Grains.Sessions;
 /// </remarks>
 [PreferLocalPlacement]
 public sealed partial class SessionGrain(
-    [FromKeyedServices(StorageNames.Default)] IGrainStorage storage,
+    ISessionEndLog endLog,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock,
     LocalSessions localSessions,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain, ISessionControlGrain
@@ -33,10 +32,7 @@ public sealed partial class SessionGrain(
     private DateTimeOffset _renewalRetryAt;
     private SessionId _sessionId;
     private string _siteId = "";
-    private GrainState<SessionState> _stored = new(new SessionState());
-
-    /// <summary>The stored record's name: rows of session grains are kept under it (grain type 'session').</summary>
-    private const string StateName = "session";
+    private SessionEndReason _endedReason = SessionEndReason.Idle;
 
     /// <summary>How long touches after a failed lease renewal wait before trying again.</summary>
     public static readonly TimeSpan RenewalRetryDelay = TimeSpan.FromSeconds(5);
@@ -262,7 +258,9 @@ public sealed partial class SessionGrain(
 
     private async Task EndIdleAsync()
     {
-        await RecordEndAsync(SessionEndReason.Idle);
+        // The seat is freed and the end recorded at once: a burst of idle sessions frees its seats as fast as
+        // the sites can write, whatever the record's write costs.
+        var recorded = RecordEndAsync(SessionEndReason.Idle);
         try
         {
             await Site.ReleaseAsync(_sessionId, SessionEndReason.Idle);
@@ -272,17 +270,19 @@ public sealed partial class SessionGrain(
             // Not fatal: the site's lease for this session runs out by itself.
             LogReleaseFailed(ex, _siteId, _sessionId);
         }
+
+        await recorded;
     }
 
     /// <summary>Reads the stored record; true (and ended) if an earlier activation recorded how the session ended.</summary>
     private async Task<bool> EndedEarlierAsync()
     {
-        await storage.ReadStateAsync(StateName, this.GetGrainId(), _stored);
-        if (_stored.State?.EndedReason is null)
+        if (await endLog.FindAsync(_siteId, _sessionId) is not { } end)
         {
             return false;
         }
 
+        _endedReason = end.Reason;
         _phase = Phase.Ended;
         return true;
     }
@@ -297,13 +297,11 @@ public sealed partial class SessionGrain(
         _phase = Phase.Ended;
         _timer?.Dispose();
         _timer = null;
-        _stored.State ??= new SessionState();
-        _stored.State.EndedReason = reason;
-        _stored.State.EndedAt = clock.GetUtcNow();
+        _endedReason = reason;
         LogEnded(_siteId, _sessionId, reason);
         try
         {
-            await storage.WriteStateAsync(StateName, this.GetGrainId(), _stored);
+            await endLog.RecordAsync(new SessionEnd(_siteId, _sessionId, reason, clock.GetUtcNow()));
             if (!keepActivation)
             {
                 DeactivateOnIdle();
@@ -318,7 +316,7 @@ public sealed partial class SessionGrain(
 
     private TouchResult Outcome() => _phase switch
     {
-        Phase.Ended => new SessionEnded { Reason = _stored.State?.EndedReason ?? SessionEndReason.Idle },
+        Phase.Ended => new SessionEnded { Reason = _endedReason },
         Phase.NotFound => SessionNotFound.Instance,
         _ => throw new InvalidOperationException($"No outcome while {_phase}."),
     };

@@ -8,7 +8,7 @@ using SessionGrains.Grains.Sites;
 using Npgsql;
 using SessionGrains.Grains.Sites.Storage;
 using SessionGrains.Server.Storage;
-using SessionGrains.Server.Storage.Sites;
+using SessionGrains.Server.Storage.State;
 
 namespace SessionGrains.Server.Hosting;
 
@@ -53,8 +53,11 @@ public static class SiloBuilderExtensions
         services.AddOptions<AdoNetGrainStorageOptions>(AdoNetStorageName)
             .Configure<Serializer>((options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
 
+        // Sites and session ends share one store, so one transaction carries the writes of many grains.
         services.AddSingleton<SiteRecordFormat>();
-        services.AddSingleton<ISiteStore>(provider => CreateSiteStore(provider, storage));
+        services.AddSingleton(provider => CreateStateStore(provider, storage));
+        services.AddSingleton<ISiteStore>(provider => provider.GetRequiredService<StateStore>());
+        services.AddSingleton<ISessionEndLog>(provider => provider.GetRequiredService<StateStore>());
 
         services.AddSingleton<LocalSessions>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, HandOverOnShutdown>();
@@ -70,18 +73,18 @@ public static class SiloBuilderExtensions
         return silo;
     }
 
-    private static ISiteStore CreateSiteStore(IServiceProvider services, StorageTarget storage)
+    private static StateStore CreateStateStore(IServiceProvider services, StorageTarget storage)
     {
         var serviceId = services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
         var format = services.GetRequiredService<SiteRecordFormat>();
-        return storage.Kind switch
+        IStateDatabase database = storage.Kind switch
         {
-            StorageKind.PostgreSql => new PostgreSqlSiteStore(
-                NpgsqlDataSource.Create(storage.ConnectionString),
-                serviceId,
-                format,
-                services.GetRequiredService<ILogger<PostgreSqlSiteStore>>()),
-            _ => new SqliteSiteStore(storage.ConnectionString, serviceId, format, services.GetRequiredService<ILogger<SqliteSiteStore>>()),
+            StorageKind.PostgreSql => new PostgreSqlStateDatabase(NpgsqlDataSource.Create(storage.ConnectionString), serviceId, format),
+            _ => new SqliteStateDatabase(storage.ConnectionString, serviceId, format),
         };
+        return new StateStore(
+            database,
+            services.GetRequiredKeyedService<TimeProvider>(TimeProviderNames.Grains),
+            services.GetRequiredService<ILogger<StateStore>>());
     }
 }

@@ -171,7 +171,7 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
         _silo.Clock.Advance(session.IdleExpiresAt + LeaseTerms.Headroom(IdleTimeout) - _silo.Clock.GetUtcNow());
 
         // Nobody calls the site: its own timer ends the lease and tells the session, which records how it ended.
-        await Eventually.WaitForAsync(() => StorageProbe.RowCountAsync(_silo.Storage, "session"), rows => rows == 1);
+        await Eventually.WaitForAsync(() => StorageProbe.EndedSessionCountAsync(_silo.Storage), rows => rows == 1);
         Assert.Equal(0, (await site.GetStatusAsync()).Active);
     }
 

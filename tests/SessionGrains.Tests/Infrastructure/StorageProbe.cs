@@ -17,6 +17,16 @@ public static class StorageProbe
         return value is null or DBNull ? 0 : Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Ended sessions on record (how each ended, for users who come back later).</summary>
+    public static async Task<long> EndedSessionCountAsync(StorageTarget storage)
+    {
+        await using var connection = storage.CreateConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM SessionGrainsEndedSessions";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Rows in the grain storage table, optionally of one grain type ("site", "session").</summary>
     public static async Task<long> RowCountAsync(StorageTarget storage, string? grainType = null)
     {

@@ -59,7 +59,7 @@ public sealed class StorageFaultTests : IAsyncLifetime
         Assert.IsType<SessionActive>(await session.TouchAsync());
     }
 
-    private static readonly string[] StateTables = ["OrleansStorage", "SessionGrainsSites", "SessionGrainsSiteSessions"];
+    private static readonly string[] StateTables = ["OrleansStorage", "SessionGrainsSites", "SessionGrainsSiteSessions", "SessionGrainsEndedSessions"];
 
     private Task TakeTablesAwayAsync() =>
         ExecuteAsync(string.Concat(StateTables.Select(table => $"ALTER TABLE {table} RENAME TO {table}Away;")));

@@ -1,0 +1,18 @@
+namespace SessionGrains.Grains.Sessions;
+
+/// <summary>
+/// How sessions ended, kept for <see cref="Retention"/> so a user who comes back after their session's grain was
+/// gone (an idle end, a silo restart) is told why it ended rather than that it never existed. While a session is
+/// live its site's lease is its durable record, so touches never write here.
+/// </summary>
+/// <remarks>Implementations throw <see cref="StorageUnavailableException"/> when the database cannot answer.</remarks>
+public interface ISessionEndLog
+{
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(7);
+
+    Task<SessionEnd?> FindAsync(string siteId, SessionId sessionId, CancellationToken cancellationToken = default);
+
+    Task RecordAsync(SessionEnd ending, CancellationToken cancellationToken = default);
+}
+
+public sealed record SessionEnd(string SiteId, SessionId SessionId, SessionEndReason Reason, DateTimeOffset EndedAt);

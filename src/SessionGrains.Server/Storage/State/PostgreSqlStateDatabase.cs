@@ -1,0 +1,178 @@
+using Npgsql;
+using NpgsqlTypes;
+using SessionGrains.Grains.Sessions;
+using SessionGrains.Grains.Sites;
+using SessionGrains.Grains.Sites.Storage;
+
+namespace SessionGrains.Server.Storage.State;
+
+/// <summary>
+/// State in PostgreSQL (deploy/sql/postgresql/0005-site-state.sql). A commit is one batch of statements in one
+/// round trip, which PostgreSQL runs as one transaction: one statement per site write (its version check and its
+/// session rows together) and one for all the session ends, whatever their number.
+/// </summary>
+public sealed class PostgreSqlStateDatabase(NpgsqlDataSource database, string serviceId, SiteRecordFormat format) : IStateDatabase
+{
+    // The version check gates the session rows: a write that lost to another writer leaves them as they are.
+    private const string UpdateSite = """
+        WITH site AS (
+            UPDATE SessionGrainsSites SET Version = Version + 1, Header = COALESCE($4, Header), ModifiedOn = now()
+            WHERE ServiceId = $1 AND SiteId = $2 AND Version = $3
+            RETURNING 1),
+        upserted AS (
+            INSERT INTO SessionGrainsSiteSessions (ServiceId, SiteId, SessionId, Payload)
+            SELECT $1, $2, changed.Id, changed.Payload FROM unnest($5::uuid[], $6::bytea[]) AS changed(Id, Payload)
+            WHERE EXISTS (SELECT 1 FROM site)
+            ON CONFLICT (ServiceId, SiteId, SessionId) DO UPDATE SET Payload = excluded.Payload),
+        removed AS (
+            DELETE FROM SessionGrainsSiteSessions
+            WHERE ServiceId = $1 AND SiteId = $2 AND SessionId = ANY($7) AND EXISTS (SELECT 1 FROM site))
+        SELECT count(*) FROM site;
+        """;
+
+    // A site's first write: the insert loses if another activation stored the site first.
+    private const string InsertSite = """
+        WITH site AS (
+            INSERT INTO SessionGrainsSites (ServiceId, SiteId, Version, Header, ModifiedOn) VALUES ($1, $2, 1, $3, now())
+            ON CONFLICT DO NOTHING
+            RETURNING 1),
+        upserted AS (
+            INSERT INTO SessionGrainsSiteSessions (ServiceId, SiteId, SessionId, Payload)
+            SELECT $1, $2, changed.Id, changed.Payload FROM unnest($4::uuid[], $5::bytea[]) AS changed(Id, Payload)
+            WHERE EXISTS (SELECT 1 FROM site)
+            ON CONFLICT (ServiceId, SiteId, SessionId) DO UPDATE SET Payload = excluded.Payload)
+        SELECT count(*) FROM site;
+        """;
+
+    public async Task<StoredSite?> ReadSiteAsync(string siteId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+        // One snapshot for both queries, so the header and the sessions are of one version.
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        long version;
+        SiteHeader header;
+        await using (var command = new NpgsqlCommand("SELECT Version, Header FROM SessionGrainsSites WHERE ServiceId = $1 AND SiteId = $2;", connection, transaction))
+        {
+            command.Parameters.Add(new() { Value = serviceId });
+            command.Parameters.Add(new() { Value = siteId });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            version = reader.GetInt64(0);
+            header = format.ReadHeader(reader.GetFieldValue<byte[]>(1));
+        }
+
+        var sessions = new List<LiveSession>();
+        await using (var command = new NpgsqlCommand("SELECT Payload FROM SessionGrainsSiteSessions WHERE ServiceId = $1 AND SiteId = $2;", connection, transaction))
+        {
+            command.Parameters.Add(new() { Value = serviceId });
+            command.Parameters.Add(new() { Value = siteId });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                sessions.Add(format.ReadSession(reader.GetFieldValue<byte[]>(0)));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new StoredSite(version, header, sessions);
+    }
+
+    public async Task<SessionEnd?> FindEndAsync(string siteId, SessionId sessionId, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            "SELECT Reason, EndedAt FROM SessionGrainsEndedSessions WHERE ServiceId = $1 AND SiteId = $2 AND SessionId = $3;");
+        command.Parameters.Add(new() { Value = serviceId });
+        command.Parameters.Add(new() { Value = siteId });
+        command.Parameters.Add(new() { Value = sessionId.Value });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new SessionEnd(siteId, sessionId, (SessionEndReason)reader.GetInt32(0), reader.GetFieldValue<DateTimeOffset>(1))
+            : null;
+    }
+
+    public async Task<IReadOnlySet<int>> CommitAsync(IReadOnlyList<SiteWrite> sites, IReadOnlyList<SessionEnd> ends, DateTimeOffset? endedBefore, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var write in sites)
+        {
+            batch.BatchCommands.Add(SiteCommand(write));
+        }
+
+        if (ends.Count > 0)
+        {
+            batch.BatchCommands.Add(Command(
+                """
+                INSERT INTO SessionGrainsEndedSessions (ServiceId, SiteId, SessionId, Reason, EndedAt)
+                SELECT $1, ended.SiteId, ended.SessionId, ended.Reason, ended.EndedAt
+                FROM unnest($2::text[], $3::uuid[], $4::integer[], $5::timestamptz[]) AS ended(SiteId, SessionId, Reason, EndedAt)
+                ON CONFLICT (ServiceId, SiteId, SessionId) DO NOTHING;
+                """,
+                serviceId,
+                ends.Select(e => e.SiteId).ToArray(),
+                ends.Select(e => e.SessionId.Value).ToArray(),
+                ends.Select(e => (int)e.Reason).ToArray(),
+                ends.Select(e => e.EndedAt).ToArray()));
+        }
+
+        if (endedBefore is { } cutoff)
+        {
+            batch.BatchCommands.Add(Command("DELETE FROM SessionGrainsEndedSessions WHERE ServiceId = $1 AND EndedAt < $2;", serviceId, cutoff));
+        }
+
+        // A batch without a transaction of its own runs as one implicit transaction: all of it commits, or none.
+        var conflicts = new HashSet<int>();
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < sites.Count; i++)
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (reader.GetInt64(0) != 1)
+            {
+                conflicts.Add(i);
+            }
+
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // Drain the rest, so any failure of the later statements surfaces here.
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+        {
+        }
+
+        return conflicts;
+    }
+
+    private NpgsqlBatchCommand SiteCommand(SiteWrite write)
+    {
+        var header = write.Header ?? (write.ExpectedVersion == 0 ? new SiteHeader() : null);
+        var ids = new Guid[write.Upserts.Count];
+        var payloads = new byte[write.Upserts.Count][];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = write.Upserts[i].SessionId.Value;
+            payloads[i] = format.Write(write.Upserts[i]);
+        }
+
+        var headerParameter = new NpgsqlParameter { Value = header is null ? DBNull.Value : format.Write(header), NpgsqlDbType = NpgsqlDbType.Bytea };
+        var payloadsParameter = new NpgsqlParameter { Value = payloads, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea };
+        return write.ExpectedVersion == 0
+            ? Command(InsertSite, serviceId, write.SiteId, headerParameter, ids, payloadsParameter)
+            : Command(UpdateSite, serviceId, write.SiteId, write.ExpectedVersion, headerParameter, ids, payloadsParameter, write.Removals.Select(id => id.Value).ToArray());
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+}
