@@ -26,6 +26,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IValidateOptions<SessionGateOptions>, SessionGateOptionsValidator>();
         services.TryAddSingleton<TouchThrottle>();
         services.TryAddSingleton<SessionNotices>();
+        services.TryAddSingleton<SiteAdmissions>();
         services.TryAddSingleton<SessionGate>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CookieAuthenticationOptions>, CookieEventsHook>());
         services.AddDataProtection();

@@ -17,6 +17,7 @@ namespace SessionGrains.AspNetCore;
 /// </summary>
 internal sealed partial class SessionGate(
     IGrainFactory grains,
+    SiteAdmissions admissions,
     IOptionsMonitor<SessionGateOptions> options,
     TouchThrottle throttle,
     SessionNotices notices,
@@ -204,7 +205,7 @@ internal sealed partial class SessionGate(
             UserAgent = userAgent.Length == 0 ? null : userAgent[..Math.Min(userAgent.Length, RequestRules.MaxUserAgentLength)],
             Resumes = resumes,
         };
-        return grains.GetSiteGrain(options.CurrentValue.SiteId).OpenSessionAsync(request);
+        return admissions.OpenSessionAsync(options.CurrentValue.SiteId, request);
     }
 
     /// <summary>

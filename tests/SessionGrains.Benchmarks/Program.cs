@@ -4,7 +4,7 @@ using SessionGrains.Benchmarks.Infrastructure;
 using SessionGrains.Benchmarks.Scenarios;
 
 // SessionGrains against what users would build instead, on this machine, in one run.
-//   dotnet run -c Release --project tests/SessionGrains.Benchmarks [-- --quick] [--out <file.md>]
+//   dotnet run -c Release --project tests/SessionGrains.Benchmarks [-- --quick] [--out <file.md>] [--only new,touches,...]
 // The reference run writes docs/benchmarks.md and docs/images/benchmarks.svg; --quick (small sizes, short runs,
 // what CI runs to keep this working) writes to a temporary folder unless --out says otherwise.
 var quick = args.Contains("--quick");
@@ -15,10 +15,14 @@ var output = outIndex >= 0 && outIndex + 1 < args.Length
         ? Path.Combine(Path.GetTempPath(), $"sessiongrains-benchmarks-{Environment.ProcessId}", "benchmarks.md")
         : Path.Combine(ServerProcess.RepositoryRoot(), "docs", "benchmarks.md");
 
+var onlyIndex = Array.IndexOf(args, "--only");
+var only = onlyIndex >= 0 && onlyIndex + 1 < args.Length
+    ? args[onlyIndex + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase)
+    : [];
 var sizes = quick ? Sizes.Quick : Sizes.Reference;
 var startedAt = DateTimeOffset.UtcNow;
 var clock = Stopwatch.StartNew();
-var run = new BenchmarkRun(sizes, line => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {line}"));
+var run = new BenchmarkRun(sizes, only, line => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {line}"));
 await run.RunAsync();
 
 BenchmarkRun.AddLibraryVersions(run.Versions);

@@ -10,6 +10,13 @@ public interface ISiteGrain : IGrainWithStringKey
     /// <summary>Asks for a seat. The admission is durable before the answer returns.</summary>
     Task<OpenSessionResult> OpenSessionAsync(OpenSessionRequest request);
 
+    /// <summary>
+    /// Asks for several seats in one call, decided one by one in order, exactly as that many <see cref="OpenSessionAsync"/>
+    /// calls would be. <see cref="SiteAdmissions"/> sends sign-ins that arrive together this way. If one request is invalid,
+    /// none is decided.
+    /// </summary>
+    Task<IReadOnlyList<OpenSessionResult>> OpenSessionsAsync(IReadOnlyList<OpenSessionRequest> requests);
+
     /// <summary>The effective settings: the site's own, or the configured defaults if it has never been configured.</summary>
     Task<SiteSettings> GetSettingsAsync();
 

@@ -61,15 +61,62 @@ public sealed partial class SiteGrain(
 
         var now = clock.GetUtcNow();
         ExpireLeases(now);
+        var (result, started) = Decide(request, Settings, now);
+        await CommitAsync();
+        Start(started);
+        return result;
+    }
+
+    public async Task<IReadOnlyList<OpenSessionResult>> OpenSessionsAsync(IReadOnlyList<OpenSessionRequest> requests)
+    {
+        RequestRules.EnsureValidSiteId(SiteId);
+        if (requests is null || requests.Count == 0)
+        {
+            throw new InvalidRequestException("requests", "At least one sign-in is required.");
+        }
+
+        // All or nothing: one invalid request refuses the batch before any is decided.
+        foreach (var request in requests)
+        {
+            RequestRules.EnsureValid(request);
+        }
+
+        var now = clock.GetUtcNow();
+        ExpireLeases(now);
         var settings = Settings;
+        var results = new OpenSessionResult[requests.Count];
+        var started = new List<(SessionId, SessionLease)>(requests.Count);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            (results[i], var admitted) = Decide(requests[i], settings, now);
+            if (admitted is { } start)
+            {
+                started.Add(start);
+            }
+        }
+
+        await CommitAsync();
+        foreach (var start in started)
+        {
+            Start(start);
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// One admission decision, applied to the set in memory; nothing is acknowledged before the write that holds it.
+    /// Returns the answer (as the decision saw the site) and, when admitted, the session grain's start notice to send
+    /// once that write succeeded.
+    /// </summary>
+    private (OpenSessionResult Result, (SessionId, SessionLease)? Start) Decide(OpenSessionRequest request, SiteSettings settings, DateTimeOffset now)
+    {
         if (request.Resumes is { } previous)
         {
             if (_sessions.FindResumption(previous, request.UserId) is { } resumed)
             {
                 // A repeated resume (parallel requests, a retry, another web server): the same seat, not a second one.
-                var again = Admitted(resumed, settings);
-                await CommitAsync();
-                return again;
+                return (Admitted(resumed, settings), null);
             }
 
             if (_sessions.TryGet(previous, out var stale) && string.Equals(stale.UserId, request.UserId, StringComparison.Ordinal))
@@ -82,12 +129,9 @@ public sealed partial class SiteGrain(
         var decision = AdmissionRule.Decide(settings, _sessions, request.UserId, settings.IsExempt(request.Roles));
         if (decision is AdmissionDecision.Refuse refusal)
         {
-            // Answers describe the site as the decision saw it; later requests may change it while this one waits.
             _activity.RecordRefusal(now);
             LogRefused(SiteId, refusal.Reason, _sessions.Counted, settings.Limit);
-            var refused = Refuse(refusal.Reason, settings, request.UserId, now);
-            await CommitAsync();
-            return refused;
+            return (Refuse(refusal.Reason, settings, request.UserId, now), null);
         }
 
         var admit = (AdmissionDecision.Admit)decision;
@@ -100,7 +144,7 @@ public sealed partial class SiteGrain(
         {
             SessionId = SessionId.New(),
             UserId = request.UserId,
-            Roles = [.. request.Roles],
+            Roles = request.Roles.Count == 0 ? [] : [.. request.Roles],
             ClientIp = request.ClientIp,
             UserAgent = request.UserAgent,
             StartedAt = now,
@@ -110,13 +154,17 @@ public sealed partial class SiteGrain(
             Resumes = request.Resumes,
         };
         _sessions.Add(session);
-        var admitted = Admitted(session, settings);
-        var lease = LeaseOf(session, settings);
-        await CommitAsync();
+        LogAdmitted(SiteId, session.SessionId, session.Exempt, _sessions.Counted, settings.Limit);
+        return (Admitted(session, settings), (session.SessionId, LeaseOf(session, settings)));
+    }
 
-        Control(session.SessionId).StartAsync(lease).Ignore();
-        LogAdmitted(SiteId, session.SessionId, session.Exempt, admitted.Active, settings.Limit);
-        return admitted;
+    /// <summary>Starts an admitted session's grain, whose idle timer runs from then on: only once its admission is stored.</summary>
+    private void Start((SessionId SessionId, SessionLease Lease)? admitted)
+    {
+        if (admitted is { } start)
+        {
+            Control(start.SessionId).StartAsync(start.Lease).Ignore();
+        }
     }
 
     public Task<SiteSettings> GetSettingsAsync()

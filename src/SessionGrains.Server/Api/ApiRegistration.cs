@@ -31,6 +31,7 @@ public static class ApiRegistration
             builder.Configuration.GetSection(SessionGrainsOptions.SectionName).Get<SessionGrainsOptions>() ?? new(),
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("SessionGrains.Server.AdminKey")));
         services.AddSingleton<SiteKeyStore>();
+        services.AddSingleton<SiteAdmissions>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiClaims.Scheme, configureOptions: null);
         services.AddAuthorization(AccessPolicies.Add);

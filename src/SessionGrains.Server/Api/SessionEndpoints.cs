@@ -36,11 +36,11 @@ internal static class SessionEndpoints
             .WithSummary("Ends a session: a logout with the site's key, a kick with the admin key. Idempotent.");
     }
 
-    private static async Task<IResult> OpenAsync(string siteId, HttpRequest request, IGrainFactory grains)
+    private static async Task<IResult> OpenAsync(string siteId, HttpRequest request, SiteAdmissions admissions)
     {
         RequestRules.EnsureValidSiteId(siteId);
         var body = await JsonBody.ReadAsync<OpenSessionBody>(request);
-        var result = await grains.GetSiteGrain(siteId).OpenSessionAsync(body.ToRequest());
+        var result = await admissions.OpenSessionAsync(siteId, body.ToRequest());
         return result switch
         {
             SessionAdmitted admitted => TypedResults.Created(

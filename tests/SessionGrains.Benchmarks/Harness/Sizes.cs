@@ -18,7 +18,7 @@ public sealed record Sizes(
     public static Sizes Reference { get; } = new(
         Workers: 64,
         RunLength: TimeSpan.FromSeconds(5),
-        WarmUp: TimeSpan.FromSeconds(3),
+        WarmUp: TimeSpan.FromSeconds(10),
         Runs: 3,
         HotSiteLimit: 1_000,
         HalfFullSites: 100,

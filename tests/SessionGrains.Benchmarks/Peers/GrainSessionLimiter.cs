@@ -2,10 +2,12 @@ namespace SessionGrains.Benchmarks.Peers;
 
 /// <summary>
 /// SessionGrains through the grain API: co-hosted (the silo's own grain factory, no network), or through an
-/// Orleans client over loopback TCP, which is how the ASP.NET Core library reaches a cluster.
+/// Orleans client over loopback TCP, which is how the ASP.NET Core library reaches a cluster. Sign-ins go through
+/// <see cref="SiteAdmissions"/>, as the HTTP API's and the library's do.
 /// </summary>
 public sealed class GrainSessionLimiter(IGrainFactory grains, string name, Func<ValueTask>? dispose = null) : ISessionLimiter
 {
+    private readonly SiteAdmissions _admissions = new(grains);
     private long _next;
 
     public string Name => name;
@@ -19,7 +21,7 @@ public sealed class GrainSessionLimiter(IGrainFactory grains, string name, Func<
         var ids = new string[liveSessions];
         await Parallel.ForAsync(0, liveSessions, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
         {
-            var result = await site.OpenSessionAsync(Workload.Request(Interlocked.Increment(ref _next)));
+            var result = await _admissions.OpenSessionAsync(siteId, Workload.Request(Interlocked.Increment(ref _next)));
             ids[i] = result is SessionAdmitted admitted
                 ? admitted.SessionId.ToString()
                 : throw new InvalidOperationException($"Setting up {siteId}: session {i} was refused.");
@@ -29,7 +31,7 @@ public sealed class GrainSessionLimiter(IGrainFactory grains, string name, Func<
 
     public async ValueTask<string?> OpenAsync(string siteId, string userId)
     {
-        var result = await grains.GetSiteGrain(siteId).OpenSessionAsync(Workload.Request(Interlocked.Increment(ref _next)) with { UserId = userId });
+        var result = await _admissions.OpenSessionAsync(siteId, Workload.Request(Interlocked.Increment(ref _next)) with { UserId = userId });
         return result is SessionAdmitted admitted ? admitted.SessionId.ToString() : null;
     }
 

@@ -6,7 +6,8 @@ using SessionGrains.Benchmarks.Peers;
 namespace SessionGrains.Benchmarks.Scenarios;
 
 /// <summary>Every measurement of the report, in order, each contender at the same client concurrency.</summary>
-public sealed class BenchmarkRun(Sizes sizes, Action<string> log)
+/// <param name="only">Parts to run (admissions, new, touches, http, durable, memory, expiry); all when empty.</param>
+public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<string> log)
 {
     public const string SessionGrains = "SessionGrains";
     private const string Redis = "Redis sorted-set semaphore";
@@ -27,6 +28,31 @@ public sealed class BenchmarkRun(Sizes sizes, Action<string> log)
         Versions["Redis"] = redisProcess.Version;
         Versions["PostgreSQL"] = postgres.Version;
 
+        if (Runs("admissions") || Runs("new") || Runs("touches") || Runs("http"))
+        {
+            await AgainstPeersAsync(redisProcess, postgres);
+        }
+
+        if (Runs("durable"))
+        {
+            await DurableAsync(postgres, await PostgresSessionTable.CreateAsync(await postgres.CreateDatabaseAsync("peer_durable")));
+        }
+
+        if (Runs("memory"))
+        {
+            await MemoryAsync();
+        }
+
+        if (Runs("expiry"))
+        {
+            await ExpiryAsync();
+        }
+    }
+
+    private bool Runs(string part) => only.Count == 0 || only.Contains(part);
+
+    private async Task AgainstPeersAsync(RedisProcess redisProcess, PostgresProcess postgres)
+    {
         await using (var server = await ServerProcess.StartAsync())
         await using (var silo = await CoHostedSilo.StartOnSqliteAsync())
         await using (var redis = await RedisSemaphore.CreateAsync(redisProcess.ConnectionString))
@@ -36,29 +62,33 @@ public sealed class BenchmarkRun(Sizes sizes, Action<string> log)
         {
             var coHosted = silo.Limiter();
             await ThreeOperationsAsync(coHosted, client, redis, table);
-            await OverHttpAsync(http);
+            if (Runs("http"))
+            {
+                await OverHttpAsync(http);
+            }
         }
-
-        await DurableAsync(postgres, await PostgresSessionTable.CreateAsync(await postgres.CreateDatabaseAsync("peer_durable")));
-        await MemoryAsync();
-        await ExpiryAsync();
     }
 
     private async Task ThreeOperationsAsync(ISessionLimiter coHosted, ISessionLimiter client, ISessionLimiter redis, ISessionLimiter table)
     {
-        var operations = new (string Name, Func<ISessionLimiter, Task<Func<int, long, ValueTask>>> SetUp, double? CoHostedTarget, string Note)[]
+        var operations = new (string Part, string Name, Func<ISessionLimiter, Task<Func<int, long, ValueTask>>> SetUp, double? CoHostedTarget, string Note)[]
         {
-            ("Admission decisions", _operations.AdmissionsAsync, 300_000,
+            ("admissions", "Admission decisions", _operations.AdmissionsAsync, 300_000,
                 $"One hot site already full ({sizes.HotSiteLimit} sessions): 9 requests in 10 ask it for a seat and are refused. The 10th asks one of {sizes.HalfFullSites} half-full sites (limit {sizes.HalfFullLimit}) and is admitted, then signed out, so the site stays half full; the pair counts as one decision."),
-            ("New sessions", limiter => Operations.NewSessionsAsync(limiter, 100),
+            ("new", "New sessions", limiter => Operations.NewSessionsAsync(limiter, 100),
                 null,
                 "Sign-ins spread over 100 sites with room for all. SessionGrains' figure includes each session grain's activation and idle timer and its site's write to the embedded default storage (SQLite); Redis keeps the set in memory; PostgreSQL commits each admission durably."),
-            ("Touches", _operations.TouchesAsync, 250_000,
+            ("touches", "Touches", _operations.TouchesAsync, 250_000,
                 $"Activity on live sessions picked across {sizes.TouchSites} sites of {sizes.SessionsPerTouchSite} sessions. SessionGrains answers from the session grain's memory (no database write per touch); Redis runs ZADD XX; PostgreSQL updates the row by primary key."),
         };
 
-        foreach (var (name, setUp, target, note) in operations)
+        foreach (var (part, name, setUp, target, note) in operations)
         {
+            if (!Runs(part))
+            {
+                continue;
+            }
+
             log($"{name}: SessionGrains co-hosted...");
             var coHostedRuns = await _operations.MeasureAsync(() => setUp(coHosted));
             log($"{name}: SessionGrains through an Orleans client...");
