@@ -5,7 +5,6 @@ using Orleans.Storage;
 using SessionGrains.Grains;
 using SessionGrains.Grains.Sessions;
 using SessionGrains.Grains.Sites;
-using Npgsql;
 using SessionGrains.Grains.Sites.Storage;
 using SessionGrains.Server.Storage;
 using SessionGrains.Server.Storage.State;
@@ -79,7 +78,7 @@ public static class SiloBuilderExtensions
         var format = services.GetRequiredService<SiteRecordFormat>();
         IStateDatabase database = storage.Kind switch
         {
-            StorageKind.PostgreSql => new PostgreSqlStateDatabase(NpgsqlDataSource.Create(storage.ConnectionString), serviceId, format),
+            StorageKind.PostgreSql => new PostgreSqlStateDatabase(PostgreSqlStateDatabase.CreateDataSource(storage.ConnectionString), serviceId, format),
             _ => new SqliteStateDatabase(storage.ConnectionString, serviceId, format),
         };
         return new StateStore(

@@ -11,8 +11,22 @@ namespace SessionGrains.Server.Storage.State;
 /// round trip, which PostgreSQL runs as one transaction: one statement per site write (its version check and its
 /// session rows together) and one for all the session ends, whatever their number.
 /// </summary>
-public sealed class PostgreSqlStateDatabase(NpgsqlDataSource database, string serviceId, SiteRecordFormat format) : IStateDatabase
+public sealed class PostgreSqlStateDatabase(NpgsqlDataSource database, string serviceId, SiteRecordFormat format) : IStateDatabase, IDisposable
 {
+    /// <summary>A data source for this store: the same statements run all the time, so they are prepared once per connection.</summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
+        }
+
+        return builder.Build();
+    }
+
+    public void Dispose() => database.Dispose();
+
     // The version check gates the session rows: a write that lost to another writer leaves them as they are.
     private const string UpdateSite = """
         WITH site AS (

@@ -10,8 +10,12 @@ namespace SessionGrains.Server.Storage.State;
 /// State in the embedded SQLite database (deploy/sql/sqlite/0003-site-state.sql). SQLite is in-process and has
 /// one writer: a commit is one transaction, its statements run one by one.
 /// </summary>
-public sealed class SqliteStateDatabase(string connectionString, string serviceId, SiteRecordFormat format) : IStateDatabase
+public sealed class SqliteStateDatabase(string connectionString, string serviceId, SiteRecordFormat format) : IStateDatabase, IDisposable
 {
+    private Writer? _writer;
+
+    public void Dispose() => _writer?.Dispose();
+
     public Task<StoredSite?> ReadSiteAsync(string siteId, CancellationToken cancellationToken)
     {
         using var connection = Open();
@@ -62,73 +66,19 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
 
     public Task<IReadOnlySet<int>> CommitAsync(IReadOnlyList<SiteWrite> sites, IReadOnlyList<SessionEnd> ends, DateTimeOffset? endedBefore, CancellationToken cancellationToken)
     {
-        using var connection = Open();
-
-        // Immediate: takes the write lock at once, so two writers never deadlock upgrading from a read.
-        using var transaction = connection.BeginTransaction(deferred: false);
-        var now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-        using var insertSite = Command(connection, transaction, "INSERT INTO SessionGrainsSites (ServiceId, SiteId, Version, Header, ModifiedOn) VALUES ($service, $site, 1, $header, $now) ON CONFLICT DO NOTHING;");
-        using var updateSite = Command(connection, transaction, "UPDATE SessionGrainsSites SET Version = Version + 1, Header = COALESCE($header, Header), ModifiedOn = $now WHERE ServiceId = $service AND SiteId = $site AND Version = $version;");
-        using var upsert = Command(connection, transaction, "INSERT INTO SessionGrainsSiteSessions (ServiceId, SiteId, SessionId, Payload) VALUES ($service, $site, $id, $payload) ON CONFLICT (ServiceId, SiteId, SessionId) DO UPDATE SET Payload = excluded.Payload;");
-        using var delete = Command(connection, transaction, "DELETE FROM SessionGrainsSiteSessions WHERE ServiceId = $service AND SiteId = $site AND SessionId = $id;");
-
-        var conflicts = new HashSet<int>();
-        for (var i = 0; i < sites.Count; i++)
+        // The store commits one batch at a time, so one connection with its statements prepared once serves every commit.
+        var writer = _writer ??= new Writer(Open(), serviceId);
+        try
         {
-            var write = sites[i];
-            var site = write.ExpectedVersion == 0 ? insertSite : updateSite;
-            var header = write.Header ?? (write.ExpectedVersion == 0 ? new SiteHeader() : null);
-            site.Parameters.Clear();
-            site.Parameters.AddWithValue("$service", serviceId);
-            site.Parameters.AddWithValue("$site", write.SiteId);
-            site.Parameters.AddWithValue("$header", header is null ? DBNull.Value : format.Write(header));
-            site.Parameters.AddWithValue("$now", now);
-            if (write.ExpectedVersion != 0)
-            {
-                site.Parameters.AddWithValue("$version", write.ExpectedVersion);
-            }
-            if (site.ExecuteNonQuery() != 1)
-            {
-                // Another activation wrote first: leave its sessions as they are.
-                conflicts.Add(i);
-                continue;
-            }
-
-            foreach (var session in write.Upserts)
-            {
-                Bind(upsert, write.SiteId, session.SessionId);
-                upsert.Parameters.AddWithValue("$payload", format.Write(session));
-                upsert.ExecuteNonQuery();
-            }
-
-            foreach (var removed in write.Removals)
-            {
-                Bind(delete, write.SiteId, removed);
-                delete.ExecuteNonQuery();
-            }
+            return Task.FromResult<IReadOnlySet<int>>(writer.Commit(sites, ends, endedBefore, format));
         }
-
-        if (ends.Count > 0)
+        catch
         {
-            using var insertEnd = Command(connection, transaction, "INSERT INTO SessionGrainsEndedSessions (ServiceId, SiteId, SessionId, Reason, EndedAt) VALUES ($service, $site, $id, $reason, $endedAt) ON CONFLICT DO NOTHING;");
-            foreach (var end in ends)
-            {
-                Bind(insertEnd, end.SiteId, end.SessionId);
-                insertEnd.Parameters.AddWithValue("$reason", (int)end.Reason);
-                insertEnd.Parameters.AddWithValue("$endedAt", end.EndedAt.UtcTicks);
-                insertEnd.ExecuteNonQuery();
-            }
+            // After a failure the connection's state is unknown: the next commit starts on a fresh one.
+            _writer = null;
+            writer.Dispose();
+            throw;
         }
-
-        if (endedBefore is { } cutoff)
-        {
-            using var prune = Command(connection, transaction, "DELETE FROM SessionGrainsEndedSessions WHERE ServiceId = $service AND EndedAt < $cutoff;");
-            prune.Parameters.AddWithValue("$cutoff", cutoff.UtcTicks);
-            prune.ExecuteNonQuery();
-        }
-
-        transaction.Commit();
-        return Task.FromResult<IReadOnlySet<int>>(conflicts);
     }
 
     private SqliteConnection Open()
@@ -138,18 +88,127 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
         return connection;
     }
 
-    private void Bind(SqliteCommand command, string siteId, SessionId sessionId)
-    {
-        command.Parameters.Clear();
-        command.Parameters.AddWithValue("$service", serviceId);
-        command.Parameters.AddWithValue("$site", siteId);
-        command.Parameters.AddWithValue("$id", sessionId.Value.ToByteArray());
-    }
-
     private SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
         var command = new SqliteCommand(sql, connection, transaction);
         command.Parameters.AddWithValue("$service", serviceId);
         return command;
+    }
+
+    /// <summary>The writing connection and its prepared statements.</summary>
+    private sealed class Writer : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly SqliteCommand _insertSite;
+        private readonly SqliteCommand _updateSite;
+        private readonly SqliteCommand _upsertSession;
+        private readonly SqliteCommand _deleteSession;
+        private readonly SqliteCommand _insertEnd;
+        private readonly SqliteCommand _prune;
+
+        public Writer(SqliteConnection connection, string serviceId)
+        {
+            _connection = connection;
+            _insertSite = Prepare("INSERT INTO SessionGrainsSites (ServiceId, SiteId, Version, Header, ModifiedOn) VALUES ($service, $site, 1, $header, $now) ON CONFLICT DO NOTHING;", "$site", "$header", "$now");
+            _updateSite = Prepare("UPDATE SessionGrainsSites SET Version = Version + 1, Header = COALESCE($header, Header), ModifiedOn = $now WHERE ServiceId = $service AND SiteId = $site AND Version = $version;", "$site", "$header", "$now", "$version");
+            _upsertSession = Prepare("INSERT INTO SessionGrainsSiteSessions (ServiceId, SiteId, SessionId, Payload) VALUES ($service, $site, $id, $payload) ON CONFLICT (ServiceId, SiteId, SessionId) DO UPDATE SET Payload = excluded.Payload;", "$site", "$id", "$payload");
+            _deleteSession = Prepare("DELETE FROM SessionGrainsSiteSessions WHERE ServiceId = $service AND SiteId = $site AND SessionId = $id;", "$site", "$id");
+            _insertEnd = Prepare("INSERT INTO SessionGrainsEndedSessions (ServiceId, SiteId, SessionId, Reason, EndedAt) VALUES ($service, $site, $id, $reason, $endedAt) ON CONFLICT DO NOTHING;", "$site", "$id", "$reason", "$endedAt");
+            _prune = Prepare("DELETE FROM SessionGrainsEndedSessions WHERE ServiceId = $service AND EndedAt < $cutoff;", "$cutoff");
+
+            SqliteCommand Prepare(string sql, params string[] parameters)
+            {
+                var command = connection.CreateCommand();
+                command.CommandText = sql;
+                command.Parameters.AddWithValue("$service", serviceId);
+                foreach (var name in parameters)
+                {
+                    command.Parameters.Add(new SqliteParameter { ParameterName = name });
+                }
+
+                return command;
+            }
+        }
+
+        public HashSet<int> Commit(IReadOnlyList<SiteWrite> sites, IReadOnlyList<SessionEnd> ends, DateTimeOffset? endedBefore, SiteRecordFormat format)
+        {
+            // Immediate: takes the write lock at once, so two writers never deadlock upgrading from a read.
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+            var conflicts = new HashSet<int>();
+            for (var i = 0; i < sites.Count; i++)
+            {
+                var write = sites[i];
+                var header = write.Header ?? (write.ExpectedVersion == 0 ? new SiteHeader() : null);
+                var site = Bind(write.ExpectedVersion == 0 ? _insertSite : _updateSite, transaction);
+                site.Parameters["$site"].Value = write.SiteId;
+                site.Parameters["$header"].Value = header is null ? DBNull.Value : format.Write(header);
+                site.Parameters["$now"].Value = now;
+                if (write.ExpectedVersion != 0)
+                {
+                    site.Parameters["$version"].Value = write.ExpectedVersion;
+                }
+
+                if (site.ExecuteNonQuery() != 1)
+                {
+                    // Another activation wrote first: leave its sessions as they are.
+                    conflicts.Add(i);
+                    continue;
+                }
+
+                var upsert = Bind(_upsertSession, transaction);
+                upsert.Parameters["$site"].Value = write.SiteId;
+                foreach (var session in write.Upserts)
+                {
+                    upsert.Parameters["$id"].Value = session.SessionId.Value.ToByteArray();
+                    upsert.Parameters["$payload"].Value = format.Write(session);
+                    upsert.ExecuteNonQuery();
+                }
+
+                var delete = Bind(_deleteSession, transaction);
+                delete.Parameters["$site"].Value = write.SiteId;
+                foreach (var removed in write.Removals)
+                {
+                    delete.Parameters["$id"].Value = removed.Value.ToByteArray();
+                    delete.ExecuteNonQuery();
+                }
+            }
+
+            var insertEnd = Bind(_insertEnd, transaction);
+            foreach (var end in ends)
+            {
+                insertEnd.Parameters["$site"].Value = end.SiteId;
+                insertEnd.Parameters["$id"].Value = end.SessionId.Value.ToByteArray();
+                insertEnd.Parameters["$reason"].Value = (int)end.Reason;
+                insertEnd.Parameters["$endedAt"].Value = end.EndedAt.UtcTicks;
+                insertEnd.ExecuteNonQuery();
+            }
+
+            if (endedBefore is { } cutoff)
+            {
+                var prune = Bind(_prune, transaction);
+                prune.Parameters["$cutoff"].Value = cutoff.UtcTicks;
+                prune.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+            return conflicts;
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in new[] { _insertSite, _updateSite, _upsertSession, _deleteSession, _insertEnd, _prune })
+            {
+                command.Dispose();
+            }
+
+            _connection.Dispose();
+        }
+
+        private static SqliteCommand Bind(SqliteCommand command, SqliteTransaction transaction)
+        {
+            command.Transaction = transaction;
+            return command;
+        }
     }
 }

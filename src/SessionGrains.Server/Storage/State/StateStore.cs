@@ -9,7 +9,7 @@ namespace SessionGrains.Server.Storage.State;
 /// as often as its database can and no more, and one commit (one fsync) carries many admissions and endings.
 /// Each write's task completes only once the transaction holding it committed.
 /// </summary>
-public sealed partial class StateStore(IStateDatabase database, TimeProvider clock, ILogger<StateStore> logger) : ISiteStore, ISessionEndLog
+public sealed partial class StateStore(IStateDatabase database, TimeProvider clock, ILogger<StateStore> logger) : ISiteStore, ISessionEndLog, IDisposable
 {
     /// <summary>Bounds one transaction, so a burst is written in steps that each finish quickly.</summary>
     public const int MaxWritesPerCommit = 5_000;
@@ -32,6 +32,8 @@ public sealed partial class StateStore(IStateDatabase database, TimeProvider clo
 
     public Task RecordAsync(SessionEnd ending, CancellationToken cancellationToken = default) =>
         Enqueue(new PendingWrite(null, ending));
+
+    public void Dispose() => (database as IDisposable)?.Dispose();
 
     private Task Enqueue(PendingWrite write)
     {
