@@ -228,8 +228,8 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
 
     private static string VersionOf(Type type)
     {
+        // Product versions may carry build metadata ("10.4.2+abc", "10.4.2. Commit Hash: abc"): the release is what counts.
         var version = FileVersionInfo.GetVersionInfo(type.Assembly.Location).ProductVersion ?? "?";
-        var plus = version.IndexOf('+', StringComparison.Ordinal);
-        return plus < 0 ? version : version[..plus];
+        return version.Split('+', ' ')[0].TrimEnd('.');
     }
 }
