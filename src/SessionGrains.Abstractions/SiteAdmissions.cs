@@ -12,7 +12,7 @@ namespace SessionGrains;
 public sealed class SiteAdmissions(IGrainFactory grains)
 {
     /// <summary>Calls one process keeps in flight to one site: while one is being written, the next is decided.</summary>
-    public const int MaxCallsInFlightPerSite = 8;
+    public const int MaxCallsInFlightPerSite = 2;
 
     /// <summary>Bounds one call, so a burst is decided in steps that each return quickly.</summary>
     public const int MaxSignInsPerCall = 256;

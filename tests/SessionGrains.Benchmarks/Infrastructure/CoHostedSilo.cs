@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using SessionGrains.Benchmarks.Peers;
 using SessionGrains.Server.Hosting;
 using SessionGrains.Server.Storage;
+using SessionGrains.Server.Storage.State;
 
 namespace SessionGrains.Benchmarks.Infrastructure;
 
@@ -38,9 +39,23 @@ public sealed class CoHostedSilo : IAsyncDisposable
     public static Task<CoHostedSilo> StartOnPostgreSqlAsync(string connectionString) =>
         StartAsync(StorageTarget.PostgreSql(connectionString), null);
 
+    /// <summary>A silo on SQLite whose site and session-end writes are discarded: a bound for measurements only.</summary>
+    public static Task<CoHostedSilo> StartDiscardingStateAsync()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"sessiongrains-bench-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        return StartAsync(
+            StorageTarget.Sqlite(Path.Combine(folder, StorageTarget.SqliteFileName)),
+            folder,
+            services => services.AddSingleton(provider => new StateStore(
+                new DiscardingStateDatabase(),
+                TimeProvider.System,
+                provider.GetRequiredService<ILogger<StateStore>>())));
+    }
+
     public GrainSessionLimiter Limiter(string name = "SessionGrains") => new(Grains, name);
 
-    private static async Task<CoHostedSilo> StartAsync(StorageTarget storage, string? folder)
+    private static async Task<CoHostedSilo> StartAsync(StorageTarget storage, string? folder, Action<IServiceCollection>? replace = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
@@ -48,6 +63,7 @@ public sealed class CoHostedSilo : IAsyncDisposable
         {
             silo.UseLocalhostClustering(siloPort: Ports.Free(), gatewayPort: Ports.Free());
             silo.AddSessionGrains(storage, new ConfigurationBuilder().Build());
+            replace?.Invoke(silo.Services);
         });
         var host = builder.Build();
         await host.StartAsync();

@@ -33,6 +33,11 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
             await AgainstPeersAsync(redisProcess, postgres);
         }
 
+        if (Runs("new"))
+        {
+            await NewSessionsWithoutStorageAsync();
+        }
+
         if (Runs("durable"))
         {
             await DurableAsync(postgres, await PostgresSessionTable.CreateAsync(await postgres.CreateDatabaseAsync("peer_durable")));
@@ -75,6 +80,8 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
         {
             ("admissions", "Admission decisions", _operations.AdmissionsAsync, 300_000,
                 $"One hot site already full ({sizes.HotSiteLimit} sessions): 9 requests in 10 ask it for a seat and are refused. The 10th asks one of {sizes.HalfFullSites} half-full sites (limit {sizes.HalfFullLimit}) and is admitted, then signed out, so the site stays half full; the pair counts as one decision."),
+            ("admissions", "Refusals on a full site", _operations.RefusalsAsync, null,
+                $"Every request asks the hot site, already full ({sizes.HotSiteLimit} sessions), and is refused: the decision alone, without the admissions and sign-outs of the mix above."),
             ("new", "New sessions", limiter => Operations.NewSessionsAsync(limiter, 100),
                 null,
                 "Sign-ins spread over 100 sites with room for all. SessionGrains' figure includes each session grain's activation and idle timer and its site's write to the embedded default storage (SQLite); Redis keeps the set in memory; PostgreSQL commits each admission durably."),
@@ -152,6 +159,17 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
             _figures.Add(new($"{name}, over HTTP, p50 latency", SessionGrains, "ms", p50, HigherIsBetter: false, Note: latencyNote));
             _figures.Add(new($"{name}, over HTTP, p99 latency", SessionGrains, "ms", p99, HigherIsBetter: false, Note: latencyNote));
         }
+    }
+
+    /// <summary>What new sessions cost without any storage: the bound that the grains themselves set.</summary>
+    private async Task NewSessionsWithoutStorageAsync()
+    {
+        log("New sessions: SessionGrains co-hosted, storage discarded...");
+        await using var silo = await CoHostedSilo.StartDiscardingStateAsync();
+        var limiter = silo.Limiter();
+        var runs = await _operations.MeasureAsync(() => Operations.NewSessionsAsync(limiter, 100));
+        _figures.Add(new("New sessions, co-hosted, storage discarded (a bound)", SessionGrains, "/s", runs,
+            Note: "The co-hosted measurement above with every write of sites and session endings discarded instead of stored (not a product setting): what admission, the session grain's activation and its idle timer cost on their own."));
     }
 
     private async Task DurableAsync(PostgresProcess postgres, PostgresSessionTable table)

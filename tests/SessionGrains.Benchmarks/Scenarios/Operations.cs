@@ -48,6 +48,20 @@ public sealed class Operations(Sizes sizes)
         };
     }
 
+    /// <summary>Refusals alone: every request asks one site that is already full (<see cref="Sizes.HotSiteLimit"/> sessions).</summary>
+    public async Task<Func<int, long, ValueTask>> RefusalsAsync(ISessionLimiter limiter)
+    {
+        var hot = $"full-{Interlocked.Increment(ref _round)}";
+        await limiter.CreateSiteAsync(hot, sizes.HotSiteLimit, LongIdle, sizes.HotSiteLimit);
+        return async (worker, n) =>
+        {
+            if (await limiter.OpenAsync(hot, Workload.UserId(n)) is not null)
+            {
+                throw new InvalidOperationException($"{limiter.Name} admitted a session to a full site.");
+            }
+        };
+    }
+
     /// <summary>New sessions spread over <paramref name="sites"/> fresh sites with room for all of them.</summary>
     public static async Task<Func<int, long, ValueTask>> NewSessionsAsync(ISessionLimiter limiter, int sites)
     {

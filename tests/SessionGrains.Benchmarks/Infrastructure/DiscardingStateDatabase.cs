@@ -1,0 +1,16 @@
+using SessionGrains.Grains.Sessions;
+using SessionGrains.Grains.Sites.Storage;
+using SessionGrains.Server.Storage.State;
+
+namespace SessionGrains.Benchmarks.Infrastructure;
+
+/// <summary>Stores nothing and reads nothing back: only to measure what the grains cost without storage.</summary>
+public sealed class DiscardingStateDatabase : IStateDatabase
+{
+    public Task<StoredSite?> ReadSiteAsync(string siteId, CancellationToken cancellationToken) => Task.FromResult<StoredSite?>(null);
+
+    public Task<SessionEnd?> FindEndAsync(string siteId, SessionId sessionId, CancellationToken cancellationToken) => Task.FromResult<SessionEnd?>(null);
+
+    public Task<IReadOnlySet<int>> CommitAsync(IReadOnlyList<SiteWrite> sites, IReadOnlyList<SessionEnd> ends, DateTimeOffset? endedBefore, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlySet<int>>(new HashSet<int>());
+}
