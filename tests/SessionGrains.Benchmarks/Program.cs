@@ -31,7 +31,8 @@ const string chartPath = "images/benchmarks.svg";
 var folder = Path.GetDirectoryName(output)!;
 Directory.CreateDirectory(Path.Combine(folder, "images"));
 await File.WriteAllTextAsync(Path.Combine(folder, chartPath), SvgChart.Render(run.Figures));
-var report = MarkdownReport.Render(info, run.Figures, chartPath);
+var report = MarkdownReport.Render(info, run.Figures, chartPath)
+    + Environment.NewLine + "What makes these figures, and what bounds those that miss their targets: [performance.md](performance.md)." + Environment.NewLine;
 await File.WriteAllTextAsync(output, report);
 
 Console.WriteLine(report);
