@@ -11,17 +11,7 @@ cd "$(dirname "$0")/.."
 missing=()
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "Installing ${missing[*]}..."
-  sudo_cmd=""
-  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
-  # Debian starts the packaged servers; the benchmarks run their own, so these would only compete for the CPU.
-  $sudo_cmd systemctl disable --now redis-server postgresql >/dev/null 2>&1 || true
-  $sudo_cmd service redis-server stop >/dev/null 2>&1 || true
-  $sudo_cmd service postgresql stop >/dev/null 2>&1 || true
-fi
+./tests/install-missing.sh ${missing[@]+"${missing[@]}"}
 
 dotnet build SessionGrains.sln -c Release --nologo -warnaserror -v quiet
 dotnet run -c Release --no-build --project tests/SessionGrains.Benchmarks -- "$@"

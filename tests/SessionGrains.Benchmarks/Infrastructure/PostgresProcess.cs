@@ -125,7 +125,7 @@ public sealed class PostgresProcess : IAsyncDisposable
         if (_runAsPostgres)
         {
             // PostgreSQL refuses to run as root; the cluster and its socket live in a folder the postgres user owns.
-            await RunProcessAsync("chown", ["postgres:postgres", _folder]);
+            await Processes.RunAsync("chown", ["postgres:postgres", _folder]);
         }
 
         await RunAsync(Path.Combine(_binDirectory, "initdb"), ["-D", _dataDirectory, "-U", "postgres", "-A", "trust"]);
@@ -158,27 +158,8 @@ public sealed class PostgresProcess : IAsyncDisposable
     }
 
     /// <summary>Runs a PostgreSQL program, as the postgres user when this process is root.</summary>
-    private Task RunAsync(string program, IReadOnlyList<string> arguments) =>
+    private Task<string> RunAsync(string program, IReadOnlyList<string> arguments) =>
         _runAsPostgres
-            ? RunProcessAsync("runuser", ["-u", "postgres", "--", program, .. arguments])
-            : RunProcessAsync(program, arguments);
-
-    private static async Task RunProcessAsync(string program, IReadOnlyList<string> arguments)
-    {
-        var start = new ProcessStartInfo(program, arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(
-                $"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await output}{await error}");
-        }
-    }
+            ? Processes.RunAsync("runuser", ["-u", "postgres", "--", program, .. arguments])
+            : Processes.RunAsync(program, arguments);
 }

@@ -1,6 +1,6 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Diagnostics;
 using System.Text;
 
 namespace SessionGrains.Benchmarks.Infrastructure;
@@ -44,7 +44,7 @@ public sealed class RedisProcess : IAsyncDisposable
                 $"Redis is not installed ({Binary} is missing). Install the Debian package: apt-get install -y redis-server");
         }
 
-        var version = ParseVersion(await RunForOutputAsync(Binary, "--version"));
+        var version = ParseVersion(await Processes.RunAsync(Binary, ["--version"]));
         var directory = Path.Combine(Path.GetTempPath(), $"sessiongrains-bench-redis-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
         var port = Ports.Free();
@@ -193,26 +193,6 @@ public sealed class RedisProcess : IAsyncDisposable
         }
 
         return output.Trim();
-    }
-
-    private static async Task<string> RunForOutputAsync(string program, string argument)
-    {
-        var start = new ProcessStartInfo(program, [argument])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {argument} failed ({process.ExitCode}): {await output}{await error}");
-        }
-
-        return await output;
     }
 
     private static string ReadLog(string logFile)
