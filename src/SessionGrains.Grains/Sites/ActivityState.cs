@@ -1,7 +1,7 @@
 namespace SessionGrains.Grains.Sites;
 
 /// <summary>
-/// A site's activity history as stored: apart from <see cref="SiteState"/>, so admissions never write it, and written
+/// A site's activity history as stored: apart from the site tables (<see cref="SiteHeader"/>), so admissions never write it, and written
 /// about once a minute. Holds only the minutes in which something changed, at most one day of them.
 /// </summary>
 [GenerateSerializer]

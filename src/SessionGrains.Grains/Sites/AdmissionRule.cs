@@ -11,7 +11,8 @@ internal abstract record AdmissionDecision
 
 /// <summary>
 /// The admission rule, whole: who gets a seat on a site. Pure, so it is the same under any load;
-/// the site grain calls it one request at a time, which is what makes admissions atomic.
+/// the site grain calls it within one turn per request, reading and changing its sessions with no await in between,
+/// which is what makes admissions atomic.
 /// </summary>
 internal static class AdmissionRule
 {

@@ -35,7 +35,10 @@ public sealed partial class SiteGrain(
     private LiveSessionSet _sessions = null!;
     private IGrainTimer? _expiryTimer;
 
-    private string SiteId => this.GetPrimaryKeyString();
+    private string? _siteId;
+
+    // Read on every decision (logs, validation): parse the grain's key once.
+    private string SiteId => _siteId ??= this.GetPrimaryKeyString();
 
     private SiteSettings Settings => _header.Settings ?? defaults.CurrentValue.ToSettings();
 
