@@ -17,7 +17,7 @@ public sealed partial class SiteGrain
 
     public Task<SiteActivity> GetActivityAsync()
     {
-        RequestRules.EnsureValidSiteId(SiteId);
+        EnsureValidSiteId();
         return Task.FromResult(_activity.Snapshot(clock.GetUtcNow()));
     }
 

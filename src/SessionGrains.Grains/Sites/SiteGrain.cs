@@ -36,6 +36,7 @@ public sealed partial class SiteGrain(
     private IGrainTimer? _expiryTimer;
 
     private string? _siteId;
+    private bool _siteIdValid;
 
     // Read on every decision (logs, validation): parse the grain's key once.
     private string SiteId => _siteId ??= this.GetPrimaryKeyString();
@@ -87,7 +88,7 @@ public sealed partial class SiteGrain(
 
     public async Task<OpenSessionResult> OpenSessionAsync(OpenSessionRequest request)
     {
-        RequestRules.EnsureValidSiteId(SiteId);
+        EnsureValidSiteId();
         RequestRules.EnsureValid(request);
 
         var now = clock.GetUtcNow();
@@ -100,7 +101,7 @@ public sealed partial class SiteGrain(
 
     public async Task<IReadOnlyList<OpenSessionResult>> OpenSessionsAsync(IReadOnlyList<OpenSessionRequest> requests)
     {
-        RequestRules.EnsureValidSiteId(SiteId);
+        EnsureValidSiteId();
         if (requests is null || requests.Count == 0)
         {
             throw new InvalidRequestException("requests", "At least one sign-in is required.");
@@ -200,13 +201,13 @@ public sealed partial class SiteGrain(
 
     public Task<SiteSettings> GetSettingsAsync()
     {
-        RequestRules.EnsureValidSiteId(SiteId);
+        EnsureValidSiteId();
         return Task.FromResult(Settings);
     }
 
     public async Task<SiteSettings> UpdateSettingsAsync(SiteSettingsUpdate update)
     {
-        RequestRules.EnsureValidSiteId(SiteId);
+        EnsureValidSiteId();
         if (update is null)
         {
             throw new InvalidRequestException("settings", "A settings change is required.");
@@ -224,7 +225,7 @@ public sealed partial class SiteGrain(
 
     public async Task<SiteStatus> GetStatusAsync()
     {
-        RequestRules.EnsureValidSiteId(SiteId);
+        EnsureValidSiteId();
         var now = clock.GetUtcNow();
         ExpireLeases(now);
         await CommitAsync();
@@ -242,7 +243,7 @@ public sealed partial class SiteGrain(
 
     public async Task<SiteSummary> GetSummaryAsync()
     {
-        RequestRules.EnsureValidSiteId(SiteId);
+        EnsureValidSiteId();
         var now = clock.GetUtcNow();
         ExpireLeases(now);
         await CommitAsync();
@@ -259,7 +260,7 @@ public sealed partial class SiteGrain(
 
     public async Task<bool> KickAsync(SessionId sessionId)
     {
-        RequestRules.EnsureValidSiteId(SiteId);
+        EnsureValidSiteId();
         var now = clock.GetUtcNow();
         ExpireLeases(now);
         var live = _sessions.TryGet(sessionId, out var session);
@@ -315,6 +316,16 @@ public sealed partial class SiteGrain(
             Message = settings.RenderMessage(_sessions.Counted),
             RetryAfter = freesAt is { } at ? Max(at - now, TimeSpan.FromSeconds(1)) : null,
         };
+    }
+
+    /// <summary>Refuses calls to a site whose id no request may name; checked once per activation, as ids never change.</summary>
+    private void EnsureValidSiteId()
+    {
+        if (!_siteIdValid)
+        {
+            RequestRules.EnsureValidSiteId(SiteId);
+            _siteIdValid = true;
+        }
     }
 
     private ISessionControlGrain Control(SessionId sessionId) =>
