@@ -41,7 +41,7 @@ public sealed partial class SiteGrain
             return (_next ??= NewWrite()).Task;
         }
 
-        // The writes may complete synchronously (an embedded database), clearing _inFlight before this returns.
+        // The loop may finish before it yields (a write with nothing left to store), clearing _inFlight: keep our own.
         var write = _inFlight = NewWrite();
         _ = WriteWhileChangedAsync();
         return write.Task;

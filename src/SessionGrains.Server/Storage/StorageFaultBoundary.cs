@@ -18,6 +18,13 @@ internal sealed class StorageFaultBoundary(IGrainStorage inner) : IGrainStorage
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         GuardAsync(inner.ClearStateAsync(stateName, grainId, grainState));
 
+    /// <summary>
+    /// What callers get for a database fault, from the grain storage and the state store alike: our own type, which
+    /// can cross the wire (the driver's cannot) and names the fault's kind but no connection detail.
+    /// </summary>
+    public static StorageUnavailableException Unavailable(Exception fault) =>
+        new($"The session service cannot reach its database right now ({fault.GetType().Name}); please try again shortly.");
+
     private static async Task GuardAsync(Task operation)
     {
         try
@@ -28,7 +35,7 @@ internal sealed class StorageFaultBoundary(IGrainStorage inner) : IGrainStorage
         {
             // The provider has logged the cause, which stays here: the driver's exception (and so any inner
             // exception that holds it) cannot be serialized. A write conflict stays what it is: another activation won.
-            throw new StorageUnavailableException($"The session service cannot reach its database right now ({ex.GetType().Name}); please try again shortly.");
+            throw Unavailable(ex);
         }
     }
 }

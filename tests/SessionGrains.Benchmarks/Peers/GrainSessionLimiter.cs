@@ -12,8 +12,6 @@ public sealed class GrainSessionLimiter(IGrainFactory grains, string name, Func<
 
     public string Name => name;
 
-    public IGrainFactory Grains => grains;
-
     public async Task<IReadOnlyList<string>> CreateSiteAsync(string siteId, int limit, TimeSpan idleTimeout, int liveSessions)
     {
         var site = grains.GetSiteGrain(siteId);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -10,8 +11,7 @@ public sealed class HttpSessionLimiter : ISessionLimiter
 {
     private readonly HttpClient _http;
     private readonly string _adminKey;
-    private readonly Dictionary<string, AuthenticationHeaderValue> _siteKeys = new(StringComparer.Ordinal);
-    private readonly Lock _keysLock = new();
+    private readonly ConcurrentDictionary<string, AuthenticationHeaderValue> _siteKeys = new(StringComparer.Ordinal);
     private long _next;
 
     public HttpSessionLimiter(Uri server, string adminKey, int connections)
@@ -46,10 +46,7 @@ public sealed class HttpSessionLimiter : ISessionLimiter
             using var response = await _http.SendAsync(issue);
             await EnsureAsync(response, HttpStatusCode.Created);
             using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            lock (_keysLock)
-            {
-                _siteKeys[siteId] = new("Bearer", body.RootElement.GetProperty("key").GetString());
-            }
+            _siteKeys[siteId] = new("Bearer", body.RootElement.GetProperty("key").GetString());
         }
 
         var ids = new string[liveSessions];
@@ -98,13 +95,7 @@ public sealed class HttpSessionLimiter : ISessionLimiter
         return ValueTask.CompletedTask;
     }
 
-    private AuthenticationHeaderValue KeyOf(string siteId)
-    {
-        lock (_keysLock)
-        {
-            return _siteKeys[siteId];
-        }
-    }
+    private AuthenticationHeaderValue KeyOf(string siteId) => _siteKeys[siteId];
 
     private static async Task EnsureAsync(HttpResponseMessage response, HttpStatusCode expected)
     {

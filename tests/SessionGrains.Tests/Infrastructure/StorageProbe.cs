@@ -27,18 +27,13 @@ public static class StorageProbe
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Rows in the grain storage table, optionally of one grain type ("site", "session").</summary>
-    public static async Task<long> RowCountAsync(StorageTarget storage, string? grainType = null)
+    /// <summary>Rows in the grain storage table.</summary>
+    public static async Task<long> RowCountAsync(StorageTarget storage)
     {
         await using var connection = storage.CreateConnection();
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM OrleansStorage";
-        if (grainType is not null)
-        {
-            command.CommandText += " WHERE GrainTypeString = @type";
-            command.AddParameter("type", grainType);
-        }
 
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }

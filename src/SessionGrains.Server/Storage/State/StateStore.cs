@@ -129,7 +129,7 @@ public sealed partial class StateStore(IStateDatabase database, TimeProvider clo
             _nextPrune = DateTimeOffset.MinValue;
             foreach (var write in batch)
             {
-                write.Done.SetException(Unavailable(ex));
+                write.Done.SetException(StorageFaultBoundary.Unavailable(ex));
             }
 
             return;
@@ -165,13 +165,9 @@ public sealed partial class StateStore(IStateDatabase database, TimeProvider clo
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogReadFailed(ex);
-            throw Unavailable(ex);
+            throw StorageFaultBoundary.Unavailable(ex);
         }
     }
-
-    // The driver's exception cannot cross the wire to a caller on another silo, and carries connection details.
-    private static StorageUnavailableException Unavailable(Exception ex) =>
-        new($"The session service cannot reach its database right now ({ex.GetType().Name}); please try again shortly.");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "State store: committing {Count} write(s) failed; each caller is told to try again")]
     private partial void LogCommitFailed(Exception exception, int count);
