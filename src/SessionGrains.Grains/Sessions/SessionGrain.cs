@@ -33,6 +33,8 @@ public sealed partial class SessionGrain(
     private SessionId _sessionId;
     private string _siteId = "";
     private SessionEndReason _endedReason = SessionEndReason.Idle;
+    private bool _endRecorded;
+    private bool _startNoticeSeen;
 
     /// <summary>How long touches after a failed lease renewal wait before trying again.</summary>
     public static readonly TimeSpan RenewalRetryDelay = TimeSpan.FromSeconds(5);
@@ -83,9 +85,15 @@ public sealed partial class SessionGrain(
 
     public Task StartAsync(SessionLease lease)
     {
+        _startNoticeSeen = true;
         if (_phase == Phase.Unresolved)
         {
             BecomeLive(lease, lease.LastActivityAt);
+        }
+        else
+        {
+            // The session ended before its start notice came (the notice was overtaken); nothing else is on its way.
+            DeactivateOnceSettled();
         }
 
         return Task.CompletedTask;
@@ -95,12 +103,10 @@ public sealed partial class SessionGrain(
     {
         if (_phase == Phase.Unresolved)
         {
-            // Not started here: the session's grain was lost, or this notice overtook the site's start notice
-            // (one-way messages keep no order). Stay active once ended, so a late start notice finds the session
-            // ended instead of a fresh activation that would take it for live.
+            // Not started here: the session's grain was lost, or this notice overtook the site's start notice.
             if (!await EndedEarlierAsync())
             {
-                await RecordEndAsync(reason, keepActivation: true);
+                await RecordEndAsync(reason);
             }
         }
         else if (_phase != Phase.Ended)
@@ -284,10 +290,11 @@ public sealed partial class SessionGrain(
 
         _endedReason = end.Reason;
         _phase = Phase.Ended;
+        _endRecorded = true;
         return true;
     }
 
-    private async Task RecordEndAsync(SessionEndReason reason, bool keepActivation = false)
+    private async Task RecordEndAsync(SessionEndReason reason)
     {
         if (_phase == Phase.Live)
         {
@@ -302,15 +309,27 @@ public sealed partial class SessionGrain(
         try
         {
             await endLog.RecordAsync(new SessionEnd(_siteId, _sessionId, reason, clock.GetUtcNow()));
-            if (!keepActivation)
-            {
-                DeactivateOnIdle();
-            }
+            _endRecorded = true;
+            DeactivateOnceSettled();
         }
         catch (Exception ex)
         {
             // The seat is already free; keep this activation so it can still tell the user why the session ended.
             LogEndNotSaved(ex, _siteId, _sessionId);
+        }
+    }
+
+    /// <summary>
+    /// Lets an ended session's activation go once its end is on record and the site's start notice has reached it.
+    /// One-way messages keep no order: a start notice that arrived late at a fresh activation would take the
+    /// session for live, so an activation that ended before its notice came waits for it (or for idle collection,
+    /// when the grain that had the notice was lost with its silo).
+    /// </summary>
+    private void DeactivateOnceSettled()
+    {
+        if (_phase == Phase.Ended && _endRecorded && _startNoticeSeen)
+        {
+            DeactivateOnIdle();
         }
     }
 

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.DependencyInjection;
+using SessionGrains.Server.Hosting;
+
+namespace SessionGrains.Tests.Grains;
+
+/// <summary>
+/// The site tells a session's grain that it started, and that the site ended it, by one-way messages, which keep no
+/// order: a start notice that comes late must never bring an ended session back.
+/// </summary>
+public abstract class NoticeOrderTests(StorageKind kind) : IAsyncLifetime
+{
+    private readonly StartNoticeGate _gate = new();
+    private TestSilo _silo = null!;
+
+    public async Task InitializeAsync() =>
+        _silo = await TestSilo.StartAsync(kind, configureSilo: silo => silo.Services
+            .AddSingleton<IOutgoingGrainCallFilter>(_gate)
+            .AddSingleton<IIncomingGrainCallFilter>(_gate));
+
+    public async Task DisposeAsync() => await _silo.DisposeAsync();
+
+    [Fact]
+    public async Task A_start_notice_that_comes_after_the_user_signed_out_leaves_the_session_ended()
+    {
+        var (site, sessionId, session) = await OpenWithStartNoticeHeldAsync();
+
+        // The user works and signs out before the notice arrives: the grain learns of the session from the site.
+        Assert.IsType<SessionActive>(await session.TouchAsync());
+        Assert.True(await session.CloseAsync());
+        await ReleaseStartNoticeAsync(site, sessionId);
+
+        Assert.False(await session.CloseAsync());
+        Assert.Equal(SessionEndReason.Logout, Assert.IsType<SessionEnded>(await session.TouchAsync()).Reason);
+        Assert.Equal(0, (await site.GetStatusAsync()).Active);
+    }
+
+    [Fact]
+    public async Task A_start_notice_that_comes_after_a_kick_leaves_the_session_ended()
+    {
+        var (site, sessionId, session) = await OpenWithStartNoticeHeldAsync();
+
+        Assert.True(await site.KickAsync(sessionId));
+        await Eventually.WaitForAsync(session.TouchAsync, touched => touched is SessionEnded);
+        await ReleaseStartNoticeAsync(site, sessionId);
+
+        Assert.Equal(SessionEndReason.Kicked, Assert.IsType<SessionEnded>(await session.TouchAsync()).Reason);
+    }
+
+    private async Task<(ISiteGrain Site, SessionId SessionId, ISessionGrain Session)> OpenWithStartNoticeHeldAsync()
+    {
+        var site = _silo.Grains.GetSiteGrain(Sites.NewId());
+        await site.UpdateSettingsAsync(new() { Limit = 5 });
+        _gate.Hold(site.GetPrimaryKeyString());
+        var admitted = await site.AdmitAsync(Sites.User("ann"));
+        return (site, admitted.SessionId, _silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), admitted.SessionId));
+    }
+
+    private async Task ReleaseStartNoticeAsync(ISiteGrain site, SessionId sessionId)
+    {
+        _gate.Release(site.GetPrimaryKeyString());
+        await _gate.HandledAsync(sessionId).WaitAsync(TimeSpan.FromSeconds(20));
+    }
+}
+
+public sealed class NoticeOrderTestsOnSqlite() : NoticeOrderTests(StorageKind.Sqlite);
+
+public sealed class NoticeOrderTestsOnPostgreSql() : NoticeOrderTests(StorageKind.PostgreSql);
