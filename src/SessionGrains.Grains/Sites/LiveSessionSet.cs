@@ -1,26 +1,28 @@
 namespace SessionGrains.Grains.Sites;
 
 /// <summary>
-/// The live sessions of one site with the indexes the admission rule needs: the counted total,
-/// counts per user, and the order in which leases run out. It also notes which sessions changed since the
-/// last write, so a write carries those alone (<see cref="TakeChanges"/>).
+/// The live sessions of one site with the indexes the admission rule needs, so no decision scans the site: the
+/// counted total, the seats per user, the order of idleness and the order in which leases run out. It also notes
+/// which sessions changed since the last write, so a write carries those alone (<see cref="TakeChanges"/>).
 /// </summary>
 internal sealed class LiveSessionSet
 {
     private readonly Dictionary<SessionId, LiveSession> _sessions = [];
-    private readonly Dictionary<string, int> _countedPerUser = new(StringComparer.Ordinal);
+    private readonly SeatsPerUser _seatsPerUser = new();
     private readonly HashSet<SessionId> _changed = [];
     private readonly HashSet<SessionId> _removed = [];
 
-    // The idlest counted session, found by a scan and kept until the set changes: a full site refuses
-    // far more often than it changes, and each refusal says when a seat should free up.
-    private LiveSession? _idlest;
-    private bool _idlestKnown;
     private readonly Dictionary<(SessionId Previous, string UserId), SessionId> _resumedBy = [];
 
     // Lazy deletion: a renewal enqueues the new expiry and leaves the old entry behind;
     // entries that no longer match the session's current lease are skipped when they surface.
     private readonly PriorityQueue<SessionId, DateTimeOffset> _expiries = new();
+
+    // Counted sessions by last activity, the earlier entered first among equals; lazy deletion as above. Entries
+    // surface only when a full site looks for its idlest session, so the queue is rebuilt once stale entries
+    // outnumber live ones: that bounds its size on sites that never fill.
+    private readonly PriorityQueue<LiveSession, (long ActivityTicks, long Sequence)> _idleOrder = new();
+    private long _idleSequence;
 
     public LiveSessionSet(IEnumerable<LiveSession> stored)
     {
@@ -42,7 +44,7 @@ internal sealed class LiveSessionSet
     /// <summary>Sessions added, renewed or removed since the last <see cref="TakeChanges"/>.</summary>
     public bool HasChanges => _changed.Count > 0 || _removed.Count > 0;
 
-    public int CountedFor(string userId) => _countedPerUser.GetValueOrDefault(userId);
+    public int CountedFor(string userId) => _seatsPerUser.CountFor(userId);
 
     public bool TryGet(SessionId id, out LiveSession session) => _sessions.TryGetValue(id, out session!);
 
@@ -52,7 +54,6 @@ internal sealed class LiveSessionSet
         Index(session);
         _changed.Add(session.SessionId);
         _removed.Remove(session.SessionId);
-        ForgetIdlest();
     }
 
     public LiveSession? Remove(SessionId id)
@@ -64,7 +65,6 @@ internal sealed class LiveSessionSet
 
         _changed.Remove(id);
         _removed.Add(id);
-        ForgetIdlest();
 
         if (session.Resumes is { } previous)
         {
@@ -74,15 +74,7 @@ internal sealed class LiveSessionSet
         if (!session.Exempt)
         {
             Counted--;
-            var left = _countedPerUser[session.UserId] - 1;
-            if (left == 0)
-            {
-                _countedPerUser.Remove(session.UserId);
-            }
-            else
-            {
-                _countedPerUser[session.UserId] = left;
-            }
+            _seatsPerUser.Remove(session);
         }
 
         return session;
@@ -90,11 +82,15 @@ internal sealed class LiveSessionSet
 
     public void Renew(LiveSession session, DateTimeOffset lastActivityAt, DateTimeOffset expiresAt)
     {
+        var activityMoved = session.LastActivityAt != lastActivityAt;
         session.LastActivityAt = lastActivityAt;
         session.ExpiresAt = expiresAt;
         _expiries.Enqueue(session.SessionId, expiresAt);
         _changed.Add(session.SessionId);
-        ForgetIdlest();
+        if (activityMoved && !session.Exempt)
+        {
+            EnqueueIdle(session);
+        }
     }
 
     /// <summary>
@@ -161,46 +157,41 @@ internal sealed class LiveSessionSet
     /// <summary>The counted session with the oldest known activity, optionally only among one user's sessions.</summary>
     public LiveSession? FindIdlest(string? userId = null)
     {
-        if (userId is null)
+        if (userId is not null)
         {
-            if (!_idlestKnown)
-            {
-                _idlest = ScanForIdlest(null);
-                _idlestKnown = true;
-            }
-
-            return _idlest;
+            return _seatsPerUser.FindIdlest(userId);
         }
 
-        return ScanForIdlest(userId);
-    }
-
-    private LiveSession? ScanForIdlest(string? userId)
-    {
-        LiveSession? idlest = null;
-        foreach (var session in _sessions.Values)
+        while (_idleOrder.TryPeek(out var session, out var entry))
         {
-            if (session.Exempt || (userId is not null && !string.Equals(session.UserId, userId, StringComparison.Ordinal)))
+            if (IsCurrent(session, entry.ActivityTicks))
             {
-                continue;
+                return session;
             }
 
-            if (idlest is null || session.LastActivityAt < idlest.LastActivityAt)
-            {
-                idlest = session;
-            }
+            _idleOrder.Dequeue();
         }
 
-        return idlest;
+        return null;
     }
 
     /// <summary>The oldest known activity among counted sessions (optionally one user's): the next seat to free up by idleness.</summary>
     public DateTimeOffset? OldestCountedActivity(string? userId = null) => FindIdlest(userId)?.LastActivityAt;
 
-    private void ForgetIdlest()
+    private bool IsCurrent(LiveSession session, long activityTicks) =>
+        session.LastActivityAt.UtcTicks == activityTicks
+        && _sessions.TryGetValue(session.SessionId, out var held)
+        && ReferenceEquals(held, session);
+
+    private void EnqueueIdle(LiveSession session)
     {
-        _idlest = null;
-        _idlestKnown = false;
+        _idleOrder.Enqueue(session, (session.LastActivityAt.UtcTicks, _idleSequence++));
+        if (_idleOrder.Count > (2 * Counted) + 64)
+        {
+            var current = _idleOrder.UnorderedItems.Where(item => IsCurrent(item.Element, item.Priority.ActivityTicks)).ToList();
+            _idleOrder.Clear();
+            _idleOrder.EnqueueRange(current);
+        }
     }
 
     private void Index(LiveSession session)
@@ -214,7 +205,8 @@ internal sealed class LiveSessionSet
         if (!session.Exempt)
         {
             Counted++;
-            _countedPerUser[session.UserId] = CountedFor(session.UserId) + 1;
+            _seatsPerUser.Add(session);
+            EnqueueIdle(session);
         }
     }
 }
