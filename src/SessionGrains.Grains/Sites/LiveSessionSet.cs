@@ -18,11 +18,10 @@ internal sealed class LiveSessionSet
     // entries that no longer match the session's current lease are skipped when they surface.
     private readonly PriorityQueue<SessionId, DateTimeOffset> _expiries = new();
 
-    // Counted sessions by last activity, the earlier entered first among equals; lazy deletion as above. Entries
-    // surface only when a full site looks for its idlest session, so the queue is rebuilt once stale entries
-    // outnumber live ones: that bounds its size on sites that never fill.
-    private readonly PriorityQueue<LiveSession, (long ActivityTicks, long Sequence)> _idleOrder = new();
-    private long _idleSequence;
+    // Counted sessions in idlest-first order (IdleRank), with lazy deletion as above. Built the first time the site
+    // looks for its idlest session (it is full), so sites that never fill pay no memory for it, and rebuilt whenever
+    // stale entries outnumber live ones, which bounds its size.
+    private PriorityQueue<LiveSession, (long ActivityTicks, long StartedTicks)>? _idleOrder;
 
     public LiveSessionSet(IEnumerable<LiveSession> stored)
     {
@@ -154,7 +153,10 @@ internal sealed class LiveSessionSet
     public LiveSession? FindResumption(SessionId previous, string userId) =>
         _resumedBy.TryGetValue((previous, userId), out var id) ? _sessions[id] : null;
 
-    /// <summary>The counted session with the oldest known activity, optionally only among one user's sessions.</summary>
+    /// <summary>
+    /// The counted session with the oldest known activity (the earliest started among equals), optionally only among
+    /// one user's sessions.
+    /// </summary>
     public LiveSession? FindIdlest(string? userId = null)
     {
         if (userId is not null)
@@ -162,6 +164,7 @@ internal sealed class LiveSessionSet
             return _seatsPerUser.FindIdlest(userId);
         }
 
+        _idleOrder ??= BuildIdleOrder();
         while (_idleOrder.TryPeek(out var session, out var entry))
         {
             if (IsCurrent(session, entry.ActivityTicks))
@@ -183,16 +186,25 @@ internal sealed class LiveSessionSet
         && _sessions.TryGetValue(session.SessionId, out var held)
         && ReferenceEquals(held, session);
 
+    internal static (long ActivityTicks, long StartedTicks) IdleRank(LiveSession session) =>
+        (session.LastActivityAt.UtcTicks, session.StartedAt.UtcTicks);
+
     private void EnqueueIdle(LiveSession session)
     {
-        _idleOrder.Enqueue(session, (session.LastActivityAt.UtcTicks, _idleSequence++));
+        if (_idleOrder is null)
+        {
+            return;
+        }
+
+        _idleOrder.Enqueue(session, IdleRank(session));
         if (_idleOrder.Count > (2 * Counted) + 64)
         {
-            var current = _idleOrder.UnorderedItems.Where(item => IsCurrent(item.Element, item.Priority.ActivityTicks)).ToList();
-            _idleOrder.Clear();
-            _idleOrder.EnqueueRange(current);
+            _idleOrder = BuildIdleOrder();
         }
     }
+
+    private PriorityQueue<LiveSession, (long ActivityTicks, long StartedTicks)> BuildIdleOrder() =>
+        new(_sessions.Values.Where(session => !session.Exempt).Select(session => (session, IdleRank(session))));
 
     private void Index(LiveSession session)
     {

@@ -51,7 +51,7 @@ internal sealed class SeatsPerUser
         }
     }
 
-    /// <summary>The user's counted session with the oldest known activity (the earliest entered among equals).</summary>
+    /// <summary>The user's counted session with the oldest known activity (the earliest started among equals).</summary>
     public LiveSession? FindIdlest(string userId)
     {
         switch (_seats.GetValueOrDefault(userId))
@@ -60,7 +60,7 @@ internal sealed class SeatsPerUser
                 var idlest = several[0];
                 foreach (var session in several)
                 {
-                    if (session.LastActivityAt < idlest.LastActivityAt)
+                    if (LiveSessionSet.IdleRank(session).CompareTo(LiveSessionSet.IdleRank(idlest)) < 0)
                     {
                         idlest = session;
                     }
