@@ -11,6 +11,7 @@ public sealed record Sizes(
     int HalfFullLimit,
     int TouchSites,
     int SessionsPerTouchSite,
+    int EvictionSiteSessions,
     int[] MemorySessionCounts,
     int ExpirySessions,
     TimeSpan LatencyRunLength)
@@ -25,6 +26,7 @@ public sealed record Sizes(
         HalfFullLimit: 100,
         TouchSites: 10,
         SessionsPerTouchSite: 1_000,
+        EvictionSiteSessions: 100_000,
         MemorySessionCounts: [100_000, 1_000_000],
         ExpirySessions: 100_000,
         LatencyRunLength: TimeSpan.FromSeconds(5));
@@ -39,6 +41,7 @@ public sealed record Sizes(
         HalfFullLimit: 20,
         TouchSites: 2,
         SessionsPerTouchSite: 100,
+        EvictionSiteSessions: 1_000,
         MemorySessionCounts: [2_000, 10_000],
         ExpirySessions: 2_000,
         LatencyRunLength: TimeSpan.FromSeconds(1));

@@ -6,7 +6,7 @@ using SessionGrains.Benchmarks.Peers;
 namespace SessionGrains.Benchmarks.Scenarios;
 
 /// <summary>Every measurement of the report, in order, each contender at the same client concurrency.</summary>
-/// <param name="only">Parts to run (admissions, new, touches, http, durable, memory, expiry); all when empty.</param>
+/// <param name="only">Parts to run (admissions, new, touches, http, evictions, durable, memory, expiry); all when empty.</param>
 public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<string> log)
 {
     public const string SessionGrains = "SessionGrains";
@@ -36,6 +36,11 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
         if (Runs("new"))
         {
             await NewSessionsWithoutStorageAsync();
+        }
+
+        if (Runs("evictions"))
+        {
+            await EvictionsAsync();
         }
 
         if (Runs("durable"))
@@ -170,6 +175,17 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
         var runs = await _operations.MeasureAsync(() => Operations.NewSessionsAsync(limiter, 100));
         _figures.Add(new("New sessions, co-hosted, storage discarded (a bound)", SessionGrains, "/s", runs,
             Note: "The co-hosted measurement above with every write of sites and session endings discarded instead of stored (not a product setting): what admission, the session grain's activation and its idle timer cost on their own."));
+    }
+
+    /// <summary>What ending the idlest session to admit a newcomer costs on a large full site.</summary>
+    private async Task EvictionsAsync()
+    {
+        log($"Evictions on a full site of {sizes.EvictionSiteSessions:N0} sessions: SessionGrains co-hosted...");
+        await using var silo = await CoHostedSilo.StartOnSqliteAsync();
+        var evictions = await Operations.EvictionsAsync(silo.Limiter(), silo.Grains, sizes.EvictionSiteSessions);
+        var runs = await _operations.MeasureAsync(() => Task.FromResult(evictions));
+        _figures.Add(new($"Evictions on a full site of {sizes.EvictionSiteSessions:N0} sessions, co-hosted", SessionGrains, "/s", runs,
+            Note: "Sign-ins to a full site whose policy is evict-idlest: each is admitted in place of the site's idlest session, which is ended and told so. The figure includes the newcomer's grain activation and idle timer and the site's write (SQLite). The peers have no such policy."));
     }
 
     private async Task DurableAsync(PostgresProcess postgres, PostgresSessionTable table)

@@ -104,6 +104,24 @@ public sealed class Operations(Sizes sizes)
         };
     }
 
+    /// <summary>
+    /// Sign-ins to one site holding <paramref name="sessions"/> sessions, full, whose policy ends its idlest session to
+    /// admit a newcomer: every sign-in is admitted and evicts one, so the site stays full from run to run.
+    /// </summary>
+    public static async Task<Func<int, long, ValueTask>> EvictionsAsync(ISessionLimiter limiter, IGrainFactory grains, int sessions)
+    {
+        var site = $"evicting-{Interlocked.Increment(ref _round)}";
+        await limiter.CreateSiteAsync(site, sessions, LongIdle, sessions);
+        await grains.GetSiteGrain(site).UpdateSettingsAsync(new SiteSettingsUpdate { OnFull = FullSitePolicy.EvictIdlest });
+        return async (worker, n) =>
+        {
+            if (await limiter.OpenAsync(site, Workload.UserId(n)) is null)
+            {
+                throw new InvalidOperationException($"{limiter.Name} refused a session on a full site that evicts.");
+            }
+        };
+    }
+
     /// <summary>Maximum throughput of an operation set up afresh before the warm-up and before every run.</summary>
     public async Task<IReadOnlyList<double>> MeasureAsync(Func<Task<Func<int, long, ValueTask>>> setUp)
     {
