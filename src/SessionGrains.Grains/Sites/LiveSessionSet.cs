@@ -18,9 +18,9 @@ internal sealed class LiveSessionSet
     // entries that no longer match the session's current lease are skipped when they surface.
     private readonly PriorityQueue<SessionId, DateTimeOffset> _expiries = new();
 
-    // Counted sessions in idlest-first order (IdleRank), with lazy deletion as above. Built the first time the site
-    // looks for its idlest session (it is full), so sites that never fill pay no memory for it, and rebuilt whenever
-    // stale entries outnumber live ones, which bounds its size.
+    // Counted sessions idlest first (LiveSession.IdleRank), with lazy deletion as above. Built the first time the
+    // site looks for its idlest session (it is full), so sites that never fill pay no memory for it, and rebuilt
+    // whenever stale entries outnumber live ones, which bounds its size.
     private PriorityQueue<LiveSession, (long ActivityTicks, long StartedTicks)>? _idleOrder;
 
     public LiveSessionSet(IEnumerable<LiveSession> stored)
@@ -186,9 +186,6 @@ internal sealed class LiveSessionSet
         && _sessions.TryGetValue(session.SessionId, out var held)
         && ReferenceEquals(held, session);
 
-    internal static (long ActivityTicks, long StartedTicks) IdleRank(LiveSession session) =>
-        (session.LastActivityAt.UtcTicks, session.StartedAt.UtcTicks);
-
     private void EnqueueIdle(LiveSession session)
     {
         if (_idleOrder is null)
@@ -196,7 +193,7 @@ internal sealed class LiveSessionSet
             return;
         }
 
-        _idleOrder.Enqueue(session, IdleRank(session));
+        _idleOrder.Enqueue(session, session.IdleRank);
         if (_idleOrder.Count > (2 * Counted) + 64)
         {
             _idleOrder = BuildIdleOrder();
@@ -204,7 +201,7 @@ internal sealed class LiveSessionSet
     }
 
     private PriorityQueue<LiveSession, (long ActivityTicks, long StartedTicks)> BuildIdleOrder() =>
-        new(_sessions.Values.Where(session => !session.Exempt).Select(session => (session, IdleRank(session))));
+        new(_sessions.Values.Where(session => !session.Exempt).Select(session => (session, session.IdleRank)));
 
     private void Index(LiveSession session)
     {

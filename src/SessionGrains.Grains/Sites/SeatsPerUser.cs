@@ -60,7 +60,7 @@ internal sealed class SeatsPerUser
                 var idlest = several[0];
                 foreach (var session in several)
                 {
-                    if (LiveSessionSet.IdleRank(session).CompareTo(LiveSessionSet.IdleRank(idlest)) < 0)
+                    if (session.IdleRank.CompareTo(idlest.IdleRank) < 0)
                     {
                         idlest = session;
                     }

@@ -63,6 +63,9 @@ public sealed record LiveSession
     [Id(9)]
     public SessionId? Resumes { get; init; }
 
+    /// <summary>Orders sessions idlest first: the oldest known activity, then the earliest start among equals.</summary>
+    internal (long ActivityTicks, long StartedTicks) IdleRank => (LastActivityAt.UtcTicks, StartedAt.UtcTicks);
+
     public SessionInfo ToInfo(TimeSpan idleTimeout) => new()
     {
         SessionId = SessionId,
