@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.DependencyInjection;
 using SessionGrains.Server.Hosting;
 
 namespace SessionGrains.Tests.AspNetCore;
@@ -17,7 +16,7 @@ public sealed class SessionGateTests : IAsyncLifetime
     private TestSilo _silo = null!;
 
     public async Task InitializeAsync() =>
-        _silo = await TestSilo.StartAsync(StorageKind.Sqlite, configureSilo: silo => silo.Services.AddSingleton<IIncomingGrainCallFilter>(_calls));
+        _silo = await TestSilo.StartWithCallFiltersAsync(StorageKind.Sqlite, _calls);
 
     public async Task DisposeAsync() => await _silo.DisposeAsync();
 

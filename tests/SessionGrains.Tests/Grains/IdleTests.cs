@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using SessionGrains.Grains.Sessions;
 using SessionGrains.Internal;
 using SessionGrains.Server.Hosting;
@@ -16,7 +15,7 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
     private TestSilo _silo = null!;
 
     public async Task InitializeAsync() =>
-        _silo = await TestSilo.StartAsync(kind, configureSilo: silo => silo.Services.AddSingleton<IIncomingGrainCallFilter>(_calls));
+        _silo = await TestSilo.StartWithCallFiltersAsync(kind, _calls);
 
     public async Task DisposeAsync() => await _silo.DisposeAsync();
 

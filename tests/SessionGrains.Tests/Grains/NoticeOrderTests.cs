@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using SessionGrains.Server.Hosting;
 
 namespace SessionGrains.Tests.Grains;
@@ -13,9 +12,7 @@ public abstract class NoticeOrderTests(StorageKind kind) : IAsyncLifetime
     private TestSilo _silo = null!;
 
     public async Task InitializeAsync() =>
-        _silo = await TestSilo.StartAsync(kind, configureSilo: silo => silo.Services
-            .AddSingleton<IOutgoingGrainCallFilter>(_gate)
-            .AddSingleton<IIncomingGrainCallFilter>(_gate));
+        _silo = await TestSilo.StartWithCallFiltersAsync(kind, _gate);
 
     public async Task DisposeAsync() => await _silo.DisposeAsync();
 

@@ -48,6 +48,27 @@ public sealed class TestSilo : IAsyncDisposable
         return new TestSilo(storage, clock, settings, configureSilo, await DeployAsync(storage, clock, settings, configureSilo));
     }
 
+    /// <summary>
+    /// A silo whose grain calls pass through <paramref name="filters"/>: each is registered as an incoming filter, an
+    /// outgoing one, or both, by the interfaces it implements.
+    /// </summary>
+    public static Task<TestSilo> StartWithCallFiltersAsync(StorageKind kind, params object[] filters) =>
+        StartAsync(kind, configureSilo: silo =>
+        {
+            foreach (var filter in filters)
+            {
+                if (filter is IIncomingGrainCallFilter incoming)
+                {
+                    silo.Services.AddSingleton(incoming);
+                }
+
+                if (filter is IOutgoingGrainCallFilter outgoing)
+                {
+                    silo.Services.AddSingleton(outgoing);
+                }
+            }
+        });
+
     /// <summary>Stops the silo gracefully (grains deactivate as in a normal shutdown) and starts a new one on the same database.</summary>
     public async Task RestartAsync()
     {
