@@ -21,6 +21,13 @@ if [ -s "$measurements" ]; then
   echo "Measured by the cluster tests:"
   sed 's/^/  /' "$measurements"
 fi
+# Failed tests again, last, so a log cut to its tail still names them and says why.
+if grep -qE '^\s+Failed [A-Za-z]' "$log"; then
+  echo "Failed tests:"
+  awk '/^[[:space:]]+Failed [A-Za-z]/ { show = 1; lines = 0 }
+       /^[[:space:]]+Passed [A-Za-z]/ || /^Test Run/ { show = 0 }
+       show && lines++ < 40 { print "  " $0 }' "$log"
+fi
 # The summary's counts, as one plain closing line.
 count() { grep -E "^\s+$1: [0-9]+\$" "$log" | awk '{ s += $2 } END { print s + 0 }' || true; }
 passed=$(count Passed)

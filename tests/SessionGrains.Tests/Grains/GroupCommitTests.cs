@@ -9,10 +9,11 @@ namespace SessionGrains.Tests.Grains;
 public abstract class GroupCommitTests(StorageKind kind) : IAsyncLifetime
 {
     private readonly GrainCallCounter _calls = new();
+    private readonly SignInGate _gate = new();
     private TestSilo _silo = null!;
 
     public async Task InitializeAsync() =>
-        _silo = await TestSilo.StartWithCallFiltersAsync(kind, _calls);
+        _silo = await TestSilo.StartWithCallFiltersAsync(kind, _calls, _gate);
 
     public async Task DisposeAsync() => await _silo.DisposeAsync();
 
@@ -24,6 +25,7 @@ public abstract class GroupCommitTests(StorageKind kind) : IAsyncLifetime
         var site = _silo.Grains.GetSiteGrain(siteId);
         await site.UpdateSettingsAsync(new() { Limit = SignIns });
         var writesBefore = await StorageProbe.SiteVersionAsync(_silo.Storage, siteId);
+        _gate.Hold(siteId, opensAfter: SignIns);
 
         var results = await Task.WhenAll(Enumerable.Range(0, SignIns)
             .Select(i => Task.Run(() => site.OpenSessionAsync(Sites.User($"user-{i}")))));
@@ -31,7 +33,7 @@ public abstract class GroupCommitTests(StorageKind kind) : IAsyncLifetime
         var admitted = results.Cast<SessionAdmitted>().ToList();
         Assert.Equal(Enumerable.Range(1, SignIns), admitted.Select(a => a.Active).Order());
         var writes = await StorageProbe.SiteVersionAsync(_silo.Storage, siteId) - writesBefore;
-        Assert.InRange(writes, 1, SignIns - 1);
+        Assert.InRange(writes, 1, SignIns / 10);
 
         // Nothing gets to save on the way down: what the new silo finds is what was written before each answer.
         await _silo.CrashAndRestartAsync();
@@ -74,15 +76,17 @@ public abstract class GroupCommitTests(StorageKind kind) : IAsyncLifetime
         await _silo.Grains.GetSiteGrain(siteId).UpdateSettingsAsync(new() { Limit = Limit });
         var admissions = new SiteAdmissions(_silo.Grains);
         var callsBefore = _calls.Count(nameof(ISiteGrain.OpenSessionAsync)) + _calls.Count(nameof(ISiteGrain.OpenSessionsAsync));
+        _gate.Hold(siteId);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, SignIns)
-            .Select(i => Task.Run(() => admissions.OpenSessionAsync(siteId, Sites.User($"user-{i}")))));
+        var pending = Enumerable.Range(0, SignIns).Select(i => admissions.OpenSessionAsync(siteId, Sites.User($"user-{i}"))).ToList();
+        _gate.Release(siteId);
+        var results = await Task.WhenAll(pending);
 
         var admitted = results.OfType<SessionAdmitted>().ToList();
         Assert.Equal(Enumerable.Range(1, Limit), admitted.Select(a => a.Active).Order());
         Assert.Equal(SignIns - Limit, results.OfType<SessionRefused>().Count(r => r.Reason == RefusalReason.SiteFull));
         var calls = _calls.Count(nameof(ISiteGrain.OpenSessionAsync)) + _calls.Count(nameof(ISiteGrain.OpenSessionsAsync)) - callsBefore;
-        Assert.InRange(calls, 1, SignIns - 1);
+        Assert.InRange(calls, 1, SignIns / 10);
         Assert.True(_calls.Count(nameof(ISiteGrain.OpenSessionsAsync)) > 0);
     }
 
