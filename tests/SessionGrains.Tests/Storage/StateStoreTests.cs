@@ -69,14 +69,22 @@ public abstract class StateStoreTests(StorageKind kind) : IAsyncLifetime, IDispo
     {
         await _store.WriteAsync(new SiteWrite("a", 0, new SiteHeader(), [Session("ann")], []));
 
-        // Queued together, so they share one transaction: one site's conflict must not undo the other's write.
-        var stale = _store.WriteAsync(new SiteWrite("a", 0, new SiteHeader(), [Session("eve")], []));
-        var other = _store.WriteAsync(new SiteWrite("b", 0, new SiteHeader(), [Session("bob")], []));
+        // No commit can finish while the lock is held, so the stale write shares its transaction with at least
+        // one good write: with both others, or with "c" if that one's commit started alone, or with "b" after it.
+        Task good, stale, other;
+        await using (await DatabaseWriteLock.HoldAsync(_storage))
+        {
+            good = _store.WriteAsync(new SiteWrite("c", 0, new SiteHeader(), [Session("cat")], []));
+            stale = _store.WriteAsync(new SiteWrite("a", 0, new SiteHeader(), [Session("eve")], []));
+            other = _store.WriteAsync(new SiteWrite("b", 0, new SiteHeader(), [Session("bob")], []));
+        }
 
+        // One site's conflict must not undo the others' writes.
         await Assert.ThrowsAsync<SiteWriteConflictException>(() => stale);
-        await other;
+        await Task.WhenAll(good, other);
         Assert.Equal(["ann"], (await _store.ReadAsync("a"))!.Sessions.Select(s => s.UserId));
         Assert.Equal(["bob"], (await _store.ReadAsync("b"))!.Sessions.Select(s => s.UserId));
+        Assert.Equal(["cat"], (await _store.ReadAsync("c"))!.Sessions.Select(s => s.UserId));
         await Assert.ThrowsAsync<SiteWriteConflictException>(() => _store.WriteAsync(new SiteWrite("a", 5, null, [Session("eve")], [])));
         Assert.Equal(1, (await _store.ReadAsync("a"))!.Version);
     }
