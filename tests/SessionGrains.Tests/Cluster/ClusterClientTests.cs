@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using static Microsoft.Playwright.Assertions;
 
 namespace SessionGrains.Tests.Cluster;
@@ -13,12 +12,7 @@ public sealed class ClusterClientTests(ServerCluster cluster, Chromium chromium)
     [Fact]
     public async Task The_sample_app_signs_users_in_through_the_membership_table_and_refuses_them_while_the_database_is_down()
     {
-        var siteId = Sites.NewId();
-        using (var admin = ServerCluster.Admin())
-        using (var configured = await admin.PutAsJsonAsync(new Uri(cluster.LiveAddresses[0], $"/api/sites/{siteId}"), new { limit = 2, idleTimeoutSeconds = 600 }))
-        {
-            configured.EnsureSuccessStatusCode();
-        }
+        var (siteId, _) = await cluster.NewSiteAsync(new { limit = 2, idleTimeoutSeconds = 600 });
 
         await using var web = await SampleWebProcess.StartAsync(siteId, cluster.ClientSettings);
         var alice = await chromium.NewPersonAsync();

@@ -267,29 +267,6 @@ public sealed class FailoverTests(ServerCluster cluster, ITestOutputHelper outpu
     private Uri Api(string path) => new(cluster.LiveAddresses[0], path);
 
     /// <summary>A new site with these settings, and a key for it: storms act as the site's web app would.</summary>
-    private async Task<(string SiteId, string Key)> NewSiteAsync(int limit, TimeSpan idle)
-    {
-        var siteId = Sites.NewId();
-        using var admin = ServerCluster.Admin();
-
-        // A silo restarted by the previous test may still be joining: 503 means "try again".
-        var key = await Eventually.WaitForAsync(
-            async () =>
-            {
-                using var configured = await admin.PutAsJsonAsync(
-                    Api($"/api/sites/{siteId}"),
-                    new { limit, idleTimeoutSeconds = (int)idle.TotalSeconds });
-                if (!configured.IsSuccessStatusCode)
-                {
-                    return null;
-                }
-
-                using var issued = await admin.PostAsync(Api($"/api/sites/{siteId}/keys"), null);
-                return issued.IsSuccessStatusCode ? (await issued.ReadJsonAsync()).GetProperty("key").GetString() : null;
-            },
-            issued => issued is not null);
-        return (siteId, key!);
-    }
-
-    private static TimeSpan LeaseHeadroom(TimeSpan idle) => idle / 2;
+    private Task<(string SiteId, string Key)> NewSiteAsync(int limit, TimeSpan idle) =>
+        cluster.NewSiteAsync(new { limit, idleTimeoutSeconds = (int)idle.TotalSeconds });
 }

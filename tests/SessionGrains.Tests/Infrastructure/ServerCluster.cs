@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -106,9 +108,13 @@ public sealed class ServerCluster : IAsyncLifetime
         return client;
     }
 
-    /// <summary>Starts server <paramref name="index"/> (again), on new ports; returns once its API answers.</summary>
+    /// <summary>
+    /// Starts server <paramref name="index"/> (again), on new ports; returns once its API answers and, on a restart,
+    /// once the membership lists all <see cref="Size"/> silos as active, so the next test finds a whole cluster.
+    /// </summary>
     public async Task StartAsync(int index)
     {
+        var restart = _servers[index] is not null;
         if (_servers[index] is { } previous)
         {
             // Out of the list first: storms read it concurrently.
@@ -128,6 +134,42 @@ public sealed class ServerCluster : IAsyncLifetime
             ["SessionGrains__AdminApiKey"] = ApiServer.AdminKey,
             ["ConnectionStrings__SessionGrains"] = ConnectionString,
         });
+        if (restart)
+        {
+            await WaitUntilActiveSilosAsync(Size, TimeProvider.System.GetTimestamp());
+        }
+    }
+
+    /// <summary>
+    /// Configures a new site through the first live server and issues it a key. Right after a restart the cluster
+    /// may still be settling (a silo joining, a dead one not yet declared), and 503 means "try again": so it asks
+    /// until the cluster answers, as a client should.
+    /// </summary>
+    public async Task<(string SiteId, string Key)> NewSiteAsync(object settings)
+    {
+        var siteId = Sites.NewId();
+        using var admin = Admin();
+        var key = await Eventually.WaitForAsync(
+            async () =>
+            {
+                using var configured = await admin.PutAsJsonAsync(new Uri(LiveAddresses[0], $"/api/sites/{siteId}"), settings);
+                if (configured.StatusCode == HttpStatusCode.ServiceUnavailable)
+                {
+                    return null;
+                }
+
+                configured.EnsureSuccessStatusCode();
+                using var issued = await admin.PostAsync(new Uri(LiveAddresses[0], $"/api/sites/{siteId}/keys"), null);
+                if (issued.StatusCode == HttpStatusCode.ServiceUnavailable)
+                {
+                    return null;
+                }
+
+                issued.EnsureSuccessStatusCode();
+                return (await issued.ReadJsonAsync()).GetProperty("key").GetString();
+            },
+            issued => issued is not null);
+        return (siteId, key!);
     }
 
     /// <summary>SIGKILL: the silo vanishes mid-work, with its grains and whatever they held in memory.</summary>
