@@ -33,7 +33,7 @@ public sealed partial class SessionGrain(
     private SessionId _sessionId;
     private string _siteId = "";
     private SessionEndReason _endedReason = SessionEndReason.Idle;
-    private bool _endRecorded;
+    private bool _endRecorded; // the end is on record, so the session is ended for good
     private bool _startNoticeSeen;
 
     /// <summary>How long touches after a failed lease renewal wait before trying again.</summary>
@@ -327,7 +327,7 @@ public sealed partial class SessionGrain(
     /// </summary>
     private void DeactivateOnceSettled()
     {
-        if (_phase == Phase.Ended && _endRecorded && _startNoticeSeen)
+        if (_endRecorded && _startNoticeSeen)
         {
             DeactivateOnIdle();
         }

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using SessionGrains.Grains.Sessions;
 using SessionGrains.Internal;
 
 namespace SessionGrains.Tests.Grains;
@@ -225,25 +223,6 @@ public abstract class AdmissionTests(SiloFixture fixture)
         Assert.NotEqual(stale.SessionId, resumed.SessionId);
         Assert.Equal(resumed.SessionId, Assert.Single((await site.GetStatusAsync()).Sessions).SessionId);
         Assert.Equal(SessionEndReason.Idle, await EndReasonOnceToldAsync(site, stale.SessionId));
-    }
-
-    [Fact]
-    public async Task An_end_notice_that_overtakes_the_start_notice_leaves_the_session_ended()
-    {
-        // Both notices are one-way messages from the site, which keep no order. Awaiting one only sends it, so the
-        // start notice is sent once the end notice has been handled (its end is on record).
-        var siteId = (await SiteAsync(new() { Limit = 5 })).GetPrimaryKeyString();
-        var sessionId = SessionId.New();
-        var control = Silo.Grains.GetGrain<ISessionControlGrain>(sessionId.Value, siteId);
-        var endLog = Silo.Cluster.GetSiloServiceProvider().GetRequiredService<ISessionEndLog>();
-        var now = Silo.Clock.GetUtcNow();
-
-        await control.EndAsync(SessionEndReason.Kicked);
-        await Eventually.WaitForAsync(() => endLog.FindAsync(siteId, sessionId), end => end is not null);
-        await control.StartAsync(new SessionLease { LastActivityAt = now, IdleTimeout = TimeSpan.FromMinutes(30), ExpiresAt = now + TimeSpan.FromMinutes(45) });
-
-        var touched = Assert.IsType<SessionEnded>(await Silo.Grains.GetSessionGrain(siteId, sessionId).TouchAsync());
-        Assert.Equal(SessionEndReason.Kicked, touched.Reason);
     }
 
     [Fact]

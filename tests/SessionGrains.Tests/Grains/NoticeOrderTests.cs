@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using SessionGrains.Grains.Sessions;
+using SessionGrains.Internal;
 using SessionGrains.Server.Hosting;
 
 namespace SessionGrains.Tests.Grains;
@@ -43,10 +46,36 @@ public abstract class NoticeOrderTests(StorageKind kind) : IAsyncLifetime
         Assert.Equal(SessionEndReason.Kicked, Assert.IsType<SessionEnded>(await session.TouchAsync()).Reason);
     }
 
-    private async Task<(ISiteGrain Site, SessionId SessionId, ISessionGrain Session)> OpenWithStartNoticeHeldAsync()
+    [Fact]
+    public async Task An_end_notice_that_overtakes_the_start_notice_leaves_the_session_ended()
+    {
+        // Both notices sent straight to the session's grain, end first. Awaiting a one-way call only sends it, so
+        // the start notice goes once the end is on record, and the touch once the start notice was handled.
+        var siteId = (await NewSiteAsync()).GetPrimaryKeyString();
+        var sessionId = SessionId.New();
+        var control = _silo.Grains.GetGrain<ISessionControlGrain>(sessionId.Value, siteId);
+        var endLog = _silo.Cluster.GetSiloServiceProvider().GetRequiredService<ISessionEndLog>();
+        var now = _silo.Clock.GetUtcNow();
+
+        await control.EndAsync(SessionEndReason.Kicked);
+        await Eventually.WaitForAsync(() => endLog.FindAsync(siteId, sessionId), end => end is not null);
+        await control.StartAsync(new SessionLease { LastActivityAt = now, IdleTimeout = TimeSpan.FromMinutes(30), ExpiresAt = now + TimeSpan.FromMinutes(45) });
+        await _gate.HandledAsync(sessionId).WaitAsync(TimeSpan.FromSeconds(20));
+
+        var touched = Assert.IsType<SessionEnded>(await _silo.Grains.GetSessionGrain(siteId, sessionId).TouchAsync());
+        Assert.Equal(SessionEndReason.Kicked, touched.Reason);
+    }
+
+    private async Task<ISiteGrain> NewSiteAsync()
     {
         var site = _silo.Grains.GetSiteGrain(Sites.NewId());
         await site.UpdateSettingsAsync(new() { Limit = 5 });
+        return site;
+    }
+
+    private async Task<(ISiteGrain Site, SessionId SessionId, ISessionGrain Session)> OpenWithStartNoticeHeldAsync()
+    {
+        var site = await NewSiteAsync();
         _gate.Hold(site.GetPrimaryKeyString());
         var admitted = await site.AdmitAsync(Sites.User("ann"));
         return (site, admitted.SessionId, _silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), admitted.SessionId));

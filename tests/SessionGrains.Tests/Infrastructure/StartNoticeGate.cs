@@ -9,20 +9,20 @@ namespace SessionGrains.Tests.Infrastructure;
 /// </summary>
 public sealed class StartNoticeGate : IOutgoingGrainCallFilter, IIncomingGrainCallFilter
 {
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> _heldBySite = new(StringComparer.Ordinal);
+    private readonly HeldSites _held = new();
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _handled = new();
 
-    public void Hold(string siteId) => _heldBySite[siteId] = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public void Hold(string siteId) => _held.Hold(siteId);
 
-    public void Release(string siteId) => _heldBySite[siteId].TrySetResult();
+    public void Release(string siteId) => _held.Release(siteId);
 
     public Task HandledAsync(SessionId sessionId) => Handled(sessionId.Value).Task;
 
     async Task IOutgoingGrainCallFilter.Invoke(IOutgoingGrainCallContext context)
     {
-        if (IsStartNotice(context, out _, out var siteId) && _heldBySite.TryGetValue(siteId, out var held))
+        if (IsStartNotice(context, out _, out var siteId))
         {
-            await held.Task;
+            await _held.PassAsync(siteId);
         }
 
         await context.Invoke();
