@@ -1,5 +1,5 @@
 using Orleans.Concurrency;
-using SessionGrains.Internal;
+using SessionGrains.Grains;
 
 namespace SessionGrains.Grains;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using SessionGrains.Internal;
+using SessionGrains.Grains.Sites;
 
 namespace SessionGrains.Grains.Sessions;
 

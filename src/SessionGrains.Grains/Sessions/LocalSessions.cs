@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using SessionGrains.Internal;
 
 namespace SessionGrains.Grains.Sessions;
 

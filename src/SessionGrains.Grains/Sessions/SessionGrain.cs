@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
-using SessionGrains.Internal;
+using SessionGrains.Grains.Sites;
 
 namespace SessionGrains.Grains.Sessions;
 

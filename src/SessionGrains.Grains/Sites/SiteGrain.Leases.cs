@@ -1,5 +1,4 @@
 using SessionGrains.Grains.Sessions;
-using SessionGrains.Internal;
 
 namespace SessionGrains.Grains.Sites;
 

@@ -24,7 +24,4 @@ public sealed partial class SiteGrain
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Site {SiteId}: saving state failed; the activation is dropped so the next request reloads from storage")]
     private partial void LogSaveFailed(Exception exception, string siteId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Site {SiteId}: moved its state and {Count} live session(s) from the earlier single-record format into the site tables")]
-    private partial void LogMovedLegacyState(string siteId, int count);
 }

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using SessionGrains.Grains.Sessions;
 using SessionGrains.Grains.Sites.Storage;
-using SessionGrains.Internal;
 
 namespace SessionGrains.Grains.Sites;
 
@@ -21,7 +20,6 @@ namespace SessionGrains.Grains.Sites;
 [Reentrant]
 public sealed partial class SiteGrain(
     ISiteStore store,
-    [PersistentState(LegacySiteState.StateName, StorageNames.Default)] IPersistentState<LegacySiteState> legacy,
     [PersistentState("activity", StorageNames.Default)] IPersistentState<ActivityState> activityState,
     IOptionsMonitor<SiteDefaultsOptions> defaults,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock,
@@ -54,36 +52,9 @@ public sealed partial class SiteGrain(
             new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { KeepAlive = true });
         var now = clock.GetUtcNow();
         StartActivity(now);
-        await MoveLegacyStateAsync(stored is null);
 
         // Leases that ran out while no activation held this site (a restart) make the timer fire at once.
         ScheduleExpiryTimer(now);
-    }
-
-    /// <summary>Moves a site stored by an earlier version into the site tables, so an upgrade loses no session.</summary>
-    private async Task MoveLegacyStateAsync(bool notInSiteTables)
-    {
-        if (!legacy.RecordExists)
-        {
-            return;
-        }
-
-        if (notInSiteTables)
-        {
-            var old = legacy.State;
-            _header = new SiteHeader { Settings = old.Settings, RecentlyEnded = old.RecentlyEnded, Listed = old.Listed };
-            _headerChanged = true;
-            foreach (var session in old.Sessions.Values)
-            {
-                _sessions.Add(session);
-            }
-
-            await CommitAsync();
-            LogMovedLegacyState(SiteId, old.Sessions.Count);
-        }
-
-        // Written first, cleared second: a crash in between leaves a record that the next activation only clears.
-        await legacy.ClearStateAsync();
     }
 
     public async Task<OpenSessionResult> OpenSessionAsync(OpenSessionRequest request)

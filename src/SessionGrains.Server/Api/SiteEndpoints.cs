@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using SessionGrains.Grains.Keys;
+using SessionGrains.Grains.Sites;
 using SessionGrains.Server.Api.Contracts;
 using SessionGrains.Server.Auth;
 

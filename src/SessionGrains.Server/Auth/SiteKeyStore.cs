@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Memory;
+using SessionGrains.Grains.Keys;
 
 namespace SessionGrains.Server.Auth;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using SessionGrains.Internal;
+using SessionGrains.Grains;
 
 namespace SessionGrains.Server.Health;
 

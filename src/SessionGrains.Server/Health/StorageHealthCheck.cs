@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using SessionGrains.Server.Storage;
+using SessionGrains.Persistence;
 
 namespace SessionGrains.Server.Health;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using SessionGrains.Server.Health;
-using SessionGrains.Server.Storage;
+using SessionGrains.Persistence;
 
 namespace SessionGrains.Server.Hosting;
 
@@ -22,7 +22,7 @@ public static class HostBuilderExtensions
             throw new OptionsValidationException(Options.DefaultName, typeof(SessionGrainsOptions), validation.Failures);
         }
 
-        var storage = StorageTarget.FromConfiguration(options, builder.Configuration);
+        var storage = options.ToStorageTarget(builder.Configuration);
         builder.UseOrleans(silo =>
         {
             silo.UseSessionGrainsClustering(options, storage);

@@ -1,3 +1,5 @@
+using SessionGrains.Persistence;
+
 namespace SessionGrains.Server.Hosting;
 
 /// <summary>The server's own settings: configuration section <c>SessionGrains</c> (environment: <c>SessionGrains__…</c>).</summary>
@@ -41,6 +43,26 @@ public sealed class SessionGrainsOptions
     /// server through an HTTPS proxy (the server itself speaks plain HTTP, so it cannot tell).
     /// </summary>
     public bool SecureCookies { get; set; }
+
+    /// <summary>The database these settings name: PostgreSQL by its connection string, or SQLite in <see cref="DataDirectory"/>.</summary>
+    public StorageTarget ToStorageTarget(IConfiguration configuration)
+    {
+        if (Storage == StorageKind.PostgreSql)
+        {
+            var connectionString = configuration.GetConnectionString(StorageTarget.ConnectionStringName);
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException(
+                    $"{SectionName}:Storage is PostgreSql, so ConnectionStrings:{StorageTarget.ConnectionStringName} must be set.");
+            }
+
+            return StorageTarget.PostgreSql(connectionString);
+        }
+
+        var folder = Path.GetFullPath(DataDirectory);
+        Directory.CreateDirectory(folder);
+        return StorageTarget.Sqlite(Path.Combine(folder, StorageTarget.SqliteFileName));
+    }
 }
 
 public enum ClusteringKind
@@ -50,13 +72,4 @@ public enum ClusteringKind
 
     /// <summary>Membership in the PostgreSQL database that holds the state (Microsoft.Orleans.Clustering.AdoNet).</summary>
     AdoNet,
-}
-
-public enum StorageKind
-{
-    /// <summary>A file in the data directory; single silo; nothing to install.</summary>
-    Sqlite,
-
-    /// <summary>A PostgreSQL server given by <c>ConnectionStrings:SessionGrains</c>.</summary>
-    PostgreSql,
 }

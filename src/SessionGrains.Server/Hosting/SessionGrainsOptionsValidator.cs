@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 
+using SessionGrains.Persistence;
+
 namespace SessionGrains.Server.Hosting;
 
 public sealed class SessionGrainsOptionsValidator : IValidateOptions<SessionGrainsOptions>

@@ -3,9 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SessionGrains.Benchmarks.Peers;
-using SessionGrains.Server.Hosting;
-using SessionGrains.Server.Storage;
-using SessionGrains.Server.Storage.State;
+using SessionGrains.Persistence;
+using SessionGrains.Persistence.State;
 
 namespace SessionGrains.Benchmarks.Infrastructure;
 

@@ -1,6 +1,6 @@
 using SessionGrains.Grains.Sessions;
 using SessionGrains.Grains.Sites.Storage;
-using SessionGrains.Server.Storage.State;
+using SessionGrains.Persistence.State;
 
 namespace SessionGrains.Benchmarks.Infrastructure;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using SessionGrains.Persistence;
 using SessionGrains.Server.Hosting;
 
 namespace SessionGrains.Tests.Api;

@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.DataProtection;
-using SessionGrains.Server.Hosting;
+using SessionGrains.Persistence;
 
 namespace SessionGrains.Tests.AspNetCore;
 

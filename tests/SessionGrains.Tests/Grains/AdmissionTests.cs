@@ -1,4 +1,3 @@
-using SessionGrains.Internal;
 
 namespace SessionGrains.Tests.Grains;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using SessionGrains.Grains.Sites;
-using SessionGrains.Server.Hosting;
+using SessionGrains.Persistence;
 
 namespace SessionGrains.Tests.Grains;
 

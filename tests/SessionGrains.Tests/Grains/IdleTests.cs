@@ -1,6 +1,6 @@
 using SessionGrains.Grains.Sessions;
-using SessionGrains.Internal;
-using SessionGrains.Server.Hosting;
+using SessionGrains.Grains.Sites;
+using SessionGrains.Persistence;
 
 namespace SessionGrains.Tests.Grains;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using SessionGrains.Grains.Sessions;
-using SessionGrains.Internal;
-using SessionGrains.Server.Hosting;
+using SessionGrains.Persistence;
 
 namespace SessionGrains.Tests.Grains;
 

@@ -1,9 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Storage;
-using SessionGrains.Grains;
 using SessionGrains.Grains.Sites;
-using SessionGrains.Grains.Sites.Storage;
-using SessionGrains.Server.Hosting;
+using SessionGrains.Persistence;
 
 namespace SessionGrains.Tests.Grains;
 
@@ -15,45 +11,6 @@ public abstract class RestartTests(StorageKind kind) : IAsyncLifetime
     public async Task InitializeAsync() => _silo = await TestSilo.StartAsync(kind);
 
     public async Task DisposeAsync() => await _silo.DisposeAsync();
-
-    [Fact]
-    public async Task A_site_stored_by_an_earlier_version_keeps_its_settings_and_sessions_after_the_upgrade()
-    {
-        var siteId = Sites.NewId();
-        var now = _silo.Clock.GetUtcNow();
-        var kept = new LiveSession
-        {
-            SessionId = SessionId.New(),
-            UserId = "ann",
-            Roles = [],
-            StartedAt = now,
-            Exempt = false,
-            LastActivityAt = now,
-            ExpiresAt = now + TimeSpan.FromMinutes(45),
-        };
-        var storage = _silo.Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(StorageNames.Default);
-        var grainId = _silo.Grains.GetSiteGrain(siteId).GetGrainId();
-        await storage.WriteStateAsync(LegacySiteState.StateName, grainId, new GrainState<LegacySiteState>(new LegacySiteState
-        {
-            Settings = new SiteSettings { Limit = 2, IdleTimeout = TimeSpan.FromMinutes(30) },
-            Sessions = { [kept.SessionId] = kept },
-            Listed = true,
-        }));
-
-        var status = await _silo.Grains.GetSiteGrain(siteId).GetStatusAsync();
-
-        Assert.Equal(2, status.Settings.Limit);
-        Assert.Equal(kept.SessionId, Assert.Single(status.Sessions).SessionId);
-        await _silo.CrashAndRestartAsync();
-        var site = _silo.Grains.GetSiteGrain(siteId);
-        Assert.Equal(kept.SessionId, Assert.Single((await site.GetStatusAsync()).Sessions).SessionId);
-        await site.AdmitAsync(Sites.User("bob"));
-        Assert.Equal(RefusalReason.SiteFull, (await site.RefuseAsync(Sites.User("cat"))).Reason);
-        var legacy = new GrainState<LegacySiteState>();
-        storage = _silo.Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(StorageNames.Default);
-        await storage.ReadStateAsync(LegacySiteState.StateName, grainId, legacy);
-        Assert.False(legacy.RecordExists);
-    }
 
     [Fact]
     public async Task Settings_and_live_sessions_survive_a_restart_and_keep_counting()

@@ -1,6 +1,5 @@
 using System.Data.Common;
-using SessionGrains.Server.Hosting;
-using SessionGrains.Server.Storage;
+using SessionGrains.Persistence;
 
 namespace SessionGrains.Tests.Infrastructure;
 

@@ -1,4 +1,4 @@
-using SessionGrains.Server.Hosting;
+using SessionGrains.Persistence;
 
 namespace SessionGrains.Tests.Infrastructure;
 

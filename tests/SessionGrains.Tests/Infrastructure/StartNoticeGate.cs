@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using SessionGrains.Internal;
+using SessionGrains.Grains.Sessions;
 
 namespace SessionGrains.Tests.Infrastructure;
 

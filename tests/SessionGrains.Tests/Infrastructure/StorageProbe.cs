@@ -1,4 +1,4 @@
-using SessionGrains.Server.Storage;
+using SessionGrains.Persistence;
 
 namespace SessionGrains.Tests.Infrastructure;
 

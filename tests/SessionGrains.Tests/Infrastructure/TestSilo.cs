@@ -2,8 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
-using SessionGrains.Server.Hosting;
-using SessionGrains.Server.Storage;
+using SessionGrains.Persistence;
 
 namespace SessionGrains.Tests.Infrastructure;
 

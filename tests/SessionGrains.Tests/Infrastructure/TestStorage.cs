@@ -1,5 +1,4 @@
-using SessionGrains.Server.Hosting;
-using SessionGrains.Server.Storage;
+using SessionGrains.Persistence;
 
 namespace SessionGrains.Tests.Infrastructure;
 

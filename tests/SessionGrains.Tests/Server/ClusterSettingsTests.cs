@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SessionGrains.AspNetCore;
+using SessionGrains.Persistence;
 using SessionGrains.Server.Hosting;
 
 namespace SessionGrains.Tests.Server;

@@ -1,6 +1,6 @@
 using System.Net;
 using Npgsql;
-using SessionGrains.Server.Hosting;
+using SessionGrains.Persistence;
 using SessionGrains.Tests.Api;
 
 namespace SessionGrains.Tests.Server;

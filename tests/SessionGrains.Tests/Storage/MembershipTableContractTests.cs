@@ -5,8 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Runtime.MembershipService;
-using SessionGrains.Server.Hosting;
-using SessionGrains.Server.Storage;
+using SessionGrains.Persistence;
 
 namespace SessionGrains.Tests.Storage;
 

@@ -5,9 +5,8 @@ using Orleans.Serialization;
 using SessionGrains.Grains.Sessions;
 using SessionGrains.Grains.Sites;
 using SessionGrains.Grains.Sites.Storage;
-using SessionGrains.Server.Hosting;
-using SessionGrains.Server.Storage;
-using SessionGrains.Server.Storage.State;
+using SessionGrains.Persistence;
+using SessionGrains.Persistence.State;
 
 namespace SessionGrains.Tests.Storage;
 

@@ -1,5 +1,5 @@
 using Npgsql;
-using SessionGrains.Server.Hosting;
+using SessionGrains.Persistence;
 
 namespace SessionGrains.Tests.Storage;
 

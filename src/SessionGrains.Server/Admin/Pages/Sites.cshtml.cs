@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SessionGrains.Grains.Sites;
 
 namespace SessionGrains.Server.Admin.Pages;
 

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Reflection;
 
-namespace SessionGrains.Server.Storage;
+namespace SessionGrains.Persistence;
 
 /// <summary>
 /// Brings a database up to the schema the server needs, by applying the scripts under deploy/sql
@@ -26,7 +26,7 @@ public sealed partial class SchemaInstaller(StorageTarget target, ILogger<Schema
         await using var connection = target.CreateConnection();
         await connection.OpenAsync(cancellationToken);
 
-        if (target.Kind == Hosting.StorageKind.Sqlite)
+        if (target.Kind == StorageKind.Sqlite)
         {
             // Readers never wait for the writer, and commits are cheaper. Persistent; not allowed inside a transaction.
             await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken);
@@ -36,7 +36,7 @@ public sealed partial class SchemaInstaller(StorageTarget target, ILogger<Schema
         {
             var script = resource[(resource.LastIndexOf('/') + 1)..];
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            if (target.Kind == Hosting.StorageKind.PostgreSql)
+            if (target.Kind == StorageKind.PostgreSql)
             {
                 await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({PostgreSqlLockKey});", cancellationToken);
             }

@@ -1,7 +1,7 @@
 using SessionGrains.Grains.Sessions;
 using SessionGrains.Grains.Sites.Storage;
 
-namespace SessionGrains.Server.Storage.State;
+namespace SessionGrains.Persistence.State;
 
 /// <summary>
 /// The silo's store for site state and session ends. Writes are grouped: every write that arrives while a

@@ -1,7 +1,7 @@
 using Orleans.Serialization;
 using SessionGrains.Grains.Sites;
 
-namespace SessionGrains.Server.Storage.State;
+namespace SessionGrains.Persistence.State;
 
 /// <summary>
 /// How site records are written in the database: Orleans' binary format, compact and tolerant of added fields

@@ -1,4 +1,4 @@
-namespace SessionGrains.Internal;
+namespace SessionGrains.Grains.Sessions;
 
 /// <summary>
 /// The site's promise to count a session until <see cref="ExpiresAt"/>, which is never before the session's idle

@@ -1,6 +1,6 @@
 using System.Data.Common;
 
-namespace SessionGrains.Server.Storage;
+namespace SessionGrains.Persistence;
 
 public static class DbCommandExtensions
 {

@@ -4,7 +4,7 @@ using SessionGrains.Grains.Sessions;
 using SessionGrains.Grains.Sites;
 using SessionGrains.Grains.Sites.Storage;
 
-namespace SessionGrains.Server.Storage.State;
+namespace SessionGrains.Persistence.State;
 
 /// <summary>
 /// State in the embedded SQLite database (deploy/sql/sqlite/0003-site-state.sql). SQLite is in-process and has

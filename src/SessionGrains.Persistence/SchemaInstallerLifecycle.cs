@@ -1,4 +1,4 @@
-namespace SessionGrains.Server.Storage;
+namespace SessionGrains.Persistence;
 
 /// <summary>Installs the schema as the silo starts, before the storage providers read their queries from it.</summary>
 internal sealed class SchemaInstallerLifecycle(SchemaInstaller installer) : ILifecycleParticipant<ISiloLifecycle>

@@ -1,7 +1,7 @@
 using SessionGrains.Grains.Sessions;
 using SessionGrains.Grains.Sites.Storage;
 
-namespace SessionGrains.Server.Storage.State;
+namespace SessionGrains.Persistence.State;
 
 /// <summary>
 /// One database engine's side of <see cref="StateStore"/>: reads, and batches of writes committed as one

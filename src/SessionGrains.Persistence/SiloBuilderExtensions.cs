@@ -1,15 +1,15 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using SessionGrains.Grains;
 using SessionGrains.Grains.Sessions;
-using SessionGrains.Grains.Sites;
 using SessionGrains.Grains.Sites.Storage;
-using SessionGrains.Server.Storage;
-using SessionGrains.Server.Storage.State;
+using SessionGrains.Persistence.State;
 
-namespace SessionGrains.Server.Hosting;
+namespace SessionGrains.Persistence;
 
 public static class SiloBuilderExtensions
 {
@@ -18,9 +18,17 @@ public static class SiloBuilderExtensions
 
     /// <summary>
     /// Everything a silo needs to host SessionGrains' grains on <paramref name="storage"/>, apart from clustering:
-    /// the grain storage, the schema it needs, reminders, and the site defaults from configuration.
+    /// the grains' own services (<see cref="Grains.SiloBuilderExtensions.AddSiteAndSessionGrains"/>) and their storage
+    /// (<see cref="AddSessionGrainsStorage"/>).
     /// </summary>
-    public static ISiloBuilder AddSessionGrains(this ISiloBuilder silo, StorageTarget storage, IConfiguration configuration)
+    public static ISiloBuilder AddSessionGrains(this ISiloBuilder silo, StorageTarget storage, IConfiguration configuration) =>
+        silo.AddSiteAndSessionGrains(configuration).AddSessionGrainsStorage(storage);
+
+    /// <summary>
+    /// Wires <paramref name="storage"/> into the silo: the schema, installed as the silo starts; the state store for
+    /// sites and session ends; the grain storage for the rest; and reminders (durable on PostgreSQL).
+    /// </summary>
+    public static ISiloBuilder AddSessionGrainsStorage(this ISiloBuilder silo, StorageTarget storage)
     {
         silo.AddAdoNetGrainStorage(AdoNetStorageName, options =>
         {
@@ -58,17 +66,9 @@ public static class SiloBuilderExtensions
         services.AddSingleton<ISiteStore>(provider => provider.GetRequiredService<StateStore>());
         services.AddSingleton<ISessionEndLog>(provider => provider.GetRequiredService<StateStore>());
 
-        services.AddSingleton<LocalSessions>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, HandOverOnShutdown>();
-
         services.AddSingleton(storage);
         services.AddSingleton<SchemaInstaller>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaInstallerLifecycle>();
-
-        services.AddOptions<SiteDefaultsOptions>()
-            .Bind(configuration.GetSection(SiteDefaultsOptions.SectionName))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SiteDefaultsOptions>, SiteDefaultsOptionsValidator>();
         return silo;
     }
 

@@ -4,7 +4,7 @@ using SessionGrains.Grains.Sessions;
 using SessionGrains.Grains.Sites;
 using SessionGrains.Grains.Sites.Storage;
 
-namespace SessionGrains.Server.Storage.State;
+namespace SessionGrains.Persistence.State;
 
 /// <summary>
 /// State in PostgreSQL (deploy/sql/postgresql/0005-site-state.sql). A commit is one batch of statements in one

@@ -1,4 +1,6 @@
-namespace SessionGrains.Internal;
+using SessionGrains.Grains;
+
+namespace SessionGrains.Grains;
 
 /// <summary>Answers on the silo that receives the call: proves the silo schedules grain work.</summary>
 public interface IHealthProbeGrain : IGrainWithStringKey

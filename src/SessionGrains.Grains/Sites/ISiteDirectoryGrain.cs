@@ -1,4 +1,4 @@
-namespace SessionGrains;
+namespace SessionGrains.Grains.Sites;
 
 /// <summary>
 /// The list of sites that exist (key: <see cref="Key"/>, one per cluster). A site enters it the first time it

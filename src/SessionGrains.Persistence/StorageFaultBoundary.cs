@@ -1,6 +1,6 @@
 using Orleans.Storage;
 
-namespace SessionGrains.Server.Storage;
+namespace SessionGrains.Persistence;
 
 /// <summary>
 /// Wraps the ADO.NET grain storage so that a database fault reaches callers as <see cref="StorageUnavailableException"/>.

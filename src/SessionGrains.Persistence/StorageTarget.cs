@@ -1,9 +1,8 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using SessionGrains.Server.Hosting;
 
-namespace SessionGrains.Server.Storage;
+namespace SessionGrains.Persistence;
 
 /// <summary>The database that holds grain state: which engine, and how to reach it.</summary>
 public sealed record StorageTarget(StorageKind Kind, string ConnectionString)
@@ -31,25 +30,6 @@ public sealed record StorageTarget(StorageKind Kind, string ConnectionString)
         new(StorageKind.Sqlite, new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true }.ConnectionString);
 
     public static StorageTarget PostgreSql(string connectionString) => new(StorageKind.PostgreSql, connectionString);
-
-    public static StorageTarget FromConfiguration(SessionGrainsOptions options, IConfiguration configuration)
-    {
-        if (options.Storage == StorageKind.PostgreSql)
-        {
-            var connectionString = configuration.GetConnectionString(ConnectionStringName);
-            if (string.IsNullOrWhiteSpace(connectionString))
-            {
-                throw new InvalidOperationException(
-                    $"{SessionGrainsOptions.SectionName}:Storage is PostgreSql, so ConnectionStrings:{ConnectionStringName} must be set.");
-            }
-
-            return PostgreSql(connectionString);
-        }
-
-        var folder = Path.GetFullPath(options.DataDirectory);
-        Directory.CreateDirectory(folder);
-        return Sqlite(Path.Combine(folder, SqliteFileName));
-    }
 
     public DbConnection CreateConnection() => Kind switch
     {

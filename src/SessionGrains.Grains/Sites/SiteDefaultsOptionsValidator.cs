@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
-using SessionGrains.Grains.Sites;
 
-namespace SessionGrains.Server.Hosting;
+namespace SessionGrains.Grains.Sites;
 
 /// <summary>The configured defaults obey the same rules as settings an operator sets at run time.</summary>
 internal sealed class SiteDefaultsOptionsValidator : IValidateOptions<SiteDefaultsOptions>

@@ -1,6 +1,6 @@
-using Orleans.Concurrency;
+using SessionGrains.Grains.Sessions;
 
-namespace SessionGrains.Internal;
+namespace SessionGrains.Grains.Sites;
 
 /// <summary>The site's side of the lease protocol, called by session grains only. Same activation as <see cref="ISiteGrain"/>.</summary>
 public interface ISiteLeaseGrain : IGrainWithStringKey
@@ -21,19 +21,4 @@ public interface ISiteLeaseGrain : IGrainWithStringKey
     /// so their leases end them on time while no grain tracks them.
     /// </summary>
     Task HandOverAsync(IReadOnlyList<SessionActivity> sessions);
-}
-
-/// <summary>
-/// The session's side, called by its site. One-way, so a site never waits on a session grain
-/// (which may itself be waiting on the site: no call cycle, no deadlock).
-/// </summary>
-public interface ISessionControlGrain : IGrainWithGuidCompoundKey
-{
-    /// <summary>The site admitted this session: start tracking idle time.</summary>
-    [OneWay]
-    Task StartAsync(SessionLease lease);
-
-    /// <summary>The site ended this session (kicked, evicted, or its lease ran out).</summary>
-    [OneWay]
-    Task EndAsync(SessionEndReason reason);
 }

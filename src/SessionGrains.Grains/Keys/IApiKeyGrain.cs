@@ -1,4 +1,4 @@
-namespace SessionGrains;
+namespace SessionGrains.Grains.Keys;
 
 /// <summary>
 /// One API key a site was issued (key: the key's public id). Holds only a hash of the key's secret,
