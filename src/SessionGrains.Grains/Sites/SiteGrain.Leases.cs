@@ -2,13 +2,16 @@ using SessionGrains.Grains.Sessions;
 
 namespace SessionGrains.Grains.Sites;
 
-/// <summary>The site's side of the lease protocol with its session grains, and the timer that ends runaway leases.</summary>
+/// <summary>
+/// The site's side of the lease protocol with its session grains, and what ends runaway leases: the site's timer at
+/// the earliest lease end, and the backstop reminder (<see cref="BackstopReminder"/>) for when the timer's silo died.
+/// </summary>
 public sealed partial class SiteGrain
 {
     public async Task<LeaseLookup> GetLeaseAsync(SessionId sessionId)
     {
         ExpireLeases(clock.GetUtcNow());
-        await CommitAsync();
+        await _site.SaveAsync();
         return Lookup(sessionId);
     }
 
@@ -18,14 +21,13 @@ public sealed partial class SiteGrain
 
         // The caller's activity first: a lease that ran out while its renewal could not be saved (a database
         // outage) still held the seat, so a session active within its idle timeout keeps it.
-        if (_sessions.TryGet(sessionId, out var session))
+        if (Sessions.TryGet(sessionId, out var session))
         {
-            ApplyActivity(session, lastActivityAt, exact, now);
+            _site.ApplyActivity(session, lastActivityAt, exact, Settings.IdleTimeout, now);
         }
 
         ExpireLeases(now);
-
-        await CommitAsync();
+        await _site.SaveAsync();
         return Lookup(sessionId);
     }
 
@@ -35,13 +37,13 @@ public sealed partial class SiteGrain
         ExpireLeases(now);
         foreach (var activity in sessions)
         {
-            if (_sessions.TryGet(activity.SessionId, out var session))
+            if (Sessions.TryGet(activity.SessionId, out var session))
             {
-                ApplyActivity(session, activity.LastActivityAt, exact: true, now);
+                _site.ApplyActivity(session, activity.LastActivityAt, exact: true, Settings.IdleTimeout, now);
             }
         }
 
-        await CommitAsync();
+        await _site.SaveAsync();
     }
 
     public async Task ReleaseAsync(SessionId sessionId, SessionEndReason reason)
@@ -49,12 +51,27 @@ public sealed partial class SiteGrain
         ExpireLeases(clock.GetUtcNow());
 
         // The session ended on its own and knows why: no notice, nothing to remember.
-        if (_sessions.Remove(sessionId) is not null)
+        if (Sessions.Remove(sessionId) is not null)
         {
             LogReleased(SiteId, sessionId, reason);
         }
 
-        await CommitAsync();
+        await _site.SaveAsync();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != BackstopReminder.Name)
+        {
+            return;
+        }
+
+        ExpireLeases(clock.GetUtcNow());
+        await _site.SaveAsync();
+        if (Sessions.Count == 0)
+        {
+            await _backstop.StopAsync();
+        }
     }
 
     private async Task OnLeasesExpiringAsync(CancellationToken cancellationToken)
@@ -63,7 +80,7 @@ public sealed partial class SiteGrain
         ExpireLeases(now);
         try
         {
-            await CommitAsync();
+            await _site.SaveAsync();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -77,67 +94,25 @@ public sealed partial class SiteGrain
     /// <summary>Ends every session whose lease ran out: its grain is gone or late, and its seat is free again.</summary>
     private void ExpireLeases(DateTimeOffset now)
     {
-        var expired = _sessions.RemoveExpired(now);
-        if (expired is null)
+        if (_site.ExpireLeases(now) is > 0 and var count)
         {
-            return;
-        }
-
-        foreach (var session in expired)
-        {
-            EndSession(session, SessionEndReason.Idle, now);
-        }
-
-        LogLeasesExpired(SiteId, expired.Count);
-    }
-
-    /// <summary>Moves a session's lease to match the activity its grain reports, or ends it if that activity is too old.</summary>
-    private void ApplyActivity(LiveSession session, DateTimeOffset lastActivityAt, bool exact, DateTimeOffset now)
-    {
-        // A session grain's clock may run slightly ahead of ours (another silo): never accept activity from the future.
-        var activity = lastActivityAt > now ? now : lastActivityAt;
-        if (activity < session.LastActivityAt)
-        {
-            activity = session.LastActivityAt;
-        }
-
-        var settings = Settings;
-        if (activity + settings.IdleTimeout <= now)
-        {
-            // Already idle: the idle timeout was lowered since the last renewal, or the hand-over came late.
-            EndSession(session, SessionEndReason.Idle, now);
-            return;
-        }
-
-        var expiresAt = LeaseTerms.ExpiresAt(activity, settings.IdleTimeout, exact);
-        if (expiresAt != session.ExpiresAt)
-        {
-            _sessions.Renew(session, activity, expiresAt);
+            LogLeasesExpired(SiteId, count);
         }
     }
 
     private LeaseLookup Lookup(SessionId sessionId)
     {
-        if (_sessions.TryGet(sessionId, out var session))
+        if (Sessions.TryGet(sessionId, out var session))
         {
-            return LeaseLookup.Held(LeaseOf(session, Settings));
+            return LeaseLookup.Held(session.LeaseFor(Settings.IdleTimeout));
         }
 
-        var ended = _header.RecentlyEnded.FindLast(e => e.SessionId == sessionId);
-        return ended is null ? LeaseLookup.Unknown : LeaseLookup.Ended(ended.Reason);
+        return _site.FindEnded(sessionId) is { } reason ? LeaseLookup.Ended(reason) : LeaseLookup.Unknown;
     }
-
-    private static SessionLease LeaseOf(LiveSession session, SiteSettings settings) => new()
-    {
-        LastActivityAt = session.LastActivityAt,
-        IdleTimeout = settings.IdleTimeout,
-        ExpiresAt = session.ExpiresAt,
-    };
 
     private void ScheduleExpiryTimer(DateTimeOffset now)
     {
-        var next = _sessions.NextExpiry();
-        var due = next is { } at ? Max(at - now, TimeSpan.Zero) : Timeout.InfiniteTimeSpan;
-        _expiryTimer?.Change(due, Timeout.InfiniteTimeSpan);
+        var due = Sessions.NextExpiry() is { } at ? (at > now ? at - now : TimeSpan.Zero) : Timeout.InfiniteTimeSpan;
+        _expiryTimer.Change(due, Timeout.InfiniteTimeSpan);
     }
 }

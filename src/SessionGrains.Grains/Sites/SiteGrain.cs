@@ -11,11 +11,10 @@ namespace SessionGrains.Grains.Sites;
 /// Decides admissions for one site over the live session set it keeps in memory and in storage. Every decision
 /// is made within one turn, with no await between reading the set and changing it, which is what makes
 /// admissions atomic even though the grain interleaves requests: while one write is in flight the next
-/// requests are decided, and their changes go together in the next write (group commit, see
-/// <c>SiteGrain.Commit.cs</c>). Nothing is acknowledged before the write that holds it succeeded, and the
-/// sessions it ended are told so only then.
-/// Session grains keep their seats by renewing leases (see <c>SiteGrain.Leases.cs</c>); a lease that runs out
-/// frees its seat, so a session whose grain vanished (its silo died) stops counting by itself.
+/// requests are decided, and their changes go together in the next write (group commit, <see cref="DurableSite"/>).
+/// Nothing is acknowledged before the write that holds it succeeded, and the sessions it ended are told so only then.
+/// Session grains keep their seats by renewing leases (<c>SiteGrain.Leases.cs</c>); a lease that runs out frees its
+/// seat, so a session whose grain vanished (its silo died) stops counting by itself.
 /// </summary>
 [Reentrant]
 public sealed partial class SiteGrain(
@@ -25,37 +24,37 @@ public sealed partial class SiteGrain(
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock,
     ILogger<SiteGrain> logger) : Grain, ISiteGrain, ISiteLeaseGrain, IRemindable
 {
-    /// <summary>How many sessions ended by the site itself it remembers, for session grains that missed the notice.</summary>
-    public const int EndedSessionsKept = 256;
-
-    private readonly List<(SessionId SessionId, SessionEndReason Reason)> _unsentEndNotices = [];
-    private SiteHeader _header = new();
-    private LiveSessionSet _sessions = null!;
-    private IGrainTimer? _expiryTimer;
-
+    private DurableSite _site = null!;
+    private HistoryRecorder _history = null!;
+    private BackstopReminder _backstop = null!;
+    private IGrainTimer _expiryTimer = null!;
     private string? _siteId;
     private bool _siteIdValid;
 
     // Read on every decision (logs, validation): parse the grain's key once.
     private string SiteId => _siteId ??= this.GetPrimaryKeyString();
 
-    private SiteSettings Settings => _header.Settings ?? defaults.CurrentValue.ToSettings();
+    private LiveSessionSet Sessions => _site.Sessions;
+
+    private SiteSettings Settings => _site.Settings ?? defaults.CurrentValue.ToSettings();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var stored = await store.ReadAsync(SiteId, cancellationToken);
-        _version = stored?.Version ?? 0;
-        _header = stored?.Header ?? new SiteHeader();
-        _sessions = new LiveSessionSet(stored?.Sessions ?? []);
+        _site = new DurableSite(store, GrainFactory, SiteId, stored, OnSaved, OnSaveFailed);
         _expiryTimer = this.RegisterGrainTimer(
             OnLeasesExpiringAsync,
             new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        _backstop = new BackstopReminder(this, SiteId, logger);
         var now = clock.GetUtcNow();
-        StartActivity(now);
+        _history = new HistoryRecorder(this, activityState, SiteId, Sessions.Counted, now, logger);
 
         // Leases that ran out while no activation held this site (a restart) make the timer fire at once.
         ScheduleExpiryTimer(now);
     }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        _history.FlushAsync(cancellationToken);
 
     public async Task<OpenSessionResult> OpenSessionAsync(OpenSessionRequest request)
     {
@@ -65,7 +64,7 @@ public sealed partial class SiteGrain(
         var now = clock.GetUtcNow();
         ExpireLeases(now);
         var (result, started) = Decide(request, Settings, now);
-        await CommitAsync();
+        await _site.SaveAsync();
         Start(started);
         return result;
     }
@@ -98,7 +97,7 @@ public sealed partial class SiteGrain(
             }
         }
 
-        await CommitAsync();
+        await _site.SaveAsync();
         foreach (var start in started)
         {
             Start(start);
@@ -116,49 +115,37 @@ public sealed partial class SiteGrain(
     {
         if (request.Resumes is { } previous)
         {
-            if (_sessions.FindResumption(previous, request.UserId) is { } resumed)
+            if (Sessions.FindResumption(previous, request.UserId) is { } resumed)
             {
                 // A repeated resume (parallel requests, a retry, another web server): the same seat, not a second one.
-                return (Admitted(resumed, settings), null);
+                return (SiteAnswers.Admitted(resumed, Sessions.Counted, settings), null);
             }
 
-            if (_sessions.TryGet(previous, out var stale) && string.Equals(stale.UserId, request.UserId, StringComparison.Ordinal))
+            if (Sessions.TryGet(previous, out var stale) && string.Equals(stale.UserId, request.UserId, StringComparison.Ordinal))
             {
                 // The caller saw this session end for idleness, but its release never reached the site.
-                EndSession(stale, SessionEndReason.Idle, now);
+                _site.End(stale, SessionEndReason.Idle, now);
             }
         }
 
-        var decision = AdmissionRule.Decide(settings, _sessions, request.UserId, settings.IsExempt(request.Roles));
+        var decision = AdmissionRule.Decide(settings, Sessions, request.UserId, settings.IsExempt(request.Roles));
         if (decision is AdmissionDecision.Refuse refusal)
         {
-            _activity.RecordRefusal(now);
-            LogRefused(SiteId, refusal.Reason, _sessions.Counted, settings.Limit);
-            return (Refuse(refusal.Reason, settings, request.UserId, now), null);
+            _history.RecordRefusal(now);
+            LogRefused(SiteId, refusal.Reason, Sessions.Counted, settings.Limit);
+            return (SiteAnswers.Refused(refusal.Reason, Sessions, settings, request.UserId, now), null);
         }
 
         var admit = (AdmissionDecision.Admit)decision;
         if (admit.Evict is { } evicted)
         {
-            EndSession(evicted, SessionEndReason.Evicted, now);
+            _site.End(evicted, SessionEndReason.Evicted, now);
         }
 
-        var session = new LiveSession
-        {
-            SessionId = SessionId.New(),
-            UserId = request.UserId,
-            Roles = request.Roles.Count == 0 ? [] : [.. request.Roles],
-            ClientIp = request.ClientIp,
-            UserAgent = request.UserAgent,
-            StartedAt = now,
-            Exempt = admit.Exempt,
-            LastActivityAt = now,
-            ExpiresAt = LeaseTerms.ExpiresAt(now, settings.IdleTimeout, exact: false),
-            Resumes = request.Resumes,
-        };
-        _sessions.Add(session);
-        LogAdmitted(SiteId, session.SessionId, session.Exempt, _sessions.Counted, settings.Limit);
-        return (Admitted(session, settings), (session.SessionId, LeaseOf(session, settings)));
+        var session = LiveSession.Admit(request, admit.Exempt, now, LeaseTerms.ExpiresAt(now, settings.IdleTimeout, exact: false));
+        Sessions.Add(session);
+        LogAdmitted(SiteId, session.SessionId, session.Exempt, Sessions.Counted, settings.Limit);
+        return (SiteAnswers.Admitted(session, Sessions.Counted, settings), (session.SessionId, session.LeaseFor(settings.IdleTimeout)));
     }
 
     /// <summary>Starts an admitted session's grain, whose idle timer runs from then on: only once its admission is stored.</summary>
@@ -187,9 +174,8 @@ public sealed partial class SiteGrain(
         var updated = update.ApplyTo(Settings);
         RequestRules.EnsureValid(updated);
 
-        _header.Settings = updated;
-        _headerChanged = true;
-        await CommitAsync();
+        _site.Settings = updated;
+        await _site.SaveAsync();
         LogSettingsChanged(SiteId, updated.Limit, updated.IdleTimeout, updated.OnFull);
         return updated;
     }
@@ -199,16 +185,16 @@ public sealed partial class SiteGrain(
         EnsureValidSiteId();
         var now = clock.GetUtcNow();
         ExpireLeases(now);
-        await CommitAsync();
+        await _site.SaveAsync();
         var settings = Settings;
         return new SiteStatus
         {
             SiteId = SiteId,
             Settings = settings,
-            Active = _sessions.Counted,
-            Sessions = [.. _sessions.All.OrderBy(s => s.StartedAt).Select(s => s.ToInfo(settings.IdleTimeout))],
-            RefusalsLastHour = RefusalsLastHour(now),
-            PeakToday = PeakToday(now),
+            Active = Sessions.Counted,
+            Sessions = [.. Sessions.All.OrderBy(s => s.StartedAt).Select(s => s.ToInfo(settings.IdleTimeout))],
+            RefusalsLastHour = _history.RefusalsLastHour(now),
+            PeakToday = _history.PeakToday(now),
         };
     }
 
@@ -217,16 +203,22 @@ public sealed partial class SiteGrain(
         EnsureValidSiteId();
         var now = clock.GetUtcNow();
         ExpireLeases(now);
-        await CommitAsync();
+        await _site.SaveAsync();
         return new SiteSummary
         {
             SiteId = SiteId,
             Settings = Settings,
-            Active = _sessions.Counted,
-            Exempt = _sessions.Count - _sessions.Counted,
-            RefusalsLastHour = RefusalsLastHour(now),
-            PeakToday = PeakToday(now),
+            Active = Sessions.Counted,
+            Exempt = Sessions.Count - Sessions.Counted,
+            RefusalsLastHour = _history.RefusalsLastHour(now),
+            PeakToday = _history.PeakToday(now),
         };
+    }
+
+    public Task<SiteActivity> GetActivityAsync()
+    {
+        EnsureValidSiteId();
+        return Task.FromResult(_history.Snapshot(clock.GetUtcNow()));
     }
 
     public async Task<bool> KickAsync(SessionId sessionId)
@@ -234,59 +226,39 @@ public sealed partial class SiteGrain(
         EnsureValidSiteId();
         var now = clock.GetUtcNow();
         ExpireLeases(now);
-        var live = _sessions.TryGet(sessionId, out var session);
+        var live = Sessions.TryGet(sessionId, out var session);
         if (live)
         {
-            EndSession(session, SessionEndReason.Kicked, now);
+            _site.End(session, SessionEndReason.Kicked, now);
             LogKicked(SiteId, sessionId);
         }
 
-        await CommitAsync();
+        await _site.SaveAsync();
         return live;
     }
 
-    private SessionAdmitted Admitted(LiveSession session, SiteSettings settings) => new()
+    /// <summary>After each write: the sessions it ended may be told, and the timers and history catch up with it.</summary>
+    private void OnSaved(IReadOnlyList<(SessionId SessionId, SessionEndReason Reason)> endNotices)
     {
-        SessionId = session.SessionId,
-        Active = _sessions.Counted,
-        Limit = settings.Limit,
-        IdleExpiresAt = session.LastActivityAt + settings.IdleTimeout,
-        Exempt = session.Exempt,
-    };
-
-    /// <summary>Ends a session by the site's own decision: it is remembered, and told once the ending is saved.</summary>
-    private void EndSession(LiveSession session, SessionEndReason reason, DateTimeOffset now)
-    {
-        _sessions.Remove(session.SessionId);
-        var ended = _header.RecentlyEnded;
-        if (ended.Count >= EndedSessionsKept)
+        foreach (var (sessionId, reason) in endNotices)
         {
-            ended.RemoveRange(0, ended.Count - EndedSessionsKept + 1);
+            Control(sessionId).EndAsync(reason).Ignore();
         }
 
-        ended.Add(new EndedSession { SessionId = session.SessionId, Reason = reason, EndedAt = now });
-        _unsentEndNotices.Add((session.SessionId, reason));
-        _headerChanged = true;
+        var now = clock.GetUtcNow();
+        ScheduleExpiryTimer(now);
+        _backstop.Keep(holdsLeases: Sessions.Count > 0);
+
+        // Every change of the count is stored before the history shows it.
+        _history.RecordActive(now, Sessions.Counted);
     }
 
-    private SessionRefused Refuse(RefusalReason reason, SiteSettings settings, string userId, DateTimeOffset now)
+    private void OnSaveFailed(Exception exception)
     {
-        var oldestActivity = reason switch
-        {
-            RefusalReason.SiteFull => _sessions.OldestCountedActivity(),
-            RefusalReason.UserLimit => _sessions.OldestCountedActivity(userId),
-            _ => null,
-        };
-        var freesAt = oldestActivity + settings.IdleTimeout;
-
-        return new SessionRefused
-        {
-            Reason = reason,
-            Active = _sessions.Counted,
-            Limit = settings.Limit,
-            Message = settings.RenderMessage(_sessions.Counted),
-            RetryAfter = freesAt is { } at ? Max(at - now, TimeSpan.FromSeconds(1)) : null,
-        };
+        // This activation's memory is now ahead of storage. Drop it, so the next request starts again from what
+        // storage holds.
+        LogSaveFailed(exception, SiteId);
+        DeactivateOnIdle();
     }
 
     /// <summary>Refuses calls to a site whose id no request may name; checked once per activation, as ids never change.</summary>
@@ -301,6 +273,4 @@ public sealed partial class SiteGrain(
 
     private ISessionControlGrain Control(SessionId sessionId) =>
         GrainFactory.GetGrain<ISessionControlGrain>(sessionId.Value, SiteId);
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

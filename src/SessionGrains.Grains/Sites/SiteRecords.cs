@@ -1,3 +1,5 @@
+using SessionGrains.Grains.Sessions;
+
 namespace SessionGrains.Grains.Sites;
 
 /// <summary>
@@ -13,7 +15,7 @@ public sealed record SiteHeader
 
     /// <summary>
     /// Sessions the site itself ended (kicked, evicted, lease ran out), newest last, so a session grain that missed
-    /// the one-way notice (its silo died) can still tell its user why. Bounded by <see cref="SiteGrain.EndedSessionsKept"/>.
+    /// the one-way notice (its silo died) can still tell its user why. Bounded by <see cref="DurableSite.EndedSessionsKept"/>.
     /// </summary>
     [Id(2)]
     public List<EndedSession> RecentlyEnded { get; set; } = [];
@@ -63,8 +65,30 @@ public sealed record LiveSession
     [Id(9)]
     public SessionId? Resumes { get; init; }
 
+    /// <summary>A session the site admits now for <paramref name="request"/>, its lease ending at <paramref name="expiresAt"/>.</summary>
+    public static LiveSession Admit(OpenSessionRequest request, bool exempt, DateTimeOffset now, DateTimeOffset expiresAt) => new()
+    {
+        SessionId = SessionId.New(),
+        UserId = request.UserId,
+        Roles = request.Roles.Count == 0 ? [] : [.. request.Roles],
+        ClientIp = request.ClientIp,
+        UserAgent = request.UserAgent,
+        StartedAt = now,
+        Exempt = exempt,
+        LastActivityAt = now,
+        ExpiresAt = expiresAt,
+        Resumes = request.Resumes,
+    };
+
     /// <summary>Orders sessions idlest first: the oldest known activity, then the earliest start among equals.</summary>
     internal (long ActivityTicks, long StartedTicks) IdleRank => (LastActivityAt.UtcTicks, StartedAt.UtcTicks);
+
+    public SessionLease LeaseFor(TimeSpan idleTimeout) => new()
+    {
+        LastActivityAt = LastActivityAt,
+        IdleTimeout = idleTimeout,
+        ExpiresAt = ExpiresAt,
+    };
 
     public SessionInfo ToInfo(TimeSpan idleTimeout) => new()
     {

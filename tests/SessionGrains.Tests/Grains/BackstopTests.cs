@@ -68,14 +68,14 @@ public abstract class BackstopTests(StorageKind kind) : IAsyncLifetime
     {
         var reminders = _silo.Cluster.GetSiloServiceProvider().GetRequiredService<IReminderTable>();
         var rows = await reminders.ReadRows(site.GetGrainId());
-        return rows.Reminders.Any(r => r.ReminderName == SiteGrain.BackstopReminderName);
+        return rows.Reminders.Any(r => r.ReminderName == BackstopReminder.Name);
     }
 
     /// <summary>What the reminder service does when the reminder is due.</summary>
     private static Task TickAsync(ISiteGrain site) =>
         site.AsReference<IRemindable>().ReceiveReminder(
-            SiteGrain.BackstopReminderName,
-            new TickStatus(DateTime.UtcNow, SiteGrain.BackstopPeriod, DateTime.UtcNow));
+            BackstopReminder.Name,
+            new TickStatus(DateTime.UtcNow, BackstopReminder.Period, DateTime.UtcNow));
 }
 
 public sealed class BackstopTestsOnSqlite() : BackstopTests(StorageKind.Sqlite);

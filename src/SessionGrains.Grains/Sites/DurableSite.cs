@@ -1,0 +1,199 @@
+using SessionGrains.Batching;
+using SessionGrains.Grains.Sessions;
+using SessionGrains.Grains.Sites.Storage;
+
+namespace SessionGrains.Grains.Sites;
+
+/// <summary>
+/// The site as it is stored: its header and live sessions, held in memory, and the writes that keep storage in
+/// step with them. Writes use group commit: a change waits for the write that holds it; if none is in flight,
+/// it starts one; if one is, it waits for the next, which takes every change made in the meantime. So a site writes
+/// as often as its storage can take and no more, however many requests arrive, and each write carries only what
+/// changed (see <see cref="ISiteStore"/>), so its cost does not grow with the number of live sessions.
+/// </summary>
+/// <remarks>
+/// Runs on the site grain's scheduler (the grain starts every write), so it reads the header and the session set
+/// between the grain's turns. A failed write fails every request waiting on it or on a later one, and
+/// <paramref name="failed"/> drops the activation: its memory may be ahead of storage.
+/// </remarks>
+internal sealed class DurableSite
+{
+    /// <summary>How many sessions ended by the site itself it remembers, for session grains that missed the notice.</summary>
+    public const int EndedSessionsKept = 256;
+
+    private readonly ISiteStore _store;
+    private readonly IGrainFactory _grains;
+    private readonly string _siteId;
+    private readonly SiteHeader _header;
+    private readonly LiveSessionSet _sessions;
+    private readonly Action<IReadOnlyList<(SessionId SessionId, SessionEndReason Reason)>> _saved;
+    private readonly Action<Exception> _failed;
+    private readonly GroupCommit<bool, bool> _writes;
+    private readonly List<(SessionId SessionId, SessionEndReason Reason)> _unsentEndNotices = [];
+    private long _version;
+    private bool _headerChanged;
+    private bool _broken;
+
+    /// <param name="saved">After each write: the end notices it made safe to send.</param>
+    /// <param name="failed">Once, when a write fails.</param>
+    public DurableSite(
+        ISiteStore store,
+        IGrainFactory grains,
+        string siteId,
+        StoredSite? stored,
+        Action<IReadOnlyList<(SessionId SessionId, SessionEndReason Reason)>> saved,
+        Action<Exception> failed)
+    {
+        _store = store;
+        _grains = grains;
+        _siteId = siteId;
+        _version = stored?.Version ?? 0;
+        _header = stored?.Header ?? new SiteHeader();
+        _sessions = new LiveSessionSet(stored?.Sessions ?? []);
+        _saved = saved;
+        _failed = failed;
+
+        // Each request's item says only "my changes are made": a write takes every change made so far.
+        _writes = new GroupCommit<bool, bool>(WriteAsync);
+    }
+
+    public LiveSessionSet Sessions => _sessions;
+
+    /// <summary>Null until an operator configures the site: until then the configured defaults apply.</summary>
+    public SiteSettings? Settings
+    {
+        get => _header.Settings;
+        set
+        {
+            _header.Settings = value;
+            _headerChanged = true;
+        }
+    }
+
+    /// <summary>
+    /// Ends a session by the site's own decision (kicked, evicted, lease ran out): it is remembered, so a grain that
+    /// misses the notice can still learn why, and its grain is told once the ending is stored.
+    /// </summary>
+    public void End(LiveSession session, SessionEndReason reason, DateTimeOffset now)
+    {
+        _sessions.Remove(session.SessionId);
+        var ended = _header.RecentlyEnded;
+        if (ended.Count >= EndedSessionsKept)
+        {
+            ended.RemoveRange(0, ended.Count - EndedSessionsKept + 1);
+        }
+
+        ended.Add(new EndedSession { SessionId = session.SessionId, Reason = reason, EndedAt = now });
+        _unsentEndNotices.Add((session.SessionId, reason));
+        _headerChanged = true;
+    }
+
+    /// <summary>Ends every session whose lease ran out; returns how many.</summary>
+    public int ExpireLeases(DateTimeOffset now)
+    {
+        var expired = _sessions.RemoveExpired(now);
+        foreach (var session in expired ?? [])
+        {
+            End(session, SessionEndReason.Idle, now);
+        }
+
+        return expired?.Count ?? 0;
+    }
+
+    /// <summary>Moves a session's lease to match the activity its grain reports, or ends it if that activity is too old.</summary>
+    public void ApplyActivity(LiveSession session, DateTimeOffset lastActivityAt, bool exact, TimeSpan idleTimeout, DateTimeOffset now)
+    {
+        // A session grain's clock may run slightly ahead of ours (another silo): never accept activity from the future.
+        var activity = lastActivityAt > now ? now : lastActivityAt;
+        if (activity < session.LastActivityAt)
+        {
+            activity = session.LastActivityAt;
+        }
+
+        if (activity + idleTimeout <= now)
+        {
+            // Already idle: the idle timeout was lowered since the last renewal, or the hand-over came late.
+            End(session, SessionEndReason.Idle, now);
+            return;
+        }
+
+        var expiresAt = LeaseTerms.ExpiresAt(activity, idleTimeout, exact);
+        if (expiresAt != session.ExpiresAt)
+        {
+            _sessions.Renew(session, activity, expiresAt);
+        }
+    }
+
+    /// <summary>Why the site ended <paramref name="sessionId"/>, if it did so recently enough to remember.</summary>
+    public SessionEndReason? FindEnded(SessionId sessionId) =>
+        _header.RecentlyEnded.FindLast(e => e.SessionId == sessionId)?.Reason;
+
+    /// <summary>
+    /// Completes once every change made so far (by this request or any before it) is stored; fails with
+    /// <see cref="StorageUnavailableException"/> if that write failed.
+    /// </summary>
+    public Task SaveAsync()
+    {
+        if (_broken)
+        {
+            // Memory may be ahead of storage until the activation is gone: answer nothing from it.
+            return Task.FromException(new StorageUnavailableException());
+        }
+
+        // Without changes of its own, a request still waits for the write of what it saw.
+        return _headerChanged || _sessions.HasChanges ? _writes.AddAsync(true) : _writes.WhenFlushedAsync();
+    }
+
+    private async Task<IReadOnlyList<bool>> WriteAsync(IReadOnlyList<bool> requests)
+    {
+        if (_broken)
+        {
+            throw new StorageUnavailableException();
+        }
+
+        IReadOnlyList<(SessionId, SessionEndReason)> notices;
+        try
+        {
+            notices = await WriteChangesAsync();
+        }
+        catch (Exception ex)
+        {
+            _broken = true;
+            _unsentEndNotices.Clear();
+            _failed(ex);
+
+            // Callers get one plain type for "not saved, try again", whatever the storage's own fault was.
+            throw new StorageUnavailableException();
+        }
+
+        _saved(notices);
+        return requests;
+    }
+
+    /// <summary>Writes what changed since the last write; returns the end notices that write makes safe to send.</summary>
+    private async Task<IReadOnlyList<(SessionId, SessionEndReason)>> WriteChangesAsync()
+    {
+        if (!_header.Listed)
+        {
+            // Once per site, before its first write; registering twice is harmless.
+            await _grains.GetGrain<ISiteDirectoryGrain>(ISiteDirectoryGrain.Key).RegisterAsync(_siteId);
+            _header.Listed = true;
+            _headerChanged = true;
+        }
+
+        // Taken in one turn, so the write holds exactly the changes made before this point.
+        var (upserts, removals) = _sessions.TakeChanges();
+        var changes = new SiteWrite(_siteId, _version, _headerChanged ? _header.Snapshot() : null, upserts, removals);
+        _headerChanged = false;
+        (SessionId, SessionEndReason)[] notices = [.. _unsentEndNotices];
+        _unsentEndNotices.Clear();
+
+        if (!changes.IsEmpty)
+        {
+            await _store.WriteAsync(changes);
+            _version++;
+        }
+
+        return notices;
+    }
+}
