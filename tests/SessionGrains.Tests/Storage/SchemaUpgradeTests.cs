@@ -241,13 +241,19 @@ public sealed class SchemaUpgradeTestsOnSqlite() : SchemaUpgradeTests(StorageKin
 
 public sealed class SchemaUpgradeTestsOnPostgreSql() : SchemaUpgradeTests(StorageKind.PostgreSql)
 {
-    [Fact]
-    public async Task An_installer_waits_while_another_holds_the_schema_lock_then_finds_its_turn()
+    /// <summary>
+    /// Another silo of this version holds the lock for its whole run; one of the version before DbUp held it per
+    /// script, in the script's transaction. Either way this installer waits, so old and new silos take turns too.
+    /// </summary>
+    [Theory]
+    [InlineData("SELECT pg_advisory_lock({0});", "SELECT pg_advisory_unlock({0});")]
+    [InlineData("BEGIN; SELECT pg_advisory_xact_lock({0});", "COMMIT;")]
+    public async Task An_installer_waits_while_another_holds_the_schema_lock_then_takes_its_turn(string hold, string release)
     {
         var storage = await CreateDatabaseAsync();
         await using var other = new NpgsqlConnection(storage.ConnectionString);
         await other.OpenAsync();
-        await ExecuteAsync(other, $"SELECT pg_advisory_lock({PostgreSqlSchemaTurn.LockKey});");
+        await ExecuteAsync(other, string.Format(System.Globalization.CultureInfo.InvariantCulture, hold, PostgreSqlSchemaTurn.LockKey));
 
         var installing = Installer(storage).InstallAsync(CancellationToken.None);
         await Eventually.WaitForAsync(() => WaitingForTheSchemaLockAsync(storage), waiting => waiting == 1);
@@ -256,7 +262,7 @@ public sealed class SchemaUpgradeTestsOnPostgreSql() : SchemaUpgradeTests(Storag
         Assert.False(installing.IsCompleted);
         Assert.Equal(0, await CountAsync(storage, "SELECT COUNT(*) FROM pg_class WHERE relname = 'sessiongrainsschema';"));
 
-        await ExecuteAsync(other, $"SELECT pg_advisory_unlock({PostgreSqlSchemaTurn.LockKey});");
+        await ExecuteAsync(other, string.Format(System.Globalization.CultureInfo.InvariantCulture, release, PostgreSqlSchemaTurn.LockKey));
         await installing;
         Assert.Equal(SchemaScripts.Names(storage.Dialect), (await ReadJournalAsync(storage)).Select(row => row.Script));
     }
