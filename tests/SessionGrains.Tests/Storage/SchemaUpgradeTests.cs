@@ -66,9 +66,13 @@ public abstract class SchemaUpgradeTests(StorageKind kind) : IAsyncLifetime
         Assert.Equal(3, (await site.AdmitAsync(Sites.User("cat"))).Active);
         Assert.Equal("Full: 3/3", (await site.RefuseAsync(Sites.User("dan"))).Message);
 
-        // Every script once, each row as the earlier installer wrote it, and none of them run again.
+        // Every script once, each row as the earlier installer wrote it, none of them run again, and no second journal
+        // (DbUp's own table) beside it.
         Assert.Equal(SchemaScripts.Names(silo.Storage.Dialect).Select(name => (name, EarlierAppliedOn)), await ReadJournalAsync(silo.Storage));
         Assert.StartsWith(NotRunAgainMark, await QueryTextAsync(silo.Storage, "DeleteStorageKey"), StringComparison.Ordinal);
+        Assert.Equal(0, await CountAsync(silo.Storage, kind == StorageKind.PostgreSql
+            ? "SELECT COUNT(*) FROM pg_class WHERE relname = 'schemaversions';"
+            : "SELECT COUNT(*) FROM sqlite_master WHERE name = 'SchemaVersions' COLLATE NOCASE;"));
     }
 
     [Fact]
