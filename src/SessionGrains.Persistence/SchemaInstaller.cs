@@ -1,97 +1,81 @@
-using System.Data.Common;
-using System.Reflection;
+using DbUp;
+using DbUp.Builder;
+using DbUp.Engine;
+using DbUp.Postgresql;
+using Npgsql;
 
 namespace SessionGrains.Persistence;
 
 /// <summary>
-/// Brings a database up to the schema the server needs, by applying the scripts under deploy/sql
-/// (embedded in the server) that it has not applied yet, in order, each in its own transaction.
+/// Brings a database up to the schema the server needs: DbUp applies the scripts of deploy/sql (embedded in this
+/// assembly, <see cref="SchemaScripts"/>) that its journal (<see cref="SchemaJournal"/>) does not list, in order, each
+/// in a transaction of its own that also records it.
 /// </summary>
 public sealed partial class SchemaInstaller(StorageTarget target, ILogger<SchemaInstaller> logger)
 {
-    private const string ResourcePrefix = "SessionGrains.Sql.";
-
-    // Any fixed number: it serialises installers of one database, several silos starting at once.
-    private const long PostgreSqlLockKey = 0x5E55_1025;
-
-    private static Assembly ScriptAssembly => typeof(SchemaInstaller).Assembly;
-
-    public static IReadOnlyList<string> ScriptNames(string dialect) =>
-        [.. ScriptAssembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith($"{ResourcePrefix}{dialect}/", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)];
-
     public async Task InstallAsync(CancellationToken cancellationToken)
     {
+        if (target.Kind == StorageKind.PostgreSql)
+        {
+            // Silos starting together take turns: the first applies what is missing, the others then find it recorded.
+            await using var turn = await PostgreSqlSchemaTurn.TakeAsync(target, logger, cancellationToken);
+
+            // A data source of our own, so that its connections close with this run instead of idling in a pool.
+            await using var dataSource = NpgsqlDataSource.Create(target.ConnectionString);
+            await UpgradeAsync(DeployChanges.To.PostgresqlDatabase(new PostgresqlConnectionManager(dataSource)), cancellationToken);
+        }
+        else
+        {
+            await UseWriteAheadLogAsync(cancellationToken);
+
+            // SQLite serves one silo; should two servers start on one file anyway, each script's transaction takes the
+            // file's write lock first (Microsoft.Data.Sqlite begins IMMEDIATE), so they apply scripts one at a time and
+            // never both change the schema at once (see SchemaJournal for what a script applied twice records).
+            await UpgradeAsync(DeployChanges.To.SqliteDatabase(target.ConnectionString), cancellationToken);
+        }
+    }
+
+    private async Task UpgradeAsync(UpgradeEngineBuilder builder, CancellationToken cancellationToken)
+    {
+        var upgrader = builder
+            .WithScripts(SchemaScripts.Names(target.Dialect).Select(name => new SqlScript(name, SchemaScripts.Read(target.Dialect, name))))
+            .JournalTo((connectionManager, log) => new SchemaJournal(connectionManager, log, target.Kind))
+            .WithTransactionPerScript()
+
+            // DbUp would read $name$ as a variable of its own, and the PostgreSQL scripts quote with $query$ and $function$.
+            .WithVariablesDisabled()
+            .LogTo(new DbUpLog(logger))
+            .Build();
+        upgrader.ScriptExecuted += (_, e) => LogApplied(((ScriptExecutedEventArgs)e).Script.Name, target);
+
+        // DbUp only works synchronously: off the caller's thread, so the silo's start is not held by blocking calls.
+        var result = await Task.Run(upgrader.PerformUpgrade, cancellationToken);
+        if (!result.Successful)
+        {
+            throw new InvalidOperationException(
+                $"Applying schema script {result.ErrorScript?.Name ?? "(none: reading the journal)"} to {target.Describe()} failed.",
+                result.Error);
+        }
+
+        if (!result.Scripts.Any())
+        {
+            LogUpToDate(target);
+        }
+    }
+
+    private async Task UseWriteAheadLogAsync(CancellationToken cancellationToken)
+    {
+        // Readers never wait for the writer, and commits are cheaper. Persistent; not allowed inside a transaction.
         await using var connection = target.CreateConnection();
         await connection.OpenAsync(cancellationToken);
-
-        if (target.Kind == StorageKind.Sqlite)
-        {
-            // Readers never wait for the writer, and commits are cheaper. Persistent; not allowed inside a transaction.
-            await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken);
-        }
-
-        foreach (var resource in ScriptNames(target.Dialect))
-        {
-            var script = resource[(resource.LastIndexOf('/') + 1)..];
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            if (target.Kind == StorageKind.PostgreSql)
-            {
-                await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({PostgreSqlLockKey});", cancellationToken);
-            }
-
-            await ExecuteAsync(
-                connection,
-                transaction,
-                "CREATE TABLE IF NOT EXISTS SessionGrainsSchema (Script varchar(200) NOT NULL PRIMARY KEY, AppliedOn varchar(40) NOT NULL);",
-                cancellationToken);
-
-            if (await IsAppliedAsync(connection, transaction, script, cancellationToken))
-            {
-                continue;
-            }
-
-            await ExecuteAsync(connection, transaction, ReadScript(resource), cancellationToken);
-            await using (var record = connection.CreateCommand())
-            {
-                record.Transaction = transaction;
-                record.CommandText = "INSERT INTO SessionGrainsSchema (Script, AppliedOn) VALUES (@script, @appliedOn);";
-                record.AddParameter("script", script);
-                record.AddParameter("appliedOn", DateTimeOffset.UtcNow.ToString("O"));
-                await record.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-            LogApplied(script, target);
-        }
-    }
-
-    private static async Task<bool> IsAppliedAsync(DbConnection connection, DbTransaction transaction, string script, CancellationToken cancellationToken)
-    {
         await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT COUNT(*) FROM SessionGrainsSchema WHERE Script = @script;";
-        command.AddParameter("script", script);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
-    }
-
-    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
+        command.CommandText = "PRAGMA journal_mode=WAL;";
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public static string ReadScript(string resource)
-    {
-        using var stream = ScriptAssembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"Schema script {resource} is missing from the server.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied schema script {Script} to {Database}")]
     private partial void LogApplied(string script, StorageTarget database);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The schema of {Database} is up to date")]
+    private partial void LogUpToDate(StorageTarget database);
 }

@@ -68,11 +68,19 @@ public sealed class TestSilo : IAsyncDisposable
             }
         });
 
-    /// <summary>Stops the silo gracefully (grains deactivate as in a normal shutdown) and starts a new one on the same database.</summary>
-    public async Task RestartAsync()
+    /// <summary>
+    /// Stops the silo gracefully (grains deactivate as in a normal shutdown) and starts a new one on the same database,
+    /// after <paramref name="whileStopped"/> if given (what an operator might do to the database between the two).
+    /// </summary>
+    public async Task RestartAsync(Func<Task>? whileStopped = null)
     {
         await _cluster.StopAllSilosAsync();
         await _cluster.DisposeAsync();
+        if (whileStopped is not null)
+        {
+            await whileStopped();
+        }
+
         _cluster = await DeployAsync(Storage, Clock, _configuration, _configureSilo);
     }
 

@@ -111,7 +111,7 @@ public abstract class GrainStorageContractTests(SiloFixture fixture)
         string[] expected = fixture.Silo.Storage.Kind == StorageKind.PostgreSql
             ? ["0001-orleans-queries.sql", "0002-grain-storage.sql", "0003-clustering.sql", "0004-reminders.sql", "0005-site-state.sql"]
             : ["0001-orleans-queries.sql", "0002-grain-storage.sql", "0003-site-state.sql"];
-        Assert.Equal(expected, SchemaInstaller.ScriptNames(fixture.Silo.Storage.Dialect).Select(n => n[(n.LastIndexOf('/') + 1)..]));
+        Assert.Equal(expected, SchemaScripts.Names(fixture.Silo.Storage.Dialect));
     }
 
     [Fact]
@@ -121,10 +121,10 @@ public abstract class GrainStorageContractTests(SiloFixture fixture)
         var rows = await StorageProbe.RowCountAsync(fixture.Silo.Storage);
         await using var connection = fixture.Silo.Storage.CreateConnection();
         await connection.OpenAsync();
-        foreach (var script in SchemaInstaller.ScriptNames(fixture.Silo.Storage.Dialect))
+        foreach (var script in SchemaScripts.Names(fixture.Silo.Storage.Dialect))
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = SchemaInstaller.ReadScript(script);
+            command.CommandText = SchemaScripts.Read(fixture.Silo.Storage.Dialect, script);
             await command.ExecuteNonQueryAsync();
         }
 
