@@ -15,6 +15,9 @@ public sealed class MalformedRequestTests(ApiServer server)
     {
         // Settings: wrong types, out-of-range numbers, unknown or repeated fields, broken JSON, wrong media type.
         { "PUT", "/api/sites/{site}", Json, """{"limit":"ten"}""", 400, "invalid_json" },
+        { "PUT", "/api/sites/{site}", Json, """{"limit":"5"}""", 400, "invalid_json" },
+        { "PUT", "/api/sites/{site}", Json, """{"idleTimeoutSeconds":"600"}""", 400, "invalid_json" },
+        { "PUT", "/api/sites/{site}", Json, """{"limit":null,"perUserLimit":"-1"}""", 400, "invalid_json" },
         { "PUT", "/api/sites/{site}", Json, """{"limit":1.5}""", 400, "invalid_json" },
         { "PUT", "/api/sites/{site}", Json, """{"limit":99999999999}""", 400, "invalid_json" },
         { "PUT", "/api/sites/{site}", Json, """{"limit":-2}""", 400, "invalid_request" },
