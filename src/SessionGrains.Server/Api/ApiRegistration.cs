@@ -12,6 +12,7 @@ public static class ApiRegistration
     public static IHostApplicationBuilder AddSessionGrainsApi(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        // Bodies are bound by the framework (a [FromBody] parameter), under Kestrel's limit for every request.
         services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = ApiLimits.MaxBodyBytes);
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -26,8 +27,11 @@ public static class ApiRegistration
             options.NumberHandling = JsonNumberHandling.Strict;
         });
 
-        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions.TryAdd("code", ApiProblems.CodeFor(context.ProblemDetails.Status ?? 500)));
+        // A body that cannot be bound becomes an exception (BadHttpRequestException, with the JsonException inside)
+        // for ApiExceptionHandler to answer with a problem, instead of a bare status (the default outside Development).
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context => ApiProblems.Complete(context.ProblemDetails));
         services.AddExceptionHandler<ApiExceptionHandler>();
 
         services.AddSingleton(provider => AdminKeySource.Resolve(

@@ -49,6 +49,7 @@ public sealed class MalformedRequestTests(ApiServer server)
         { "PUT", "/api/sites/{site}", Json, "", 400, "invalid_json" },
         { "PUT", "/api/sites/{site}", "text/plain", """{"limit":3}""", 415, "unsupported_media_type" },
         { "PUT", "/api/sites/{site}", NoContentType, """{"limit":3}""", 415, "unsupported_media_type" },
+        { "PUT", "/api/sites/{site}", "application/json; charset=no-such-charset", """{"limit":3}""", 415, "unsupported_media_type" },
         { "PUT", "/api/sites/{site}", Json, $$"""{"message":"{{new string('x', 70_000)}}"}""", 413, "body_too_large" },
         { "PUT", "/api/sites/bad~id", Json, """{"limit":3}""", 400, "invalid_request" },
         { "PUT", $"/api/sites/{new string('s', 65)}", Json, """{"limit":3}""", 400, "invalid_request" },
@@ -123,6 +124,7 @@ public sealed class MalformedRequestTests(ApiServer server)
     [InlineData("PUT", "/api/sites/{site}", """{"limt":3}""", "Unknown field at '$.limt'")]
     [InlineData("POST", "/api/sites/{site}/sessions", """{"userId":"a","extra":1}""", "Unknown field at '$.extra'")]
     [InlineData("POST", "/api/sites/{site}/sessions", "{}", "'userId'")]
+    [InlineData("POST", "/api/sites/{site}/sessions", "", "'userId'")]
     [InlineData("PUT", "/api/sites/{site}", "{\n\"limit\":3,}", "line 2")]
     public async Task Invalid_json_says_where_the_body_is_wrong(string method, string path, string body, string detail)
     {
