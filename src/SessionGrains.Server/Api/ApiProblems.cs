@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace SessionGrains.Server.Api;
 
@@ -25,13 +26,13 @@ public static class ApiProblems
     public static IResult InvalidJson(string detail) =>
         Problem(StatusCodes.Status400BadRequest, "invalid_json", "The body is not valid JSON for this request.", detail);
 
-    public static IResult BodyTooLarge(long limit) => Problem(
+    public static ProblemHttpResult BodyTooLarge(long limit) => Problem(
         StatusCodes.Status413PayloadTooLarge,
         "body_too_large",
         "The body is too large.",
         $"Request bodies are at most {limit.ToString(CultureInfo.InvariantCulture)} bytes.");
 
-    public static IResult UnsupportedMediaType() => Problem(
+    public static ProblemHttpResult UnsupportedMediaType() => Problem(
         StatusCodes.Status415UnsupportedMediaType,
         "unsupported_media_type",
         "The body must be JSON.",
@@ -108,8 +109,36 @@ public static class ApiProblems
         "Something went wrong on our side.",
         "The error was logged; nothing was changed by this request.");
 
-    /// <summary>A stable code for problems the framework raises itself (an unknown route, a wrong method).</summary>
-    public static string CodeFor(int status) => status switch
+    /// <summary>
+    /// Completes every problem as it is written. Ours come with a code; a problem the framework writes itself from a bare
+    /// status (an unknown route, a wrong method, a content type no endpoint accepts, a body over the size limit met while
+    /// the framework binds it) gets a stable code too, and for the body's rules the same words as ours.
+    /// </summary>
+    public static void Complete(ProblemDetails problem)
+    {
+        if (problem.Extensions.ContainsKey(CodeKey))
+        {
+            return;
+        }
+
+        var status = problem.Status ?? StatusCodes.Status500InternalServerError;
+        var ours = status switch
+        {
+            StatusCodes.Status413PayloadTooLarge => BodyTooLarge(ApiLimits.MaxBodyBytes).ProblemDetails,
+            StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType().ProblemDetails,
+            _ => null,
+        };
+        if (ours is not null)
+        {
+            problem.Title = ours.Title;
+            problem.Detail = ours.Detail;
+        }
+
+        problem.Extensions[CodeKey] = CodeFor(status);
+    }
+
+    /// <summary>A stable code for problems the framework raises itself.</summary>
+    private static string CodeFor(int status) => status switch
     {
         StatusCodes.Status400BadRequest => "invalid_request",
         StatusCodes.Status401Unauthorized => "unauthorized",
@@ -122,10 +151,12 @@ public static class ApiProblems
         _ => "error",
     };
 
+    private const string CodeKey = "code";
+
     private static ProblemHttpResult Problem(int status, string code, string title, string detail, Dictionary<string, object?>? extensions = null)
     {
         extensions ??= [];
-        extensions["code"] = code;
+        extensions[CodeKey] = code;
         return TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using SessionGrains.Server.Api.Contracts;
 using SessionGrains.Server.Auth;
 
@@ -12,7 +13,7 @@ internal static class SessionEndpoints
         var sessions = api.MapGroup("/sites/{siteId}/sessions").RequireAuthorization(AccessPolicies.SiteOrAdmin);
 
         sessions.MapPost("/", OpenAsync)
-            .Accepts<OpenSessionBody>("application/json")
+            .ChecksSiteIdFirst()
             .Produces<SessionOpenedView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
@@ -36,10 +37,8 @@ internal static class SessionEndpoints
             .WithSummary("Ends a session: a logout with the site's key, a kick with the admin key. Idempotent.");
     }
 
-    private static async Task<IResult> OpenAsync(string siteId, HttpRequest request, SiteAdmissions admissions)
+    private static async Task<IResult> OpenAsync(string siteId, [FromBody] OpenSessionBody body, SiteAdmissions admissions)
     {
-        RequestRules.EnsureValidSiteId(siteId);
-        var body = await JsonBody.ReadAsync<OpenSessionBody>(request);
         var result = await admissions.OpenSessionAsync(siteId, body.ToRequest());
         return result switch
         {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using SessionGrains.Grains.Keys;
 using SessionGrains.Grains.Sites;
 using SessionGrains.Server.Api.Contracts;
@@ -16,8 +17,8 @@ internal static class SiteEndpoints
             .WithSummary("Lists every site with its settings and counts.");
 
         api.MapPut("/sites/{siteId}", UpdateAsync)
+            .ChecksSiteIdFirst()
             .RequireAuthorization(AccessPolicies.Admin)
-            .Accepts<SiteSettingsChange>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("Creates or changes a site's settings; fields left out stay unchanged.");
 
@@ -48,10 +49,8 @@ internal static class SiteEndpoints
         return TypedResults.Ok(summaries.Select(SiteSummaryView.From).ToArray());
     }
 
-    private static async Task<Ok<SiteSettingsView>> UpdateAsync(string siteId, HttpRequest request, IGrainFactory grains)
+    private static async Task<Ok<SiteSettingsView>> UpdateAsync(string siteId, [FromBody] SiteSettingsChange change, IGrainFactory grains)
     {
-        RequestRules.EnsureValidSiteId(siteId);
-        var change = await JsonBody.ReadAsync<SiteSettingsChange>(request);
         var settings = await grains.GetSiteGrain(siteId).UpdateSettingsAsync(change.ToUpdate());
         return TypedResults.Ok(SiteSettingsView.From(siteId, settings));
     }

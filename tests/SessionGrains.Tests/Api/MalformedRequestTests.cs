@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -9,12 +11,18 @@ namespace SessionGrains.Tests.Api;
 public sealed class MalformedRequestTests(ApiServer server)
 {
     private const string Json = "application/json";
+
+    // A body sent without any Content-Type header.
+    private const string NoContentType = "(none)";
     private const string ValidSession = "0123456789abcdef0123456789abcdef";
 
     public static TheoryData<string, string, string, string, int, string> Cases => new()
     {
         // Settings: wrong types, out-of-range numbers, unknown or repeated fields, broken JSON, wrong media type.
         { "PUT", "/api/sites/{site}", Json, """{"limit":"ten"}""", 400, "invalid_json" },
+        { "PUT", "/api/sites/{site}", Json, """{"limit":"5"}""", 400, "invalid_json" },
+        { "PUT", "/api/sites/{site}", Json, """{"idleTimeoutSeconds":"600"}""", 400, "invalid_json" },
+        { "PUT", "/api/sites/{site}", Json, """{"limit":null,"perUserLimit":"-1"}""", 400, "invalid_json" },
         { "PUT", "/api/sites/{site}", Json, """{"limit":1.5}""", 400, "invalid_json" },
         { "PUT", "/api/sites/{site}", Json, """{"limit":99999999999}""", 400, "invalid_json" },
         { "PUT", "/api/sites/{site}", Json, """{"limit":-2}""", 400, "invalid_request" },
@@ -32,16 +40,30 @@ public sealed class MalformedRequestTests(ApiServer server)
         { "PUT", "/api/sites/{site}", Json, """{"limt":3}""", 400, "invalid_json" },
         { "PUT", "/api/sites/{site}", Json, """{"limit":3,"limit":4}""", 400, "invalid_json" },
         { "PUT", "/api/sites/{site}", Json, """{"limit":3""", 400, "invalid_json" },
+        { "PUT", "/api/sites/{site}", Json, """{"limit":3,}""", 400, "invalid_json" },
+        { "PUT", "/api/sites/{site}", Json, """{"limit":3 /* comment */}""", 400, "invalid_json" },
+        { "PUT", "/api/sites/{site}", Json, """{"limit":3} {"limit":4}""", 400, "invalid_json" },
         { "PUT", "/api/sites/{site}", Json, "[]", 400, "invalid_json" },
+        { "PUT", "/api/sites/{site}", Json, "\"limit\"", 400, "invalid_json" },
         { "PUT", "/api/sites/{site}", Json, "null", 400, "invalid_json" },
         { "PUT", "/api/sites/{site}", Json, "", 400, "invalid_json" },
         { "PUT", "/api/sites/{site}", "text/plain", """{"limit":3}""", 415, "unsupported_media_type" },
+        { "PUT", "/api/sites/{site}", NoContentType, """{"limit":3}""", 415, "unsupported_media_type" },
+        { "PUT", "/api/sites/{site}", "application/json; charset=no-such-charset", """{"limit":3}""", 415, "unsupported_media_type" },
         { "PUT", "/api/sites/{site}", Json, $$"""{"message":"{{new string('x', 70_000)}}"}""", 413, "body_too_large" },
         { "PUT", "/api/sites/bad~id", Json, """{"limit":3}""", 400, "invalid_request" },
         { "PUT", $"/api/sites/{new string('s', 65)}", Json, """{"limit":3}""", 400, "invalid_request" },
 
+        // A bad site id is reported before anything wrong with the body.
+        { "PUT", "/api/sites/bad~id", Json, """{"limt":"3""", 400, "invalid_request" },
+        { "PUT", "/api/sites/bad~id", Json, "", 400, "invalid_request" },
+        { "PUT", "/api/sites/bad~id", Json, $$"""{"message":"{{new string('x', 70_000)}}"}""", 400, "invalid_request" },
+        { "POST", "/api/sites/bad~id/sessions", Json, "{}", 400, "invalid_request" },
+
         // Sessions: the same for sign-ins, plus malformed ids in the path.
         { "POST", "/api/sites/{site}/sessions", Json, "{}", 400, "invalid_json" },
+        { "POST", "/api/sites/{site}/sessions", Json, "null", 400, "invalid_json" },
+        { "POST", "/api/sites/{site}/sessions", Json, "", 400, "invalid_json" },
         { "POST", "/api/sites/{site}/sessions", Json, """{"userId":""}""", 400, "invalid_request" },
         { "POST", "/api/sites/{site}/sessions", Json, $$"""{"userId":"{{new string('u', 257)}}"}""", 400, "invalid_request" },
         { "POST", "/api/sites/{site}/sessions", Json, """{"userId":"a\u0001b"}""", 400, "invalid_request" },
@@ -51,9 +73,11 @@ public sealed class MalformedRequestTests(ApiServer server)
         { "POST", "/api/sites/{site}/sessions", Json, """{"userId":"a","clientIp":"not-an-ip"}""", 400, "invalid_request" },
         { "POST", "/api/sites/{site}/sessions", Json, $$"""{"userId":"a","userAgent":"{{new string('x', 1025)}}"}""", 400, "invalid_request" },
         { "POST", "/api/sites/{site}/sessions", Json, """{"userId":"a","extra":1}""", 400, "invalid_json" },
+        { "POST", "/api/sites/{site}/sessions", Json, """{"userId":"a","userId":"b"}""", 400, "invalid_json" },
         { "POST", "/api/sites/{site}/sessions", Json, """{"userId":"a","resumes":"not-a-session"}""", 400, "invalid_request" },
         { "POST", "/api/sites/{site}/sessions", Json, $$"""{"userId":"{{new string('u', 70_000)}}"}""", 413, "body_too_large" },
         { "POST", "/api/sites/{site}/sessions", "application/xml", "<userId>a</userId>", 415, "unsupported_media_type" },
+        { "POST", "/api/sites/{site}/sessions", NoContentType, """{"userId":"a"}""", 415, "unsupported_media_type" },
         { "POST", "/api/sites/bad~id/sessions", Json, """{"userId":"a"}""", 400, "invalid_request" },
         { "POST", "/api/sites/{site}/sessions/not-hex/touch", "", "", 400, "invalid_request" },
         { "POST", "/api/sites/{site}/sessions/0123456789ABCDEF0123456789ABCDEF/touch", "", "", 400, "invalid_request" },
@@ -79,7 +103,10 @@ public sealed class MalformedRequestTests(ApiServer server)
         if (contentType.Length > 0)
         {
             request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
-            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            if (contentType != NoContentType)
+            {
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            }
         }
 
         using var response = await admin.SendAsync(request);
@@ -88,6 +115,63 @@ public sealed class MalformedRequestTests(ApiServer server)
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
         Assert.Equal(siteBefore, Snapshot(await admin.GetSiteAsync(siteId)));
         Assert.Equal(sitesBefore, await SiteIdsAsync(admin));
+    }
+
+    [Theory]
+    [InlineData("PUT", "/api/sites/{site}", """{"limit":"5"}""", "'$.limit'")]
+    [InlineData("PUT", "/api/sites/{site}", """{"exemptRoles":["support",2]}""", "'$.exemptRoles[1]'")]
+    [InlineData("PUT", "/api/sites/{site}", """{"limit":3,"limit":4}""", "'$.limit'")]
+    [InlineData("PUT", "/api/sites/{site}", """{"limt":3}""", "Unknown field at '$.limt'")]
+    [InlineData("POST", "/api/sites/{site}/sessions", """{"userId":"a","extra":1}""", "Unknown field at '$.extra'")]
+    [InlineData("POST", "/api/sites/{site}/sessions", "{}", "'userId'")]
+    [InlineData("POST", "/api/sites/{site}/sessions", "", "'userId'")]
+    [InlineData("PUT", "/api/sites/{site}", "{\n\"limit\":3,}", "line 2")]
+    public async Task Invalid_json_says_where_the_body_is_wrong(string method, string path, string body, string detail)
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 3 });
+        using var admin = server.Admin();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path.Replace("{site}", siteId, StringComparison.Ordinal))
+        {
+            Content = HttpJson.Json(body),
+        };
+
+        using var response = await admin.SendAsync(request);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_json");
+        Assert.Contains(detail, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_refused_before_it_was_read_to_the_end_leaves_the_connection_usable()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 3 });
+        var connections = 0;
+        using var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 1,
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                Interlocked.Increment(ref connections);
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        };
+        using var admin = new HttpClient(handler) { BaseAddress = server.Process.Address };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiServer.AdminKey);
+
+        // The serializer stops at the unknown first field and leaves the rest of the body unread.
+        using (var refused = await admin.PutAsync(new Uri($"/api/sites/{siteId}", UriKind.Relative), HttpJson.Json($$"""{"limt":4,"message":"{{new string('x', 4000)}}"}""")))
+        {
+            await refused.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_json");
+        }
+
+        using (var accepted = await admin.PutAsync(new Uri($"/api/sites/{siteId}", UriKind.Relative), HttpJson.Json("""{"limit":4}""")))
+        {
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        }
+
+        Assert.Equal(1, connections);
     }
 
     /// <summary>The site's settings and its session ids: what a malformed request must not change.</summary>

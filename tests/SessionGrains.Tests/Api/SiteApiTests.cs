@@ -166,4 +166,28 @@ public sealed class SiteApiTests(ApiServer server)
         Assert.DoesNotContain(paths, p => p.StartsWith("/admin", StringComparison.Ordinal) || p.StartsWith("/dashboard", StringComparison.Ordinal));
         Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey").GetProperty("scheme").GetString());
     }
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_bodies_as_strictly_as_they_are_read()
+    {
+        using var anonymous = server.Anonymous();
+
+        using var response = await anonymous.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+
+        var document = await response.ReadJsonAsync();
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        foreach (var (path, method, schema) in new[] { ("/api/sites/{siteId}", "put", "SiteSettingsChange"), ("/api/sites/{siteId}/sessions", "post", "OpenSessionBody") })
+        {
+            var operation = document.GetProperty("paths").GetProperty(path).GetProperty(method);
+            Assert.Contains(operation.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "siteId" && p.GetProperty("in").GetString() == "path");
+            var body = operation.GetProperty("requestBody");
+            Assert.True(body.GetProperty("required").GetBoolean());
+            Assert.Equal($"#/components/schemas/{schema}", body.GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+            Assert.False(schemas.GetProperty(schema).GetProperty("additionalProperties").GetBoolean());
+        }
+
+        Assert.Equal(["userId"], schemas.GetProperty("OpenSessionBody").GetProperty("required").EnumerateArray().Select(f => f.GetString()));
+        var limit = schemas.GetProperty("SiteSettingsChange").GetProperty("properties").GetProperty("limit");
+        Assert.Equal(["null", "integer"], limit.GetProperty("type").EnumerateArray().Select(t => t.GetString()));
+    }
 }
