@@ -1,28 +1,14 @@
 namespace SessionGrains;
 
-/// <summary>A site's settings and its live sessions at one moment.</summary>
+/// <summary>A site's summary and its live sessions at one moment.</summary>
 [GenerateSerializer, Immutable]
 public sealed record SiteStatus
 {
+    /// <summary>Settings and counts, as <see cref="ISiteGrain.GetSummaryAsync"/> answers them.</summary>
     [Id(0)]
-    public required string SiteId { get; init; }
-
-    [Id(1)]
-    public required SiteSettings Settings { get; init; }
-
-    /// <summary>Counted sessions: live sessions that take a seat (exempt ones do not).</summary>
-    [Id(2)]
-    public required int Active { get; init; }
+    public required SiteSummary Summary { get; init; }
 
     /// <summary>Every live session, exempt ones included, oldest first.</summary>
-    [Id(3)]
+    [Id(1)]
     public required IReadOnlyList<SessionInfo> Sessions { get; init; }
-
-    /// <summary>Sign-ins refused in the last 60 minutes.</summary>
-    [Id(4)]
-    public required int RefusalsLastHour { get; init; }
-
-    /// <summary>The most sessions counted at once since midnight (UTC).</summary>
-    [Id(5)]
-    public required int PeakToday { get; init; }
 }

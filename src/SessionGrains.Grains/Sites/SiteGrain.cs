@@ -182,19 +182,12 @@ public sealed partial class SiteGrain(
 
     public async Task<SiteStatus> GetStatusAsync()
     {
-        EnsureValidSiteId();
-        var now = clock.GetUtcNow();
-        ExpireLeases(now);
-        await _site.SaveAsync();
-        var settings = Settings;
+        var summary = await GetSummaryAsync();
+        var idleTimeout = summary.Settings.IdleTimeout;
         return new SiteStatus
         {
-            SiteId = SiteId,
-            Settings = settings,
-            Active = Sessions.Counted,
-            Sessions = [.. Sessions.All.OrderBy(s => s.StartedAt).Select(s => s.ToInfo(settings.IdleTimeout))],
-            RefusalsLastHour = _history.RefusalsLastHour(now),
-            PeakToday = _history.PeakToday(now),
+            Summary = summary,
+            Sessions = [.. Sessions.All.OrderBy(s => s.StartedAt).Select(s => s.ToInfo(idleTimeout))],
         };
     }
 

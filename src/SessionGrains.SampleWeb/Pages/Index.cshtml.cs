@@ -10,7 +10,7 @@ public sealed class IndexModel(IGrainFactory grains, IOptions<SessionGateOptions
 
     public SessionId? OwnSession { get; private set; }
 
-    public int IdleMinutes => (int)Math.Ceiling(Site.Settings.IdleTimeout.TotalMinutes);
+    public int IdleMinutes => (int)Math.Ceiling(Site.Summary.Settings.IdleTimeout.TotalMinutes);
 
     public async Task OnGetAsync()
     {

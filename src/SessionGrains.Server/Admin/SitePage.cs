@@ -9,7 +9,7 @@ public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessi
     /// <summary>The page lists this many sessions at most (oldest first); the counts always cover all of them.</summary>
     public const int MaxListedSessions = 200;
 
-    public SiteLoad Load => SitesTable.LoadOf(Status.Settings.Limit, Status.Active);
+    public SiteLoad Load => SitesTable.LoadOf(Status.Summary.Settings.Limit, Status.Summary.Active);
 
     public static async Task<SitePage> LoadAsync(IGrainFactory grains, string siteId, TimeProvider clock)
     {
@@ -29,7 +29,7 @@ public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessi
             _ => new SessionRow(session, session.IdleExpiresAt, Ending: true),
         }).ToList();
 
-        return new SitePage(status, rows, ActivityChart.Draw(activity, status.Settings.Limit), clock.GetUtcNow());
+        return new SitePage(status, rows, ActivityChart.Draw(activity, status.Summary.Settings.Limit), clock.GetUtcNow());
     }
 
     /// <summary>The session's own answer, or null if it could not give one: the page then shows the site's view.</summary>

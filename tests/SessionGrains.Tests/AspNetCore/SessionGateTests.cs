@@ -44,7 +44,7 @@ public sealed class SessionGateTests : IAsyncLifetime
         Assert.Equal(IdleTimeout.TotalSeconds, refusal.GetProperty("retryAfterSeconds").GetDouble());
         Assert.False(bob.HasAuthCookie);
         Assert.Null(await bob.VisitAsync());
-        Assert.Equal(1, (await site.GetStatusAsync()).Active);
+        Assert.Equal(1, (await site.GetStatusAsync()).Summary.Active);
     }
 
     [Fact]
@@ -186,7 +186,7 @@ public sealed class SessionGateTests : IAsyncLifetime
 
         Assert.Null(await ann.VisitAsync());
         Assert.Equal(nameof(SessionEndReason.Idle), (await ann.NoticeAsync())?.GetProperty("endReason").GetString());
-        Assert.Equal(0, (await site.GetStatusAsync()).Active);
+        Assert.Equal(0, (await site.GetStatusAsync()).Summary.Active);
     }
 
     [Fact]
@@ -201,7 +201,7 @@ public sealed class SessionGateTests : IAsyncLifetime
 
         (await ann.SignOutAsync()).Dispose();
 
-        Assert.Equal(0, (await site.GetStatusAsync()).Active);
+        Assert.Equal(0, (await site.GetStatusAsync()).Summary.Active);
         Assert.Equal(SessionEndReason.Logout, Assert.IsType<SessionEnded>(await _silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), seat).TouchAsync()).Reason);
         using var admitted = await bob.SignInAsync("bob");
         Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);

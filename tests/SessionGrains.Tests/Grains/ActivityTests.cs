@@ -33,7 +33,7 @@ public abstract class ActivityTests(StorageKind kind) : IAsyncLifetime
         Assert.Equal(2, summary.RefusalsLastHour);
         Assert.Equal(2, summary.PeakToday);
         var status = await site.GetStatusAsync();
-        Assert.Equal((2, 2), (status.RefusalsLastHour, status.PeakToday));
+        Assert.Equal((2, 2), (status.Summary.RefusalsLastHour, status.Summary.PeakToday));
 
         _silo.Clock.Advance(TimeSpan.FromMinutes(60));
         Assert.Equal(0, (await site.GetSummaryAsync()).RefusalsLastHour);

@@ -39,7 +39,7 @@ public abstract class AdmissionTests(SiloFixture fixture)
         Assert.Equal(2, refused.Limit);
         Assert.Equal("Sorry, 2 of 2 seats are taken.", refused.Message);
         Assert.Equal(SiteSettings.DefaultIdleTimeout, refused.RetryAfter);
-        Assert.Equal(2, (await site.GetStatusAsync()).Active);
+        Assert.Equal(2, (await site.GetStatusAsync()).Summary.Active);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public abstract class AdmissionTests(SiloFixture fixture)
         var settings = await site.GetSettingsAsync();
         Assert.Equal(SiteSettings.Unlimited, settings.Limit);
         Assert.Equal(TimeSpan.FromMinutes(60), settings.IdleTimeout);
-        Assert.Equal(20, (await site.GetStatusAsync()).Active);
+        Assert.Equal(20, (await site.GetStatusAsync()).Summary.Active);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public abstract class AdmissionTests(SiloFixture fixture)
         Assert.True(exempt.Exempt);
         Assert.Equal(0, exempt.Active);
         var status = await site.GetStatusAsync();
-        Assert.Equal(0, status.Active);
+        Assert.Equal(0, status.Summary.Active);
         Assert.True(Assert.Single(status.Sessions).Exempt);
     }
 
@@ -160,11 +160,11 @@ public abstract class AdmissionTests(SiloFixture fixture)
 
         await site.UpdateSettingsAsync(new() { Limit = 1 });
 
-        Assert.Equal(3, (await site.GetStatusAsync()).Active);
+        Assert.Equal(3, (await site.GetStatusAsync()).Summary.Active);
         Assert.Equal(RefusalReason.SiteFull, (await site.RefuseAsync(Sites.User("late"))).Reason);
         await Silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), sessions[0].SessionId).CloseAsync();
         await Silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), sessions[1].SessionId).CloseAsync();
-        Assert.Equal(1, (await site.GetStatusAsync()).Active);
+        Assert.Equal(1, (await site.GetStatusAsync()).Summary.Active);
 
         // At the limit again, eviction swaps one seat for another.
         var newcomer = await site.AdmitAsync(Sites.User("late"));
@@ -180,7 +180,7 @@ public abstract class AdmissionTests(SiloFixture fixture)
         Assert.True(await site.KickAsync(session.SessionId));
         Assert.False(await site.KickAsync(session.SessionId));
 
-        Assert.Equal(0, (await site.GetStatusAsync()).Active);
+        Assert.Equal(0, (await site.GetStatusAsync()).Summary.Active);
         Assert.Equal(SessionEndReason.Kicked, await EndReasonOnceToldAsync(site, session.SessionId));
     }
 
@@ -208,7 +208,7 @@ public abstract class AdmissionTests(SiloFixture fixture)
         var bob = await site.AdmitAsync(Sites.User("bob") with { Resumes = ann.SessionId });
 
         Assert.NotEqual(ann.SessionId, bob.SessionId);
-        Assert.Equal(2, (await site.GetStatusAsync()).Active);
+        Assert.Equal(2, (await site.GetStatusAsync()).Summary.Active);
     }
 
     [Fact]
@@ -250,7 +250,7 @@ public abstract class AdmissionTests(SiloFixture fixture)
         Assert.IsType<SessionNotFound>(elsewhere);
         Assert.IsType<SessionNotFound>(invented);
         Assert.False(await Silo.Grains.GetSessionGrain(Sites.NewId(), session.SessionId).CloseAsync());
-        Assert.Equal(1, (await site.GetStatusAsync()).Active);
+        Assert.Equal(1, (await site.GetStatusAsync()).Summary.Active);
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public abstract class BackstopTests(StorageKind kind) : IAsyncLifetime
         // The tick alone saved the ending (one more write) and, the site now being empty, dropped the reminder.
         Assert.Equal(versionBefore + 1, await StorageProbe.SiteVersionAsync(_silo.Storage, siteId));
         Assert.False(await HasBackstopAsync(site));
-        Assert.Equal(0, (await site.GetStatusAsync()).Active);
+        Assert.Equal(0, (await site.GetStatusAsync()).Summary.Active);
     }
 
     /// <summary>The site registers its reminder beside its requests, not inside one.</summary>

@@ -25,7 +25,7 @@ public abstract class ConcurrencyTests(SiloFixture fixture)
         Assert.Equal(Enumerable.Range(1, Limit), admitted.Select(a => a.Active).Order());
 
         var status = await site.GetStatusAsync();
-        Assert.Equal(Limit, status.Active);
+        Assert.Equal(Limit, status.Summary.Active);
         Assert.Equal(admitted.Select(a => a.SessionId).ToHashSet(), status.Sessions.Select(s => s.SessionId).ToHashSet());
     }
 
@@ -43,7 +43,7 @@ public abstract class ConcurrencyTests(SiloFixture fixture)
         Assert.All(admitted, a => Assert.InRange(a.Active, 1, Limit));
 
         var status = await site.GetStatusAsync();
-        Assert.Equal(Limit, status.Active);
+        Assert.Equal(Limit, status.Summary.Active);
         Assert.Equal(Limit, status.Sessions.Count);
     }
 

@@ -53,7 +53,7 @@ public abstract class GroupCommitTests(StorageKind kind) : IAsyncLifetime
         Assert.Equal(RefusalReason.UserLimit, Assert.IsType<SessionRefused>(answers[1]).Reason);
         Assert.Equal(2, Assert.IsType<SessionAdmitted>(answers[2]).Active);
         Assert.Equal(RefusalReason.SiteFull, Assert.IsType<SessionRefused>(answers[3]).Reason);
-        Assert.Equal(2, (await site.GetStatusAsync()).Active);
+        Assert.Equal(2, (await site.GetStatusAsync()).Summary.Active);
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public abstract class GroupCommitTests(StorageKind kind) : IAsyncLifetime
         var error = await Assert.ThrowsAsync<InvalidRequestException>(() => site.OpenSessionsAsync([Sites.User("ann"), Sites.User("")]));
 
         Assert.Equal("userId", Assert.Single(error.Errors).Field);
-        Assert.Equal(0, (await site.GetStatusAsync()).Active);
+        Assert.Equal(0, (await site.GetStatusAsync()).Summary.Active);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public abstract class GroupCommitTests(StorageKind kind) : IAsyncLifetime
         await Assert.ThrowsAsync<InvalidRequestException>(() => admissions.OpenSessionAsync("no spaces allowed", Sites.User("ann")));
 
         Assert.All(await Task.WhenAll(good), result => Assert.IsType<SessionAdmitted>(result));
-        Assert.Equal(20, (await _silo.Grains.GetSiteGrain(siteId).GetStatusAsync()).Active);
+        Assert.Equal(20, (await _silo.Grains.GetSiteGrain(siteId).GetStatusAsync()).Summary.Active);
     }
 }
 

@@ -26,12 +26,12 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
         var deadline = session.IdleExpiresAt;
 
         _silo.Clock.Advance(IdleTimeout - TimeSpan.FromSeconds(1));
-        Assert.Equal(1, (await site.GetStatusAsync()).Active);
+        Assert.Equal(1, (await site.GetStatusAsync()).Summary.Active);
 
         // The fake clock stands still while we wait: the seat was freed at the deadline itself.
         _silo.Clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(deadline, _silo.Clock.GetUtcNow());
-        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Active == 0);
+        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Summary.Active == 0);
 
         var touched = await SessionOf(site, session).TouchAsync();
         Assert.Equal(SessionEndReason.Idle, Assert.IsType<SessionEnded>(touched).Reason);
@@ -52,7 +52,7 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
         Assert.Equal(deadline, Assert.IsType<SessionActive>(await grain.PeekAsync()).IdleExpiresAt);
 
         _silo.Clock.Advance(IdleTimeout / 2);
-        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Active == 0);
+        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Summary.Active == 0);
         Assert.Equal(SessionEndReason.Idle, Assert.IsType<SessionEnded>(await grain.PeekAsync()).Reason);
     }
 
@@ -68,7 +68,7 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
             _silo.Clock.Advance(TimeSpan.FromMinutes(1));
             var touched = Assert.IsType<SessionActive>(await grain.TouchAsync());
             Assert.Equal(_silo.Clock.GetUtcNow() + IdleTimeout, touched.IdleExpiresAt);
-            Assert.Equal(1, (await site.GetStatusAsync()).Active);
+            Assert.Equal(1, (await site.GetStatusAsync()).Summary.Active);
         }
 
         // Then stop: the seat is freed one idle timeout after the last touch, not before. Time runs on in
@@ -76,13 +76,13 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
         for (var waited = TimeSpan.Zero; waited < IdleTimeout - TimeSpan.FromSeconds(10); waited += TimeSpan.FromSeconds(10))
         {
             _silo.Clock.Advance(TimeSpan.FromSeconds(10));
-            Assert.Equal(1, (await site.GetStatusAsync()).Active);
+            Assert.Equal(1, (await site.GetStatusAsync()).Summary.Active);
         }
 
         _silo.Clock.Advance(TimeSpan.FromSeconds(9));
-        Assert.Equal(1, (await site.GetStatusAsync()).Active);
+        Assert.Equal(1, (await site.GetStatusAsync()).Summary.Active);
         _silo.Clock.Advance(TimeSpan.FromSeconds(1));
-        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Active == 0);
+        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Summary.Active == 0);
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
         var writes = await StorageProbe.SiteVersionAsync(_silo.Storage, site.GetPrimaryKeyString()) - writesBefore;
         Assert.InRange(renewals, 4, (2 * 5) + 1);
         Assert.InRange(writes, 1, renewals);
-        Assert.Equal(1, (await site.GetStatusAsync()).Active);
+        Assert.Equal(1, (await site.GetStatusAsync()).Summary.Active);
     }
 
     [Fact]
@@ -118,9 +118,9 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
         await _silo.Cluster.DeactivateAsync(grain);
 
         _silo.Clock.Advance(lastTouch + IdleTimeout - TimeSpan.FromSeconds(1) - _silo.Clock.GetUtcNow());
-        Assert.Equal(1, (await site.GetStatusAsync()).Active);
+        Assert.Equal(1, (await site.GetStatusAsync()).Summary.Active);
         _silo.Clock.Advance(TimeSpan.FromSeconds(1));
-        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Active == 0);
+        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Summary.Active == 0);
         Assert.Equal(SessionEndReason.Idle, Assert.IsType<SessionEnded>(await grain.TouchAsync()).Reason);
     }
 
@@ -136,9 +136,9 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
         // Nobody can know whether the user touched the lost grain after its last renewal, so the seat is kept
         // to the end of the lease, and not a moment longer.
         _silo.Clock.Advance(leaseEnd - TimeSpan.FromSeconds(1) - _silo.Clock.GetUtcNow());
-        Assert.Equal(1, (await site.GetStatusAsync()).Active);
+        Assert.Equal(1, (await site.GetStatusAsync()).Summary.Active);
         _silo.Clock.Advance(TimeSpan.FromSeconds(1));
-        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Active == 0);
+        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Summary.Active == 0);
         Assert.Equal(SessionEndReason.Idle, Assert.IsType<SessionEnded>(await SessionOf(site, session).TouchAsync()).Reason);
     }
 
@@ -154,9 +154,9 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
         Assert.Equal(_silo.Clock.GetUtcNow() + IdleTimeout, touched.IdleExpiresAt);
 
         _silo.Clock.Advance(IdleTimeout - TimeSpan.FromSeconds(1));
-        Assert.Equal(1, (await site.GetStatusAsync()).Active);
+        Assert.Equal(1, (await site.GetStatusAsync()).Summary.Active);
         _silo.Clock.Advance(TimeSpan.FromSeconds(1));
-        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Active == 0);
+        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Summary.Active == 0);
     }
 
     [Fact]
@@ -171,7 +171,7 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
 
         // Nobody calls the site: its own timer ends the lease and tells the session, which records how it ended.
         await Eventually.WaitForAsync(() => StorageProbe.EndedSessionCountAsync(_silo.Storage), rows => rows == 1);
-        Assert.Equal(0, (await site.GetStatusAsync()).Active);
+        Assert.Equal(0, (await site.GetStatusAsync()).Summary.Active);
     }
 
     [Fact]
@@ -187,7 +187,7 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
 
         var touched = Assert.IsType<SessionActive>(await SessionOf(site, session).TouchAsync());
         Assert.Equal(_silo.Clock.GetUtcNow() + IdleTimeout, touched.IdleExpiresAt);
-        Assert.Equal(1, (await site.GetStatusAsync()).Active);
+        Assert.Equal(1, (await site.GetStatusAsync()).Summary.Active);
     }
 
     [Fact]
@@ -205,7 +205,7 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
         Assert.Equal(_silo.Clock.GetUtcNow() + TimeSpan.FromMinutes(2), touched.IdleExpiresAt);
 
         _silo.Clock.Advance(TimeSpan.FromMinutes(2));
-        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Active == 0);
+        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Summary.Active == 0);
     }
 
     private async Task<(ISiteGrain Site, SessionAdmitted Session)> OpenAsync()

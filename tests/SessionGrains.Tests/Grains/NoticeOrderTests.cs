@@ -30,7 +30,7 @@ public abstract class NoticeOrderTests(StorageKind kind) : IAsyncLifetime
 
         Assert.False(await session.CloseAsync());
         Assert.Equal(SessionEndReason.Logout, Assert.IsType<SessionEnded>(await session.TouchAsync()).Reason);
-        Assert.Equal(0, (await site.GetStatusAsync()).Active);
+        Assert.Equal(0, (await site.GetStatusAsync()).Summary.Active);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public abstract class RestartTests(StorageKind kind) : IAsyncLifetime
         Assert.Equal(settings.ExemptRoles, restored.ExemptRoles);
         Assert.Equal(settings.Message, restored.Message);
         var status = await site.GetStatusAsync();
-        Assert.Equal(2, status.Active);
+        Assert.Equal(2, status.Summary.Active);
         Assert.Equal([ann.SessionId, bob.SessionId], status.Sessions.Select(s => s.SessionId).ToHashSet());
         Assert.Equal("Full: 2/2", (await site.RefuseAsync(Sites.User("cat"))).Message);
 
@@ -55,7 +55,7 @@ public abstract class RestartTests(StorageKind kind) : IAsyncLifetime
 
         // Bob, idle since sign-in, ran out at thirty minutes: the stopping silo handed his exact deadline to the site.
         Assert.True(_silo.Clock.GetUtcNow() > bob.IdleExpiresAt);
-        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Active == 1);
+        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Summary.Active == 1);
         Assert.Equal(SessionEndReason.Idle, Assert.IsType<SessionEnded>(await _silo.Grains.GetSessionGrain(siteId, bob.SessionId).TouchAsync()).Reason);
     }
 
@@ -73,7 +73,7 @@ public abstract class RestartTests(StorageKind kind) : IAsyncLifetime
 
         Assert.Equal(SessionEndReason.Kicked, Assert.IsType<SessionEnded>(await _silo.Grains.GetSessionGrain(siteId, kicked.SessionId).TouchAsync()).Reason);
         Assert.Equal(SessionEndReason.Logout, Assert.IsType<SessionEnded>(await _silo.Grains.GetSessionGrain(siteId, loggedOut.SessionId).TouchAsync()).Reason);
-        Assert.Equal(0, (await _silo.Grains.GetSiteGrain(siteId).GetStatusAsync()).Active);
+        Assert.Equal(0, (await _silo.Grains.GetSiteGrain(siteId).GetStatusAsync()).Summary.Active);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
     public async Task<IActionResult> OnGetAsync()
     {
         View = await SitePage.LoadAsync(grains, SiteId, clock);
-        Form = SettingsForm.From(View.Status.Settings);
+        Form = SettingsForm.From(View.Status.Summary.Settings);
         return Page();
     }
 

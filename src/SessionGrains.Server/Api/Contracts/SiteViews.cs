@@ -70,20 +70,16 @@ public record SiteSummaryView : SiteSettingsView
 public sealed record SiteDetailsView : SiteSummaryView
 {
     [SetsRequiredMembers]
-    private SiteDetailsView(SiteSettingsView settings)
-        : base(settings)
+    private SiteDetailsView(SiteSummaryView summary)
+        : base(summary)
     {
     }
 
     [JsonPropertyOrder(3)]
     public IReadOnlyList<SessionView> Sessions { get; init; } = [];
 
-    public static SiteDetailsView From(SiteStatus status) => new(SiteSettingsView.From(status.SiteId, status.Settings))
+    public static SiteDetailsView From(SiteStatus status) => new(SiteSummaryView.From(status.Summary))
     {
-        Active = status.Active,
-        Exempt = status.Sessions.Count(s => s.Exempt),
-        RefusalsLastHour = status.RefusalsLastHour,
-        PeakToday = status.PeakToday,
         Sessions = [.. status.Sessions.Select(SessionView.From)],
     };
 }
