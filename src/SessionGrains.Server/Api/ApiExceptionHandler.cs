@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Orleans.Runtime;
-using SessionGrains.Server.Admin;
+using SessionGrains.Server.Problems;
 
 namespace SessionGrains.Server.Api;
 
@@ -33,7 +33,7 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         {
             ApiProblemException known => known.Problem,
             InvalidRequestException invalid => ApiProblems.InvalidRequest(invalid.Errors),
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiProblems.BodyTooLarge(ApiLimits.MaxBodyBytes),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiProblems.BodyTooLarge(RequestLimits.MaxBodyBytes),
             BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => ApiProblems.UnsupportedMediaType(),
             BadHttpRequestException bad when BodyContract(httpContext) is { } body => BodyNotBound(bad, body),
             BadHttpRequestException bad => ApiProblems.InvalidJson(bad.Message),
@@ -42,9 +42,9 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
             TimeoutException or SiloUnavailableException or OrleansMessageRejectionException => Unavailable(exception),
             _ => Unexpected(exception),
         };
-        if (AdminErrorPage.Handles(httpContext))
+        if (ProblemPage.Handles(httpContext))
         {
-            await AdminErrorPage.WriteAsync(httpContext, problem);
+            await ProblemPage.WriteAsync(httpContext, problem);
             return true;
         }
 

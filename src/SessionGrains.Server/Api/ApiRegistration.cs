@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using SessionGrains.Server.Auth;
 using SessionGrains.Server.Hosting;
+using SessionGrains.Server.Problems;
 
 namespace SessionGrains.Server.Api;
 
@@ -13,7 +14,7 @@ public static class ApiRegistration
     {
         var services = builder.Services;
         // Bodies are bound by the framework (a [FromBody] parameter), under Kestrel's limit for every request.
-        services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = ApiLimits.MaxBodyBytes);
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
         services.ConfigureHttpJsonOptions(json =>
         {
             var options = json.SerializerOptions;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using SessionGrains.Server.Api.Contracts;
 using SessionGrains.Server.Auth;
+using SessionGrains.Server.Problems;
 
 namespace SessionGrains.Server.Api;
 

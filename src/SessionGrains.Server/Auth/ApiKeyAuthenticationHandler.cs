@@ -2,8 +2,8 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using SessionGrains.Server.Api;
 using SessionGrains.Server.Hosting;
+using SessionGrains.Server.Problems;
 
 namespace SessionGrains.Server.Auth;
 

@@ -1,14 +1,13 @@
 using System.Net;
 using Microsoft.AspNetCore.Http.HttpResults;
-using SessionGrains.Server.Api;
 
-namespace SessionGrains.Server.Admin;
+namespace SessionGrains.Server.Problems;
 
 /// <summary>
 /// An admin UI request that failed (the cluster or its database cannot answer) gets a page an operator can read,
 /// with the status, <c>Retry-After</c> and words of the API's problem; the live refresh shows the failure itself.
 /// </summary>
-internal static class AdminErrorPage
+internal static class ProblemPage
 {
     public static bool Handles(HttpContext context) => context.Request.Path.StartsWithSegments("/admin");
 

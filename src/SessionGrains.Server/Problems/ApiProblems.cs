@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
-namespace SessionGrains.Server.Api;
+namespace SessionGrains.Server.Problems;
 
 /// <summary>
 /// Every error the API returns: an RFC 9457 problem whose <c>code</c> is stable, so clients branch on it
@@ -124,7 +124,7 @@ public static class ApiProblems
         var status = problem.Status ?? StatusCodes.Status500InternalServerError;
         var ours = status switch
         {
-            StatusCodes.Status413PayloadTooLarge => BodyTooLarge(ApiLimits.MaxBodyBytes).ProblemDetails,
+            StatusCodes.Status413PayloadTooLarge => BodyTooLarge(RequestLimits.MaxBodyBytes).ProblemDetails,
             StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType().ProblemDetails,
             _ => null,
         };
