@@ -2,7 +2,8 @@ namespace SessionGrains;
 
 /// <summary>
 /// What a hosting provider sold a site: how many sessions may count at once and how they are counted.
-/// Instances are valid by construction only after <see cref="SiteSettingsRules.Validate"/>.
+/// Nothing stops an instance from being invalid: every entry point checks it with <see cref="RequestRules.EnsureValid(SiteSettings)"/>
+/// before it is used or stored.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SiteSettings
