@@ -1,2 +1,3 @@
+global using SessionGrains.Testing;
 global using SessionGrains.Tests.Infrastructure;
 global using Xunit;

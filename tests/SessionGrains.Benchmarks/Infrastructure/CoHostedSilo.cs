@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using SessionGrains.Benchmarks.Peers;
 using SessionGrains.Persistence;
 using SessionGrains.Persistence.State;
+using SessionGrains.Testing;
 
 namespace SessionGrains.Benchmarks.Infrastructure;
 

@@ -149,7 +149,7 @@ public sealed class Browser(Uri address, CookieContainer? cookies = null) : IDis
     public async Task<System.Text.Json.JsonElement?> NoticeAsync()
     {
         using var response = await Client.GetAsync(new Uri("/notice", UriKind.Relative));
-        return response.StatusCode == HttpStatusCode.NoContent ? null : await Api.HttpJson.ReadJsonAsync(response);
+        return response.StatusCode == HttpStatusCode.NoContent ? null : await HttpJson.ReadJsonAsync(response);
     }
 
     public void Dispose() => _client?.Dispose();

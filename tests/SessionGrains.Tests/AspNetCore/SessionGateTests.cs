@@ -39,7 +39,7 @@ public sealed class SessionGateTests : IAsyncLifetime
         Assert.Equal("127.0.0.1", status.Sessions[0].ClientIp);
 
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
-        var refusal = await Api.HttpJson.ReadJsonAsync(refused);
+        var refusal = await HttpJson.ReadJsonAsync(refused);
         Assert.Equal("Sorry, there are already 1 users working on this site. Please try again later.", refusal.GetProperty("message").GetString());
         Assert.Equal(IdleTimeout.TotalSeconds, refusal.GetProperty("retryAfterSeconds").GetDouble());
         Assert.False(bob.HasAuthCookie);

@@ -91,7 +91,7 @@ public sealed class ServerCluster : IAsyncLifetime
             }
         }
 
-        await Database.StopAsync();
+        await Database.DisposeAsync();
         if (Directory.Exists(_homes))
         {
             Directory.Delete(_homes, recursive: true);

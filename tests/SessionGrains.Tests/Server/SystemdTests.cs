@@ -26,11 +26,11 @@ public sealed class SystemdTests
         var socketPath = Path.Combine(folder.Path, "notify.sock");
         notifications.Bind(new UnixDomainSocketEndPoint(socketPath));
 
-        var address = new Uri($"http://127.0.0.1:{AppProcess.FreePort()}");
-        var serverDll = Path.Combine(AppContext.BaseDirectory, "SessionGrains.Server.dll");
+        var address = new Uri($"http://127.0.0.1:{Ports.Free()}");
+        var serverDll = ServerProcess.DllPath;
         var start = new ProcessStartInfo(manager)
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = Path.GetDirectoryName(serverDll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -40,8 +40,8 @@ public sealed class SystemdTests
         start.Environment["NOTIFY_SOCKET"] = socketPath;
         start.Environment["SessionGrains__DataDirectory"] = Path.Combine(folder.Path, "data");
         start.Environment["SessionGrains__AdminApiKey"] = ApiServer.AdminKey;
-        start.Environment["SessionGrains__SiloPort"] = AppProcess.Port(AppProcess.FreePort());
-        start.Environment["SessionGrains__GatewayPort"] = AppProcess.Port(AppProcess.FreePort());
+        start.Environment["SessionGrains__SiloPort"] = Ports.Text(Ports.Free());
+        start.Environment["SessionGrains__GatewayPort"] = Ports.Text(Ports.Free());
 
         using var service = Process.Start(start)!;
         service.BeginOutputReadLine();

@@ -1,6 +1,6 @@
 using SessionGrains.Persistence;
 
-namespace SessionGrains.Tests.Infrastructure;
+namespace SessionGrains.Testing;
 
 public static class TestStorage
 {

@@ -1,4 +1,4 @@
-namespace SessionGrains.Tests.Infrastructure;
+namespace SessionGrains.Testing;
 
 /// <summary>A folder name under the system's temp folder, deleted with everything in it on dispose (if it was created).</summary>
 public sealed class TempFolder(string prefix) : IDisposable

@@ -3,11 +3,12 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
-namespace SessionGrains.Tests.Api;
+namespace SessionGrains.Testing;
 
 /// <summary>
-/// One real server process (SQLite in a throwaway folder, a known admin key) shared by the API tests.
-/// Each test works on its own site, so tests never see each other's sessions.
+/// One real server process (SQLite in a throwaway folder, a known admin key) shared by the API tests (through the
+/// API test project's collection) and by a browser test class. Each test works on its own site, so tests never see
+/// each other's sessions.
 /// </summary>
 public sealed class ApiServer : IAsyncLifetime
 {
@@ -78,12 +79,6 @@ public sealed class ApiServer : IAsyncLifetime
         response.EnsureSuccessStatusCode();
         return (await response.ReadJsonAsync()).GetProperty("key").GetString()!;
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class ApiServerCollection : ICollectionFixture<ApiServer>
-{
-    public const string Name = "API server";
 }
 
 public static class HttpJson

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace SessionGrains.Tests.Infrastructure;
+namespace SessionGrains.Testing;
 
 /// <summary>Counts the grain calls a silo receives, by method name: how a test sees traffic between grains.</summary>
 public sealed class GrainCallCounter : IIncomingGrainCallFilter

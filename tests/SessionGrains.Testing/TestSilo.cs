@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using SessionGrains.Persistence;
 
-namespace SessionGrains.Tests.Infrastructure;
+namespace SessionGrains.Testing;
 
 /// <summary>
 /// An in-process silo configured exactly as the server configures it (real grain storage on a real database),

@@ -1,4 +1,4 @@
-namespace SessionGrains.Tests.Infrastructure;
+namespace SessionGrains.Testing;
 
 /// <summary>Waits for a condition that another actor (a grain timer, a one-way message) makes true.</summary>
 public static class Eventually

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace SessionGrains.Benchmarks.Infrastructure;
+namespace SessionGrains.Testing;
 
 public static class Processes
 {

@@ -1,4 +1,4 @@
-namespace SessionGrains.Tests.Infrastructure;
+namespace SessionGrains.Testing;
 
 public static class Sites
 {

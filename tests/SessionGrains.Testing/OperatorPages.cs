@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
-namespace SessionGrains.Tests.Infrastructure;
+namespace SessionGrains.Testing;
 
 /// <summary>What an operator does in the admin UI: in a browser, or over plain HTTP with a cookie jar.</summary>
 public static partial class OperatorPages

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace SessionGrains.Tests.Infrastructure;
+namespace SessionGrains.Testing;
 
 /// <summary>What a person does in the sample web app, in a browser of their own.</summary>
 public static class SamplePages

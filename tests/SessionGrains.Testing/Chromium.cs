@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace SessionGrains.Tests.Infrastructure;
+namespace SessionGrains.Testing;
 
 /// <summary>
 /// Headless Chromium from the Debian package (tests/run.sh installs it), driven by Playwright; never a browser

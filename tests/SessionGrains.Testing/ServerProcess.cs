@@ -1,6 +1,9 @@
-namespace SessionGrains.Tests.Infrastructure;
+namespace SessionGrains.Testing;
 
-/// <summary>The real server (SessionGrains.Server), on free loopback ports, configured through environment variables.</summary>
+/// <summary>
+/// The real server (SessionGrains.Server, from its own build output), on free loopback ports, configured through
+/// environment variables.
+/// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly AppProcess _app;
@@ -22,24 +25,27 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public string Output => _app.Output;
 
+    /// <summary>The server as built in its own project's output.</summary>
+    public static string DllPath => Repository.BuiltProgram("SessionGrains.Server");
+
     public static Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> environment) =>
         AppProcess.WithFreshPortsAsync(() => StartOnceAsync(environment));
 
     private static async Task<ServerProcess> StartOnceAsync(IReadOnlyDictionary<string, string> environment)
     {
-        var siloPort = AppProcess.FreePort();
-        var gatewayPort = AppProcess.FreePort();
+        var siloPort = Ports.Free();
+        var gatewayPort = Ports.Free();
         var settings = new Dictionary<string, string>
         {
-            ["SessionGrains__SiloPort"] = AppProcess.Port(siloPort),
-            ["SessionGrains__GatewayPort"] = AppProcess.Port(gatewayPort),
+            ["SessionGrains__SiloPort"] = Ports.Text(siloPort),
+            ["SessionGrains__GatewayPort"] = Ports.Text(gatewayPort),
         };
         foreach (var (name, value) in environment)
         {
             settings[name] = value;
         }
 
-        var app = await AppProcess.StartAsync(Path.Combine(AppContext.BaseDirectory, "SessionGrains.Server.dll"), settings, "/healthz");
+        var app = await AppProcess.StartAsync(DllPath, settings, "/healthz");
         return new ServerProcess(app, siloPort, gatewayPort);
     }
 

@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
-namespace SessionGrains.Tests.Infrastructure;
+namespace SessionGrains.Testing;
 
 /// <summary>
 /// One of our web applications run for real: its built dll started with <c>dotnet</c> on a free loopback port,
@@ -28,7 +26,7 @@ public sealed class AppProcess : IAsyncDisposable
 
     public static async Task<AppProcess> StartAsync(string dllPath, IReadOnlyDictionary<string, string> environment, string readyPath)
     {
-        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var address = new Uri($"http://127.0.0.1:{Ports.Free()}");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -56,7 +54,7 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts a process on ports picked by <see cref="FreePort"/> again, with new picks, when another process took
+    /// Starts a process on ports picked by <see cref="Ports.Free"/> again, with new picks, when another process took
     /// one of them between the pick and the bind (many processes start and stop during a test run).
     /// </summary>
     public static async Task<T> WithFreshPortsAsync<T>(Func<Task<T>> start)
@@ -73,15 +71,6 @@ public sealed class AppProcess : IAsyncDisposable
             }
         }
     }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
 
     public bool HasExited => _process.HasExited;
 
