@@ -1,3 +1,0 @@
-global using SessionGrains.Testing;
-global using SessionGrains.Tests.Infrastructure;
-global using Xunit;
