@@ -18,23 +18,17 @@ public static class StorageProbe
     }
 
     /// <summary>Ended sessions on record (how each ended, for users who come back later).</summary>
-    public static async Task<long> EndedSessionCountAsync(StorageTarget storage)
-    {
-        await using var connection = storage.CreateConnection();
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM SessionGrainsEndedSessions";
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public static Task<long> EndedSessionCountAsync(StorageTarget storage) => CountAsync(storage, "SessionGrainsEndedSessions");
 
     /// <summary>Rows in the grain storage table.</summary>
-    public static async Task<long> RowCountAsync(StorageTarget storage)
+    public static Task<long> RowCountAsync(StorageTarget storage) => CountAsync(storage, "OrleansStorage");
+
+    private static async Task<long> CountAsync(StorageTarget storage, string table)
     {
         await using var connection = storage.CreateConnection();
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM OrleansStorage";
-
+        command.CommandText = $"SELECT COUNT(*) FROM {table}";
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }
