@@ -4,7 +4,7 @@ namespace SessionGrains.Tests.Browser.Infrastructure;
 
 /// <summary>
 /// Saves a browser test's view for the documentation, only when <c>SESSIONGRAINS_SCREENSHOTS</c> names a folder
-/// (e.g. <c>SESSIONGRAINS_SCREENSHOTS=$PWD/docs/images ./tests/run.sh --filter Browser</c>).
+/// (e.g. <c>SESSIONGRAINS_SCREENSHOTS=$PWD/docs/images ./tests/run.sh browser</c>).
 /// </summary>
 public static class Screenshots
 {
