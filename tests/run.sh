@@ -7,15 +7,19 @@
 #   cluster  three server processes on a PostgreSQL of their own (prints the recovery times it measured)
 # `./tests/run.sh` runs every layer and ends with the line `N passed, M failed`; `./tests/run.sh unit` (or grains,
 # api, browser, cluster) runs one. Any further arguments go to `dotnet test`, e.g. `./tests/run.sh --filter ...`.
-# The layers do not run side by side: the cluster tests time failure detection, which other load would blur.
+# A full run takes unit first, then grains, api and browser side by side (they mostly wait on databases, processes and
+# Chromium, so together they take about half as long as one after another), then cluster alone: its tests time failure
+# detection, which other load would blur.
 # Installs what the chosen layers need on a fresh Debian machine that has only the .NET SDK (the PostgreSQL server
 # binaries, whose throwaway server the tests start themselves, and Chromium for the browser tests), then builds and tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 layers=(unit grains api browser cluster)
+groups=("unit" "grains api browser" "cluster")
 if [ $# -gt 0 ] && [[ " ${layers[*]} " == *" $1 "* ]]; then
   layers=("$1")
+  groups=("$1")
   shift
 fi
 project() { echo "tests/SessionGrains.Tests.${1^}/SessionGrains.Tests.${1^}.csproj"; }
@@ -41,14 +45,35 @@ else
   dotnet build "$(project "${layers[0]}")" -c Release --nologo -warnaserror
 fi
 
-log="$(mktemp)"
-measurements="$(mktemp)"
-trap 'rm -f "$log" "$measurements"' EXIT
+work="$(mktemp -d)"
+log="$work/all.log"
+measurements="$work/measurements"
+trap 'rm -rf "$work"' EXIT
 status=0
-for layer in "${layers[@]}"; do
-  echo "Testing layer: $layer"
+test_layer() {
+  local layer="$1"
+  shift
   SESSIONGRAINS_MEASUREMENTS="$measurements" \
-    dotnet test "$(project "$layer")" -c Release --no-build --nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee -a "$log" || status=$?
+    dotnet test "$(project "$layer")" -c Release --no-build --nologo --logger "console;verbosity=normal" "$@"
+}
+for group in "${groups[@]}"; do
+  read -ra members <<<"$group"
+  if [ ${#members[@]} -eq 1 ]; then
+    echo "Testing layer: ${members[0]}"
+    test_layer "${members[0]}" "$@" 2>&1 | tee -a "$log" || status=$?
+    continue
+  fi
+  # Side by side, each into a log of its own, shown whole (in order) once it has ended.
+  pids=()
+  for layer in "${members[@]}"; do
+    test_layer "$layer" "$@" >"$work/$layer.log" 2>&1 &
+    pids+=($!)
+  done
+  for i in "${!members[@]}"; do
+    wait "${pids[$i]}" || status=$?
+    echo "Testing layer: ${members[$i]}"
+    tee -a "$log" <"$work/${members[$i]}.log"
+  done
 done
 if [ -s "$measurements" ]; then
   echo "Measured by the cluster tests:"
