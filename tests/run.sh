@@ -1,22 +1,80 @@
 #!/usr/bin/env bash
-# Runs every test. Installs what the tests need on a fresh Debian machine that has only the .NET SDK
-# (the PostgreSQL server binaries, whose throwaway server the tests start themselves, and Chromium for the
-# browser tests), then builds and tests.
+# Runs the tests, one layer after another, cheapest first:
+#   unit     pure types: no silo, no process, no database (seconds)
+#   grains   grains in an in-process silo, and the storage contracts, on SQLite and on PostgreSQL
+#   api      the real server process (HTTP API, health, systemd) and the ASP.NET Core library on Kestrel
+#   browser  the operator dashboard and the sample app in headless Chromium
+#   cluster  three server processes on a PostgreSQL of their own (prints the recovery times it measured)
+# `./tests/run.sh` runs every layer and ends with the line `N passed, M failed`; `./tests/run.sh unit` (or grains,
+# api, browser, cluster) runs one. Any further arguments go to `dotnet test`, e.g. `./tests/run.sh --filter ...`.
+# A full run takes unit first, then grains, api and browser side by side (they mostly wait on databases, processes and
+# Chromium, so together they take about half as long as one after another), then cluster alone: its tests time failure
+# detection, which other load would blur.
+# Installs what the chosen layers need on a fresh Debian machine that has only the .NET SDK (the PostgreSQL server
+# binaries, whose throwaway server the tests start themselves, and Chromium for the browser tests), then builds and tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+layers=(unit grains api browser cluster)
+groups=("unit" "grains api browser" "cluster")
+if [ $# -gt 0 ] && [[ " ${layers[*]} " == *" $1 "* ]]; then
+  layers=("$1")
+  groups=("$1")
+  shift
+fi
+project() { echo "tests/SessionGrains.Tests.${1^}/SessionGrains.Tests.${1^}.csproj"; }
+
+postgres=false
+chromium=false
+for layer in "${layers[@]}"; do
+  case "$layer" in
+    grains | api) postgres=true ;;
+    browser) chromium=true ;;
+    cluster) postgres=true chromium=true ;;
+  esac
+done
 missing=()
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
-[ -x /usr/bin/chromium ] || missing+=(chromium)
+if $postgres; then ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql); fi
+if $chromium; then [ -x /usr/bin/chromium ] || missing+=(chromium); fi
 ./tests/install-missing.sh ${missing[@]+"${missing[@]}"}
 
-dotnet build SessionGrains.sln -c Release --nologo -warnaserror
-log="$(mktemp)"
-measurements="$(mktemp)"
-trap 'rm -f "$log" "$measurements"' EXIT
+# Everything (the benchmarks too, so warnings anywhere fail), or only what one layer needs.
+if [ ${#layers[@]} -gt 1 ]; then
+  dotnet build SessionGrains.sln -c Release --nologo -warnaserror
+else
+  dotnet build "$(project "${layers[0]}")" -c Release --nologo -warnaserror
+fi
+
+work="$(mktemp -d)"
+log="$work/all.log"
+measurements="$work/measurements"
+trap 'rm -rf "$work"' EXIT
 status=0
-SESSIONGRAINS_MEASUREMENTS="$measurements" \
-  dotnet test SessionGrains.sln -c Release --no-build --nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+test_layer() {
+  local layer="$1"
+  shift
+  SESSIONGRAINS_MEASUREMENTS="$measurements" \
+    dotnet test "$(project "$layer")" -c Release --no-build --nologo --logger "console;verbosity=normal" "$@"
+}
+for group in "${groups[@]}"; do
+  read -ra members <<<"$group"
+  if [ ${#members[@]} -eq 1 ]; then
+    echo "Testing layer: ${members[0]}"
+    test_layer "${members[0]}" "$@" 2>&1 | tee -a "$log" || status=$?
+    continue
+  fi
+  # Side by side, each into a log of its own, shown whole (in order) once it has ended.
+  pids=()
+  for layer in "${members[@]}"; do
+    test_layer "$layer" "$@" >"$work/$layer.log" 2>&1 &
+    pids+=($!)
+  done
+  for i in "${!members[@]}"; do
+    wait "${pids[$i]}" || status=$?
+    echo "Testing layer: ${members[$i]}"
+    tee -a "$log" <"$work/${members[$i]}.log"
+  done
+done
 if [ -s "$measurements" ]; then
   echo "Measured by the cluster tests:"
   sed 's/^/  /' "$measurements"
@@ -28,7 +86,7 @@ if grep -qE '^\s+Failed [A-Za-z]' "$log"; then
        /^[[:space:]]+Passed [A-Za-z]/ || /^Test Run/ { show = 0 }
        show && lines++ < 40 { print "  " $0 }' "$log"
 fi
-# The summary's counts, as one plain closing line.
+# The summaries' counts, summed over the layers, as one plain closing line.
 count() { grep -E "^\s+$1: [0-9]+\$" "$log" | awk '{ s += $2 } END { print s + 0 }' || true; }
 passed=$(count Passed)
 failed=$(count Failed)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using SessionGrains.Benchmarks.Harness;
-using SessionGrains.Benchmarks.Infrastructure;
 using SessionGrains.Benchmarks.Scenarios;
+using SessionGrains.Testing;
 
 // SessionGrains against what users would build instead, on this machine, in one run.
 //   dotnet run -c Release --project tests/SessionGrains.Benchmarks [-- --quick] [--out <file.md>] [--only new,touches,...]
@@ -13,7 +13,7 @@ var output = outIndex >= 0 && outIndex + 1 < args.Length
     ? Path.GetFullPath(args[outIndex + 1])
     : quick
         ? Path.Combine(Path.GetTempPath(), $"sessiongrains-benchmarks-{Environment.ProcessId}", "benchmarks.md")
-        : Path.Combine(ServerProcess.RepositoryRoot(), "docs", "benchmarks.md");
+        : Path.Combine(Repository.Root, "docs", "benchmarks.md");
 
 var onlyIndex = Array.IndexOf(args, "--only");
 var only = onlyIndex >= 0 && onlyIndex + 1 < args.Length

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using SessionGrains.Benchmarks.Peers;
 using SessionGrains.Persistence;
 using SessionGrains.Persistence.State;
+using SessionGrains.Testing;
 
 namespace SessionGrains.Benchmarks.Infrastructure;
 
@@ -15,12 +16,12 @@ namespace SessionGrains.Benchmarks.Infrastructure;
 public sealed class CoHostedSilo : IAsyncDisposable
 {
     private readonly IHost _host;
-    private readonly string? _folder;
+    private readonly StorageTarget _storage;
 
-    private CoHostedSilo(IHost host, string? folder)
+    private CoHostedSilo(IHost host, StorageTarget storage)
     {
         _host = host;
-        _folder = folder;
+        _storage = storage;
     }
 
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
@@ -28,33 +29,24 @@ public sealed class CoHostedSilo : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
 
     /// <summary>A silo on the embedded default, SQLite, in a fresh folder.</summary>
-    public static Task<CoHostedSilo> StartOnSqliteAsync()
-    {
-        var folder = Path.Combine(Path.GetTempPath(), $"sessiongrains-bench-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(folder);
-        return StartAsync(StorageTarget.Sqlite(Path.Combine(folder, StorageTarget.SqliteFileName)), folder);
-    }
+    public static async Task<CoHostedSilo> StartOnSqliteAsync() =>
+        await StartAsync(await TestStorage.CreateAsync(StorageKind.Sqlite));
 
     public static Task<CoHostedSilo> StartOnPostgreSqlAsync(string connectionString) =>
-        StartAsync(StorageTarget.PostgreSql(connectionString), null);
+        StartAsync(StorageTarget.PostgreSql(connectionString));
 
     /// <summary>A silo on SQLite whose site and session-end writes are discarded: a bound for measurements only.</summary>
-    public static Task<CoHostedSilo> StartDiscardingStateAsync()
-    {
-        var folder = Path.Combine(Path.GetTempPath(), $"sessiongrains-bench-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(folder);
-        return StartAsync(
-            StorageTarget.Sqlite(Path.Combine(folder, StorageTarget.SqliteFileName)),
-            folder,
+    public static async Task<CoHostedSilo> StartDiscardingStateAsync() =>
+        await StartAsync(
+            await TestStorage.CreateAsync(StorageKind.Sqlite),
             services => services.AddSingleton(provider => new StateStore(
                 new DiscardingStateDatabase(),
                 TimeProvider.System,
                 provider.GetRequiredService<ILogger<StateStore>>())));
-    }
 
     public GrainSessionLimiter Limiter(string name = "SessionGrains") => new(Grains, name);
 
-    private static async Task<CoHostedSilo> StartAsync(StorageTarget storage, string? folder, Action<IServiceCollection>? replace = null)
+    private static async Task<CoHostedSilo> StartAsync(StorageTarget storage, Action<IServiceCollection>? replace = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
@@ -66,16 +58,15 @@ public sealed class CoHostedSilo : IAsyncDisposable
         });
         var host = builder.Build();
         await host.StartAsync();
-        return new CoHostedSilo(host, folder);
+        return new CoHostedSilo(host, storage);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();
         _host.Dispose();
-        if (_folder is not null)
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
+
+        // A SQLite folder goes; a PostgreSQL database goes with its server.
+        TestStorage.Delete(_storage);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using SessionGrains.Benchmarks.Harness;
 using SessionGrains.Benchmarks.Infrastructure;
 using SessionGrains.Benchmarks.Peers;
+using SessionGrains.Testing;
 
 namespace SessionGrains.Benchmarks.Scenarios;
 
@@ -24,7 +25,7 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
     {
         log("Starting Redis, PostgreSQL, the server (Release) and a co-hosted silo...");
         await using var redisProcess = await RedisProcess.StartAsync();
-        await using var postgres = await PostgresProcess.StartAsync();
+        await using var postgres = await PostgresServer.StartDurableAsync();
         Versions["Redis"] = redisProcess.Version;
         Versions["PostgreSQL"] = postgres.Version;
 
@@ -45,7 +46,7 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
 
         if (Runs("durable"))
         {
-            await DurableAsync(postgres, await PostgresSessionTable.CreateAsync(await postgres.CreateDatabaseAsync("peer_durable")));
+            await DurableAsync(postgres, await PostgresSessionTable.CreateAsync(await DatabaseAsync(postgres, "peer_durable")));
         }
 
         if (Runs("memory"))
@@ -61,12 +62,12 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
 
     private bool Runs(string part) => only.Count == 0 || only.Contains(part);
 
-    private async Task AgainstPeersAsync(RedisProcess redisProcess, PostgresProcess postgres)
+    private async Task AgainstPeersAsync(RedisProcess redisProcess, PostgresServer postgres)
     {
-        await using (var server = await ServerProcess.StartAsync())
+        await using (var server = await BenchmarkServer.StartAsync())
         await using (var silo = await CoHostedSilo.StartOnSqliteAsync())
         await using (var redis = await RedisSemaphore.CreateAsync(redisProcess.ConnectionString))
-        await using (var table = await PostgresSessionTable.CreateAsync(await postgres.CreateDatabaseAsync("peer")))
+        await using (var table = await PostgresSessionTable.CreateAsync(await DatabaseAsync(postgres, "peer")))
         await using (var client = await server.ClientAsync())
         await using (var http = server.Http(sizes.Workers))
         {
@@ -188,10 +189,14 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
             Note: "Sign-ins to a full site whose policy is evict-idlest: each is admitted in place of the site's idlest session, which is ended and told so. The figure includes the newcomer's grain activation and idle timer and the site's write (SQLite). The peers have no such policy."));
     }
 
-    private async Task DurableAsync(PostgresProcess postgres, PostgresSessionTable table)
+    /// <summary>A new database for the load: up to 200 connections at once, not reset when returned to the pool.</summary>
+    private static async Task<string> DatabaseAsync(PostgresServer postgres, string name) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync(name)) { MaxPoolSize = 200, NoResetOnClose = true }.ConnectionString;
+
+    private async Task DurableAsync(PostgresServer postgres, PostgresSessionTable table)
     {
         await using var peer = table;
-        await using var silo = await CoHostedSilo.StartOnPostgreSqlAsync(await postgres.CreateDatabaseAsync("sessiongrains"));
+        await using var silo = await CoHostedSilo.StartOnPostgreSqlAsync(await DatabaseAsync(postgres, "sessiongrains"));
         var sessionGrains = silo.Limiter();
         foreach (var (sites, target) in new[] { (1, 20_000.0), (100, 0) })
         {

@@ -1,0 +1,59 @@
+namespace SessionGrains.Testing;
+
+/// <summary>
+/// The real server (SessionGrains.Server, from its own build output), on free loopback ports, configured through
+/// environment variables.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly AppProcess _app;
+
+    private ServerProcess(AppProcess app, int siloPort, int gatewayPort)
+    {
+        _app = app;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
+    }
+
+    /// <summary>Where other silos reach this one; with the address, what Orleans calls the silo.</summary>
+    public int SiloPort { get; }
+
+    public Uri Address => _app.Address;
+
+    /// <summary>Where Orleans clients (web apps using the library) connect.</summary>
+    public int GatewayPort { get; }
+
+    public string Output => _app.Output;
+
+    /// <summary>The server as built in its own project's output.</summary>
+    public static string DllPath => Repository.BuiltProgram("SessionGrains.Server");
+
+    public static Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> environment) =>
+        AppProcess.WithFreshPortsAsync(() => StartOnceAsync(environment));
+
+    private static async Task<ServerProcess> StartOnceAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        var siloPort = Ports.Free();
+        var gatewayPort = Ports.Free();
+        var settings = new Dictionary<string, string>
+        {
+            ["SessionGrains__SiloPort"] = Ports.Text(siloPort),
+            ["SessionGrains__GatewayPort"] = Ports.Text(gatewayPort),
+        };
+        foreach (var (name, value) in environment)
+        {
+            settings[name] = value;
+        }
+
+        var app = await AppProcess.StartAsync(DllPath, settings, "/healthz");
+        return new ServerProcess(app, siloPort, gatewayPort);
+    }
+
+    public bool HasExited => _app.HasExited;
+
+    public Task KillAsync() => _app.KillAsync();
+
+    public Task StopAsync(TimeSpan timeout) => _app.StopAsync(timeout);
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+}

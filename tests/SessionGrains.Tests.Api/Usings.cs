@@ -1,0 +1,2 @@
+global using SessionGrains.Testing;
+global using Xunit;

@@ -1,0 +1,403 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace SessionGrains.Tests.Browser;
+
+/// <summary>
+/// The operator's admin UI in headless Chromium, against the real server: signing in, watching sites fill up live,
+/// killing a session, changing settings, the chart, and the Orleans dashboard behind the same sign-in.
+/// </summary>
+public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFixture<ApiServer>, IClassFixture<Chromium>
+{
+    private Uri Server => server.Process.Address;
+
+    [Fact]
+    public async Task An_operator_signs_in_with_the_admin_key_and_signs_out_again()
+    {
+        var page = await chromium.NewPersonAsync();
+        await page.GotoAsync(new Uri(Server, "/admin").ToString());
+        await Expect(page).ToHaveURLAsync(new Regex("/admin/sign-in\\?ReturnUrl=%2Fadmin$"));
+
+        await page.FillAsync("#admin-key", ApiServer.AdminKey);
+        await page.ClickAsync("#sign-in");
+        await Expect(page).ToHaveURLAsync(new Uri(Server, "/admin").ToString());
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Sites");
+        var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "sessiongrains-operator");
+        Assert.True(cookie.HttpOnly);
+
+        await page.ClickAsync("#sign-out");
+        await Expect(page.Locator("#notice")).ToHaveTextAsync("You signed out.");
+        await page.GotoAsync(new Uri(Server, "/admin").ToString());
+        await Expect(page.Locator("#admin-key")).ToBeVisibleAsync();
+        Assert.DoesNotContain("keys will not be encrypted at rest", server.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_key_is_refused_and_opens_nothing()
+    {
+        var page = await chromium.NewPersonAsync();
+        await page.SignInAsOperatorAsync(Server, "not-the-admin-key-0123456789abcdefghijkl");
+
+        await Expect(page.Locator("#admin-key-error")).ToHaveTextAsync("That is not the admin key.");
+        await Expect(page.Locator("#admin-key")).ToHaveAttributeAsync("aria-invalid", "true");
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "sessiongrains-operator");
+        foreach (var path in new[] { "/admin", "/dashboard/", "/admin/sites/any-site" })
+        {
+            await page.GotoAsync(new Uri(Server, path).ToString());
+            await Expect(page.Locator("#admin-key")).ToBeVisibleAsync();
+        }
+
+        // The site key of a customer is not an operator's either.
+        var siteId = await server.NewSiteAsync(new { limit = 1 });
+        await page.SignInAsOperatorAsync(Server, await server.IssueKeyAsync(siteId));
+        await Expect(page.Locator("#admin-key-error")).ToBeVisibleAsync();
+        Assert.DoesNotContain("not-the-admin-key", server.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_sites_table_fills_up_live_while_sessions_open_through_the_API()
+    {
+        var prefix = $"t{Guid.NewGuid():N}"[..9];
+        var shop = $"{prefix}-shop";
+        await server.ConfigureSiteAsync(shop, new { limit = 3 });
+        await server.ConfigureSiteAsync($"{prefix}-blog", new { limit = 5 });
+        await server.ConfigureSiteAsync($"{prefix}-wiki", new { limit = -1, idleTimeoutSeconds = 900, onFull = "evict-idlest" });
+        await server.ConfigureSiteAsync($"{prefix}-archive", new { limit = 0 });
+        using var api = server.Admin();
+        for (var i = 0; i < 4; i++)
+        {
+            await api.OpenedSessionIdAsync($"{prefix}-blog", $"reader-{i}");
+        }
+
+        await api.OpenedSessionIdAsync($"{prefix}-wiki", "editor");
+        var page = await SignedInAsync();
+        await page.FillAsync("#filter", prefix);
+        await page.PressAsync("#filter", "Enter");
+        var row = page.Locator($"tr[data-site='{shop}']");
+        await Expect(row.Locator(".count")).ToHaveTextAsync("0");
+        await Expect(page.Locator("#sites tbody tr")).ToHaveCountAsync(4);
+        await Expect(page.Locator($"tr[data-site='{prefix}-blog']")).ToHaveClassAsync("load-near");
+        await page.EvaluateAsync("() => window.stillTheSamePage = true");
+
+        for (var active = 1; active <= 3; active++)
+        {
+            await api.OpenedSessionIdAsync(shop, $"user-{active}");
+            await Expect(row.Locator(".count")).ToHaveTextAsync(active.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        using (var refused = await api.OpenSessionAsync(shop, "user-4"))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        }
+
+        await Expect(row).ToHaveClassAsync("load-full");
+        await Expect(row.Locator(".badge")).ToHaveTextAsync("full");
+        await Expect(row.Locator(".refusals")).ToHaveTextAsync("1");
+        await Expect(row.Locator(".peak")).ToHaveTextAsync("3");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.stillTheSamePage === true"), "The table must update without reloading the page.");
+
+        // Sorting by active, most first: the full shop leads, the closed archive comes last.
+        await page.ClickAsync("#sort-active");
+        await page.ClickAsync("#sort-active");
+        await Expect(page.Locator("#sites tbody tr")).ToHaveCountAsync(4);
+        var order = await page.Locator("#sites tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.site)");
+        Assert.Equal([$"{prefix}-blog", shop, $"{prefix}-wiki", $"{prefix}-archive"], order);
+        await Expect(page.Locator("#sort-active").Locator("xpath=..")).ToHaveAttributeAsync("aria-sort", "descending");
+        await Screenshots.SaveAsync(page, "admin-sites.png");
+    }
+
+    [Fact]
+    public async Task Killing_a_session_ends_it_and_its_next_touch_says_kicked()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 5 });
+        using var api = server.Admin();
+        var ann = await OpenAsync(api, siteId, "ann", "198.51.100.23", "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0");
+        var bob = await OpenAsync(api, siteId, "bob", "203.0.113.9", "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Safari/604.1");
+        var page = await SignedInAsync($"/admin/sites/{siteId}");
+        var annRow = page.Locator($"tr[data-session='{ann}']");
+        await Expect(annRow.Locator(".user")).ToHaveTextAsync("ann");
+        await Expect(annRow).ToContainTextAsync("198.51.100.23");
+        await Expect(annRow).ToContainTextAsync("Firefox/133.0");
+        await Expect(annRow.Locator(".time-left")).ToHaveTextAsync(new Regex("^(59 min|1 h)"));
+
+        await page.ClickAsync($"#kill-{ann}");
+
+        await Expect(page.Locator("#notice")).ToContainTextAsync($"Session {ann} was ended");
+        await Expect(annRow).ToHaveCountAsync(0);
+        await Expect(page.Locator("#figure-active")).ToHaveTextAsync("1");
+        await AssertTouchEndsAsync(api, siteId, ann, "kicked");
+        using var bobTouch = await api.TouchAsync(siteId, bob);
+        Assert.Equal(HttpStatusCode.OK, bobTouch.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_limit_changed_in_the_form_applies_and_wrong_values_are_refused_next_to_their_fields()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 1 });
+        using var api = server.Admin();
+        await api.OpenedSessionIdAsync(siteId, "ann");
+        var page = await SignedInAsync($"/admin/sites/{siteId}");
+        await Expect(page.Locator("#Form_Limit")).ToHaveValueAsync("1");
+
+        await page.FillAsync("#Form_Limit", "2");
+        await page.FillAsync("#Form_ExemptRoles", "support, ops");
+        await page.ClickAsync("#save-settings");
+
+        await Expect(page.Locator("#notice")).ToHaveTextAsync("Settings saved.");
+        await Expect(page.Locator("#figure-limit")).ToHaveTextAsync("2");
+        var settings = await api.GetSiteAsync(siteId);
+        Assert.Equal(2, settings.GetProperty("limit").GetInt32());
+        Assert.Equal(["support", "ops"], settings.GetProperty("exemptRoles").EnumerateArray().Select(r => r.GetString()));
+        await api.OpenedSessionIdAsync(siteId, "bob");
+
+        // Mistakes: each is shown next to its own field, and nothing is changed.
+        await page.FillAsync("#Form_Limit", "lots");
+        await page.FillAsync("#Form_IdleTimeoutMinutes", "0");
+        await page.ClickAsync("#save-settings");
+        await Expect(page.Locator("#Form_Limit-error")).ToContainTextAsync("The limit is a whole number");
+        await Expect(page.Locator("#Form_IdleTimeoutMinutes-error")).ToContainTextAsync("The idle timeout is a number of minutes");
+        await Expect(page.Locator("#Form_Limit")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.Locator("#Form_Limit")).ToHaveValueAsync("lots");
+
+        // A value the form can read but the site's rules refuse is shown next to its field too.
+        await page.FillAsync("#Form_Limit", "-5");
+        await page.FillAsync("#Form_IdleTimeoutMinutes", "60");
+        await page.FillAsync("#Form_Message", " ");
+        await page.ClickAsync("#save-settings");
+        await Expect(page.Locator("#Form_Limit-error")).ToContainTextAsync("-1 (unlimited), 0 (closed)");
+        await Expect(page.Locator("#Form_Message-error")).ToContainTextAsync("The message is 1 to");
+        Assert.Equal(2, (await api.GetSiteAsync(siteId)).GetProperty("limit").GetInt32());
+        using var third = await api.OpenSessionAsync(siteId, "cat");
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_chart_draws_the_last_24_hours_of_sessions_and_refusals()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 2, idleTimeoutSeconds = 1800, exemptRoles = new[] { "support" } });
+        using var api = server.Admin();
+        await OpenAsync(api, siteId, "ann", "198.51.100.23", "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0");
+        await OpenAsync(api, siteId, "support-desk", "192.0.2.44", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edg/131.0", "support");
+        await OpenAsync(api, siteId, "bob", "203.0.113.9", "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Safari/604.1");
+        for (var i = 0; i < 2; i++)
+        {
+            using var refused = await api.OpenSessionAsync(siteId, $"late-{i}");
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        }
+
+        var page = await SignedInAsync($"/admin/sites/{siteId}");
+        var chart = page.Locator("#activity-chart");
+
+        await Expect(chart).ToBeVisibleAsync();
+        await Expect(chart.Locator("title")).ToHaveTextAsync(new Regex("peak 2 of 2, 2 refused"));
+        await Expect(chart.Locator("rect.refusal")).ToHaveCountAsync(1);
+        await Expect(chart.Locator("line.limit")).ToHaveCountAsync(1);
+        var points = (await chart.Locator("polyline.active").GetAttributeAsync("points"))!.Split(' ');
+        Assert.True(points.Length >= 3, $"A step up to the peak needs at least three points: {string.Join(' ', points)}");
+        var limitY = await chart.Locator("line.limit").GetAttributeAsync("y1");
+        Assert.Equal(limitY, points[^1].Split(',')[1]);
+        await Expect(page.Locator("#figure-refusals")).ToHaveTextAsync("2");
+        await Expect(page.Locator("#figure-exempt")).ToHaveTextAsync("1");
+        await Screenshots.SaveAsync(page, "admin-site.png");
+    }
+
+    [Fact]
+    public async Task The_Orleans_dashboard_opens_after_the_operator_signs_in()
+    {
+        var page = await chromium.NewPersonAsync();
+        await page.GotoAsync(new Uri(Server, "/dashboard").ToString());
+        await Expect(page.Locator("#admin-key")).ToBeVisibleAsync();
+        using (var anonymous = OperatorPages.CookieClient())
+        {
+            using var stats = await anonymous.GetAsync(new Uri(Server, "/dashboard/ClusterStats"));
+            Assert.Equal(HttpStatusCode.Redirect, stats.StatusCode);
+            Assert.StartsWith("/admin/sign-in", stats.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        }
+
+        await page.FillAsync("#admin-key", ApiServer.AdminKey);
+        await page.ClickAsync("#sign-in");
+
+        await Expect(page).ToHaveTitleAsync("Orleans Dashboard");
+        Assert.StartsWith(new Uri(Server, "/dashboard").ToString(), page.Url, StringComparison.Ordinal);
+        using var operatorClient = await OperatorPages.SignedInClientAsync(Server, ApiServer.AdminKey);
+        using var clusterStats = await operatorClient.GetAsync(new Uri(Server, "/dashboard/ClusterStats"));
+        Assert.Equal(HttpStatusCode.OK, clusterStats.StatusCode);
+    }
+
+    [Fact]
+    public async Task On_a_narrow_screen_the_pages_fit_and_work_with_the_keyboard_alone()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 4 });
+        using var api = server.Admin();
+        var ann = await OpenAsync(api, siteId, "ann", "198.51.100.23", "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0");
+        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 375, Height = 740 } });
+        var page = await context.NewPageAsync();
+        await page.SignInAsOperatorAsync(Server, ApiServer.AdminKey);
+        await page.GotoAsync(new Uri(Server, $"/admin?q={siteId}").ToString());
+        await AssertFitsTheScreenAsync(page);
+
+        await TabToAsync(page, $"site-{siteId}");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#site-id")).ToHaveTextAsync(siteId);
+        await AssertFitsTheScreenAsync(page);
+
+        await TabToAsync(page, $"kill-{ann}");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#notice")).ToContainTextAsync("was ended");
+        await AssertTouchEndsAsync(api, siteId, ann, "kicked");
+    }
+
+    [Fact]
+    public async Task An_id_no_site_can_have_is_not_found_and_the_go_to_box_says_why()
+    {
+        using var client = await OperatorPages.SignedInClientAsync(Server, ApiServer.AdminKey);
+        using (var notFound = await client.GetAsync(new Uri(Server, "/admin/sites/has%20space")))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        }
+
+        var page = await SignedInAsync();
+        await page.FillAsync("#open-site", "no/such site");
+        await page.PressAsync("#open-site", "Enter");
+        await Expect(page.Locator("#open-site-error")).ToContainTextAsync("A site id is 1 to 64 letters");
+        var siteId = Sites.NewId();
+        await page.FillAsync("#open-site", siteId);
+        await page.PressAsync("#open-site", "Enter");
+        await Expect(page.Locator("#site-id")).ToHaveTextAsync(siteId);
+
+        // Looking at a site that was never used shows the defaults and creates nothing.
+        await Expect(page.Locator("#figure-limit")).ToHaveTextAsync("unlimited");
+        using var api = server.Admin();
+        using var list = await api.GetAsync(new Uri("/api/sites", UriKind.Relative));
+        Assert.DoesNotContain(siteId, await list.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_pages_pass_the_axe_accessibility_rules()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 2 });
+        using var api = server.Admin();
+        await OpenAsync(api, siteId, "ann", "198.51.100.23", "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0");
+        await OpenAsync(api, siteId, "bob", "203.0.113.9", "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Safari/604.1");
+        var page = await chromium.NewPersonAsync();
+        await page.GotoAsync(new Uri(Server, "/admin/sign-in").ToString());
+        await AssertAccessibleAsync(page);
+        await page.SignInAsOperatorAsync(Server, "a-wrong-key-0123456789abcdefghijklmnopqrs");
+        await AssertAccessibleAsync(page);
+
+        await page.SignInAsOperatorAsync(Server, ApiServer.AdminKey);
+        await page.GotoAsync(new Uri(Server, $"/admin?q={siteId}").ToString());
+        await AssertAccessibleAsync(page);
+        await page.GotoAsync(new Uri(Server, $"/admin/sites/{siteId}").ToString());
+        await AssertAccessibleAsync(page);
+        await page.FillAsync("#Form_Limit", "many");
+        await page.ClickAsync("#save-settings");
+        await Expect(page.Locator("#Form_Limit-error")).ToBeVisibleAsync();
+        await AssertAccessibleAsync(page);
+    }
+
+    [Fact]
+    public async Task A_form_posted_without_its_anti_forgery_token_changes_nothing()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 3 });
+        using var api = server.Admin();
+        var ann = await api.OpenedSessionIdAsync(siteId, "ann");
+        using var client = await OperatorPages.SignedInClientAsync(Server, ApiServer.AdminKey);
+        var sitePage = new Uri(Server, $"/admin/sites/{siteId}");
+        var token = await OperatorPages.AntiforgeryTokenAsync(client, sitePage);
+
+        using var kill = await client.PostAsync(new Uri(sitePage, "?handler=Kill"), Form(("sessionId", ann)));
+        using var settings = await client.PostAsync(new Uri(sitePage, "?handler=Settings"), Form(("Form.Limit", "1"), ("Form.IdleTimeoutMinutes", "1"), ("Form.OnFull", "deny"), ("Form.PerUserLimit", "-1"), ("Form.Message", "x")));
+        using var forged = await client.PostAsync(new Uri(sitePage, "?handler=Kill"), Form(("sessionId", ann), ("__RequestVerificationToken", token + "x")));
+        using var signOut = await client.PostAsync(new Uri(Server, "/admin/sign-out"), Form());
+
+        Assert.Equal(HttpStatusCode.BadRequest, kill.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, settings.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, signOut.StatusCode);
+        using var touch = await api.TouchAsync(siteId, ann);
+        Assert.Equal(HttpStatusCode.OK, touch.StatusCode);
+        Assert.Equal(3, (await api.GetSiteAsync(siteId)).GetProperty("limit").GetInt32());
+        using var stillSignedIn = await client.GetAsync(sitePage);
+        Assert.Equal(HttpStatusCode.OK, stillSignedIn.StatusCode);
+
+        // With the token, the same kill goes through.
+        using var real = await client.PostAsync(new Uri(sitePage, "?handler=Kill"), Form(("sessionId", ann), ("__RequestVerificationToken", token)));
+        Assert.Equal(HttpStatusCode.Redirect, real.StatusCode);
+        await AssertTouchEndsAsync(api, siteId, ann, "kicked");
+    }
+
+    private static FormUrlEncodedContent Form(params (string Name, string Value)[] fields) =>
+        new(fields.Select(f => KeyValuePair.Create(f.Name, f.Value)));
+
+    private async Task<IPage> SignedInAsync(string path = "/admin")
+    {
+        var page = await chromium.NewPersonAsync();
+        await page.SignInAsOperatorAsync(Server, ApiServer.AdminKey);
+        await Expect(page.Locator("#sign-out")).ToBeVisibleAsync();
+        await page.GotoAsync(new Uri(Server, path).ToString());
+        return page;
+    }
+
+    private static async Task<string> OpenAsync(HttpClient api, string siteId, string userId, string clientIp, string userAgent, params string[] roles)
+    {
+        using var response = await api.PostAsJsonAsync($"/api/sites/{siteId}/sessions", new { userId, roles, clientIp, userAgent });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.ReadJsonAsync()).GetProperty("sessionId").GetString()!;
+    }
+
+    /// <summary>The kill reaches the session grain as a one-way notice: its touches answer 410 kicked once it lands.</summary>
+    private static async Task AssertTouchEndsAsync(HttpClient api, string siteId, string sessionId, string reason)
+    {
+        var ended = await Eventually.WaitForAsync(
+            async () =>
+            {
+                using var touch = await api.TouchAsync(siteId, sessionId);
+                return (touch.StatusCode, Body: await touch.ReadJsonAsync());
+            },
+            touch => touch.StatusCode != HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.Gone, ended.StatusCode);
+        Assert.Equal("session_ended", ended.Body.GetProperty("code").GetString());
+        Assert.Equal(reason, ended.Body.GetProperty("reason").GetString());
+    }
+
+    /// <summary>axe-core (bundled with the test package, injected into the page) finds no violation of the WCAG rules.</summary>
+    private static async Task AssertAccessibleAsync(IPage page)
+    {
+        var result = await page.RunAxe();
+        Assert.NotEmpty(result.Passes);
+        var violations = result.Violations.Select(v => $"{v.Id} ({v.Impact}): {string.Join(", ", v.Nodes.Take(3).Select(n => n.Target.ToString()))}");
+        Assert.True(result.Violations.Length == 0, $"Accessibility violations on {page.Url}:\n{string.Join('\n', violations)}");
+    }
+
+    /// <summary>Nothing sticks out sideways: the page never scrolls horizontally.</summary>
+    private static async Task AssertFitsTheScreenAsync(IPage page)
+    {
+        var overflowing = await page.EvaluateAsync<string[]>(
+            """
+            () => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+                .map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className)
+            """);
+        Assert.True(overflowing.Length == 0, $"Wider than the screen on {page.Url}: {string.Join(", ", overflowing.Take(8))}");
+    }
+
+    /// <summary>Presses Tab until the element with <paramref name="id"/> has the focus, as a keyboard user would.</summary>
+    private static async Task TabToAsync(IPage page, string id)
+    {
+        for (var presses = 0; presses < 80; presses++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if (await page.EvaluateAsync<string>("() => document.activeElement?.id ?? ''") == id)
+            {
+                return;
+            }
+        }
+
+        Assert.Fail($"Tab never reached #{id}.");
+    }
+}

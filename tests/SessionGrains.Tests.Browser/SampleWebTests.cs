@@ -1,0 +1,150 @@
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace SessionGrains.Tests.Browser;
+
+/// <summary>
+/// The sample web app in headless Chromium, against the real server: what a person sees when the site fills up,
+/// when they sign out, and when an operator ends their session.
+/// </summary>
+public sealed class SampleWebTests : IClassFixture<Chromium>, IAsyncLifetime
+{
+    private readonly Chromium _chromium;
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"sessiongrains-web-{Guid.NewGuid():N}");
+    private ServerProcess _server = null!;
+
+    public SampleWebTests(Chromium chromium) => _chromium = chromium;
+
+    public async Task InitializeAsync()
+    {
+        _server = await ServerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["SessionGrains__DataDirectory"] = _dataDirectory,
+            ["SessionGrains__AdminApiKey"] = ApiServer.AdminKey,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Users_sign_in_until_the_site_is_full_then_one_signs_out_and_the_refused_one_gets_in()
+    {
+        await using var web = await StartSampleAsync(limit: 2);
+        var alice = await _chromium.NewPersonAsync();
+        var bob = await _chromium.NewPersonAsync();
+        var carol = await _chromium.NewPersonAsync();
+
+        await alice.SignInAsync(web.App, "alice");
+        await Expect(alice.Locator("#signed-in-user")).ToHaveTextAsync("alice");
+        await bob.SignInAsync(web.App, "bob");
+        await Expect(bob.Locator("#who .user")).ToHaveTextAsync(["alice", "bob"]);
+        await Expect(bob.Locator("#active")).ToHaveTextAsync("2");
+
+        await carol.SignInAsync(web.App, "carol");
+        await Expect(carol.Locator("#refusal-message")).ToHaveTextAsync("Sorry, there are already 2 users working on this site. Please try again later.");
+        await Expect(carol.Locator("#retry")).ToContainTextAsync("A seat frees up by");
+        Assert.DoesNotContain(await carol.Context.CookiesAsync(), c => c.Name == "SampleWeb.Auth");
+        await Screenshots.SaveAsync(carol, "sample-site-full.png");
+        await Screenshots.SaveAsync(bob, "sample-who-is-working.png");
+
+        await alice.ClickAsync("#sign-out");
+        await Expect(alice.Locator("#notice")).ToHaveTextAsync("You signed out.");
+
+        await carol.SignInAsync(web.App, "carol");
+        await Expect(carol.Locator("#signed-in-user")).ToHaveTextAsync("carol");
+        await Expect(carol.Locator("#who .user")).ToHaveTextAsync(["bob", "carol"]);
+    }
+
+    [Fact]
+    public async Task A_kicked_user_is_signed_out_and_sees_why()
+    {
+        await using var web = await StartSampleAsync(limit: 5);
+        var alice = await _chromium.NewPersonAsync();
+        await alice.SignInAsync(web.App, "alice");
+        await Expect(alice.Locator("#signed-in-user")).ToHaveTextAsync("alice");
+        using var admin = Admin();
+        var sessionId = (await admin.GetSiteAsync(web.SiteId)).GetProperty("sessions")[0].GetProperty("sessionId").GetString()!;
+
+        using (var kicked = await admin.CloseAsync(web.SiteId, sessionId))
+        {
+            kicked.EnsureSuccessStatusCode();
+        }
+
+        // The kick reaches the session as a one-way notice; the next page load after it lands signs alice out.
+        await Eventually.WaitForAsync(
+            async () =>
+            {
+                await alice.GotoAsync(web.App.Address.ToString());
+                return alice.Url;
+            },
+            url => url.Contains("/Login", StringComparison.Ordinal));
+        await Expect(alice.Locator("#notice")).ToHaveTextAsync("An administrator ended your session.");
+    }
+
+    [Fact]
+    public async Task An_evicted_user_is_signed_out_and_sees_why()
+    {
+        await using var web = await StartSampleAsync(limit: 1, onFull: "evict-idlest");
+        var alice = await _chromium.NewPersonAsync();
+        var bob = await _chromium.NewPersonAsync();
+        await alice.SignInAsync(web.App, "alice");
+        await Expect(alice.Locator("#signed-in-user")).ToHaveTextAsync("alice");
+
+        await bob.SignInAsync(web.App, "bob");
+        await Expect(bob.Locator("#who .user")).ToHaveTextAsync(["bob"]);
+
+        await Eventually.WaitForAsync(
+            async () =>
+            {
+                await alice.ReloadAsync();
+                return alice.Url;
+            },
+            url => url.Contains("/Login", StringComparison.Ordinal));
+        await Expect(alice.Locator("#notice")).ToContainTextAsync("to make room for another user");
+    }
+
+    [Fact]
+    public async Task A_wrong_password_is_refused_and_takes_no_seat()
+    {
+        await using var web = await StartSampleAsync(limit: 5);
+        var mallory = await _chromium.NewPersonAsync();
+
+        await mallory.SignInAsync(web.App, "alice", "not-the-password");
+
+        await Expect(mallory.Locator("#notice")).ToHaveTextAsync("Wrong user name or password.");
+        using var admin = Admin();
+        Assert.Equal(0, (await admin.GetSiteAsync(web.SiteId)).GetProperty("active").GetInt32());
+    }
+
+    private HttpClient Admin()
+    {
+        var admin = new HttpClient { BaseAddress = _server.Address };
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", ApiServer.AdminKey);
+        return admin;
+    }
+
+    private async Task<SampleSite> StartSampleAsync(int limit, string onFull = "deny")
+    {
+        var siteId = Sites.NewId();
+        using var admin = Admin();
+        using (var configured = await admin.PutAsJsonAsync($"/api/sites/{siteId}", new { limit, idleTimeoutSeconds = 600, onFull }))
+        {
+            configured.EnsureSuccessStatusCode();
+        }
+
+        // Every request touches (no throttle), so an operator's kick shows on the very next page.
+        var web = await SampleWebProcess.StartAsync(_server, siteId, new Dictionary<string, string> { ["SessionGrains__TouchInterval"] = "00:00:00" });
+        return new SampleSite(web, siteId);
+    }
+
+    /// <summary>A running sample app and the site it gates.</summary>
+    private sealed record SampleSite(AppProcess App, string SiteId) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => App.DisposeAsync();
+    }
+}

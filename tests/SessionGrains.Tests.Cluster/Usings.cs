@@ -1,0 +1,3 @@
+global using SessionGrains.Testing;
+global using SessionGrains.Tests.Cluster.Infrastructure;
+global using Xunit;

@@ -1,0 +1,123 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Serialization;
+using SessionGrains.Grains.Sessions;
+using SessionGrains.Grains.Sites;
+using SessionGrains.Grains.Sites.Storage;
+using SessionGrains.Persistence;
+using SessionGrains.Persistence.State;
+
+namespace SessionGrains.Tests.Grains.Storage;
+
+/// <summary>The state store on a real database: writes carry changes only, conflicts change nothing, ends expire.</summary>
+public abstract class StateStoreTests(StorageKind kind) : IAsyncLifetime, IDisposable
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    private StorageTarget _storage = null!;
+    private StateStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        _storage = await TestStorage.CreateAsync(kind);
+        await new SchemaInstaller(_storage, NullLogger<SchemaInstaller>.Instance).InstallAsync(CancellationToken.None);
+        var serializer = new ServiceCollection()
+            .AddSerializer(builder => builder.AddAssembly(typeof(SiteHeader).Assembly))
+            .BuildServiceProvider()
+            .GetRequiredService<Serializer>();
+        var format = new SiteRecordFormat(serializer);
+        IStateDatabase database = kind == StorageKind.PostgreSql
+            ? new PostgreSqlStateDatabase(PostgreSqlStateDatabase.CreateDataSource(_storage.ConnectionString), "tests", format)
+            : new SqliteStateDatabase(_storage.ConnectionString, "tests", format);
+        _store = new StateStore(database, _clock, NullLogger<StateStore>.Instance);
+    }
+
+    public Task DisposeAsync()
+    {
+        _store.Dispose();
+        TestStorage.Delete(_storage);
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task A_site_reads_back_as_written_change_by_change()
+    {
+        var (ann, bob, cat) = (Session("ann"), Session("bob"), Session("cat"));
+        await _store.WriteAsync(new SiteWrite("s1", 0, new SiteHeader { Settings = new SiteSettings { Limit = 7 }, Listed = true }, [ann, bob], []));
+        await _store.WriteAsync(new SiteWrite("s1", 1, null, [cat, bob with { LastActivityAt = bob.LastActivityAt.AddMinutes(3) }], [ann.SessionId]));
+
+        var stored = await _store.ReadAsync("s1");
+
+        Assert.NotNull(stored);
+        Assert.Equal(2, stored.Version);
+        Assert.Equal(7, stored.Header.Settings!.Limit);
+        Assert.True(stored.Header.Listed);
+        Assert.Equal(["bob", "cat"], stored.Sessions.Select(s => s.UserId).Order());
+        Assert.Equal(bob.LastActivityAt.AddMinutes(3), stored.Sessions.Single(s => s.UserId == "bob").LastActivityAt);
+        Assert.Null(await _store.ReadAsync("never-written"));
+    }
+
+    [Fact]
+    public async Task A_write_from_a_stale_version_changes_nothing_while_others_in_its_transaction_commit()
+    {
+        await _store.WriteAsync(new SiteWrite("a", 0, new SiteHeader(), [Session("ann")], []));
+
+        // No commit can finish while the lock is held, so the stale write shares its transaction with at least
+        // one good write: with both others, or with "c" if that one's commit started alone, or with "b" after it.
+        Task good, stale, other;
+        await using (await DatabaseWriteLock.HoldAsync(_storage))
+        {
+            good = _store.WriteAsync(new SiteWrite("c", 0, new SiteHeader(), [Session("cat")], []));
+            stale = _store.WriteAsync(new SiteWrite("a", 0, new SiteHeader(), [Session("eve")], []));
+            other = _store.WriteAsync(new SiteWrite("b", 0, new SiteHeader(), [Session("bob")], []));
+        }
+
+        // One site's conflict must not undo the others' writes.
+        await Assert.ThrowsAsync<SiteWriteConflictException>(() => stale);
+        await Task.WhenAll(good, other);
+        Assert.Equal(["ann"], (await _store.ReadAsync("a"))!.Sessions.Select(s => s.UserId));
+        Assert.Equal(["bob"], (await _store.ReadAsync("b"))!.Sessions.Select(s => s.UserId));
+        Assert.Equal(["cat"], (await _store.ReadAsync("c"))!.Sessions.Select(s => s.UserId));
+        await Assert.ThrowsAsync<SiteWriteConflictException>(() => _store.WriteAsync(new SiteWrite("a", 5, null, [Session("eve")], [])));
+        Assert.Equal(1, (await _store.ReadAsync("a"))!.Version);
+    }
+
+    [Fact]
+    public async Task Session_ends_are_found_by_site_and_id_and_dropped_after_the_retention()
+    {
+        var first = new SessionEnd("s1", SessionId.New(), SessionEndReason.Kicked, _clock.GetUtcNow());
+        await _store.RecordAsync(first);
+
+        Assert.Equal(first, await _store.FindAsync("s1", first.SessionId));
+        Assert.Null(await _store.FindAsync("s2", first.SessionId));
+
+        // Pruning rides on a later commit, once the end is older than the retention.
+        _clock.Advance(ISessionEndLog.Retention + TimeSpan.FromMinutes(1));
+        var later = new SessionEnd("s1", SessionId.New(), SessionEndReason.Idle, _clock.GetUtcNow());
+        await _store.RecordAsync(later);
+
+        Assert.Null(await _store.FindAsync("s1", first.SessionId));
+        Assert.Equal(later, await _store.FindAsync("s1", later.SessionId));
+    }
+
+    private LiveSession Session(string userId) => new()
+    {
+        SessionId = SessionId.New(),
+        UserId = userId,
+        Roles = [],
+        StartedAt = _clock.GetUtcNow(),
+        Exempt = false,
+        LastActivityAt = _clock.GetUtcNow(),
+        ExpiresAt = _clock.GetUtcNow().AddMinutes(30),
+    };
+}
+
+public sealed class StateStoreTestsOnSqlite() : StateStoreTests(StorageKind.Sqlite);
+
+public sealed class StateStoreTestsOnPostgreSql() : StateStoreTests(StorageKind.PostgreSql);

@@ -1,0 +1,3 @@
+global using SessionGrains.Testing;
+global using SessionGrains.Tests.Grains.Infrastructure;
+global using Xunit;

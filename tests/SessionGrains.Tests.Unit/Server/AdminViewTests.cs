@@ -1,0 +1,69 @@
+using SessionGrains.Server.Admin;
+
+namespace SessionGrains.Tests.Unit.Server;
+
+/// <summary>The admin UI's table and chart logic on its own: sorting, filtering, what stands out, what the chart draws.</summary>
+public sealed class AdminViewTests
+{
+    private static readonly DateTimeOffset Midnight = new(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Sites_filter_by_id_and_sort_with_unlimited_as_the_largest_limit()
+    {
+        SiteSummary[] sites = [Site("b-shop", limit: 10, active: 9), Site("a-blog", limit: -1, active: 3), Site("c-wiki", limit: 0, active: 0), Site("Z-docs", limit: 4, active: 4)];
+
+        var byLimit = SitesTable.Build(sites, filter: null, sort: "limit", descending: true);
+        var filtered = SitesTable.Build(sites, filter: " SHOP ", sort: null, descending: false);
+        var byId = SitesTable.Build(sites, filter: null, sort: "no-such-column", descending: false);
+
+        Assert.Equal(["a-blog", "b-shop", "Z-docs", "c-wiki"], byLimit.Rows.Select(r => r.Summary.SiteId));
+        Assert.Equal("b-shop", Assert.Single(filtered.Rows).Summary.SiteId);
+        Assert.Equal(4, filtered.Total);
+        Assert.Equal(["Z-docs", "a-blog", "b-shop", "c-wiki"], byId.Rows.Select(r => r.Summary.SiteId));
+        Assert.Equal(SiteColumn.Site, byId.Sort);
+    }
+
+    [Theory]
+    [InlineData(-1, 500, SiteLoad.Unlimited)]
+    [InlineData(0, 0, SiteLoad.Closed)]
+    [InlineData(10, 7, SiteLoad.Normal)]
+    [InlineData(10, 8, SiteLoad.NearLimit)]
+    [InlineData(10, 10, SiteLoad.Full)]
+    [InlineData(10, 12, SiteLoad.Full)]
+    public void A_site_stands_out_from_eighty_percent_of_its_seats(int limit, int active, SiteLoad load) =>
+        Assert.Equal(load, SitesTable.LoadOf(limit, active));
+
+    [Fact]
+    public void The_chart_has_a_point_where_the_count_changes_a_bar_per_refusing_minute_and_a_mark_every_three_hours()
+    {
+        var active = new int[SiteActivity.BucketCount];
+        var refusals = new int[SiteActivity.BucketCount];
+        Array.Fill(active, 2, 600, 840);
+        refusals[700] = 3;
+        refusals[701] = 1;
+        var activity = new SiteActivity { From = Midnight.AddMinutes(30), Active = active, Refusals = refusals };
+
+        var chart = ActivityChart.Draw(activity, limit: 4);
+
+        // Flat at 0, a step up to 2 at minute 600, flat to the end: four points, not 1,440.
+        var points = chart.ActivePoints.Split(' ');
+        Assert.Equal(4, points.Length);
+        Assert.Equal($"{ActivityChart.Left},{ActivityChart.ActiveBottom}", points[0]);
+        Assert.Equal(2, chart.RefusalBars.Count);
+        Assert.Equal(4, chart.ActiveScale);
+        Assert.Equal(3, chart.RefusalScale);
+        Assert.Equal(((ActivityChart.ActiveTop + ActivityChart.ActiveBottom) / 2.0).ToString(System.Globalization.CultureInfo.InvariantCulture), points[^1].Split(',')[1]);
+        Assert.Equal(["03:00", "06:00", "09:00", "12:00", "15:00", "18:00", "21:00", "00:00"], chart.Ticks.Select(t => t.Label));
+        Assert.Contains("peak 2 of 4, 4 refused", chart.Summary, StringComparison.Ordinal);
+    }
+
+    private static SiteSummary Site(string id, int limit, int active) => new()
+    {
+        SiteId = id,
+        Settings = new SiteSettings { Limit = limit },
+        Active = active,
+        Exempt = 0,
+        RefusalsLastHour = 0,
+        PeakToday = active,
+    };
+}

@@ -1,2 +1,0 @@
-global using SessionGrains.Tests.Infrastructure;
-global using Xunit;
