@@ -13,7 +13,7 @@ namespace SessionGrains.AspNetCore;
 /// <summary>
 /// What happens to a seat at each step of a cookie session: sign-in asks for one, each authenticated request
 /// touches it (throttled), an ended session signs the user out or, after idleness, quietly takes a new seat,
-/// and sign-out closes it. <see cref="CookieEventsHook"/> calls these from the cookie handler's events.
+/// and sign-out ends it (a logout). <see cref="CookieEventsHook"/> calls these from the cookie handler's events.
 /// </summary>
 internal sealed partial class SessionGate(
     IGrainFactory grains,
@@ -228,12 +228,12 @@ internal sealed partial class SessionGate(
     {
         try
         {
-            await grains.GetSessionGrain(seat.SiteId, seat.SessionId).CloseAsync();
+            await grains.GetSessionGrain(seat.SiteId, seat.SessionId).LogoutAsync();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Signing out must not fail; the seat then frees itself at its idle deadline.
-            LogCloseFailed(ex, seat.SessionId);
+            LogLogoutFailed(ex, seat.SessionId);
         }
     }
 
@@ -260,6 +260,6 @@ internal sealed partial class SessionGate(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Asking for a new seat failed; the request goes on")]
     private partial void LogReseatFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing session {SessionId} failed; it will end at its idle deadline")]
-    private partial void LogCloseFailed(Exception exception, SessionId sessionId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Logging out session {SessionId} failed; it will end at its idle deadline")]
+    private partial void LogLogoutFailed(Exception exception, SessionId sessionId);
 }

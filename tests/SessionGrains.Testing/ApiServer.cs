@@ -94,7 +94,7 @@ public static class HttpJson
     public static Task<HttpResponseMessage> TouchAsync(this HttpClient client, string siteId, string sessionId) =>
         client.PostAsync(new Uri($"/api/sites/{siteId}/sessions/{sessionId}/touch", UriKind.Relative), null);
 
-    public static Task<HttpResponseMessage> CloseAsync(this HttpClient client, string siteId, string sessionId) =>
+    public static Task<HttpResponseMessage> EndSessionAsync(this HttpClient client, string siteId, string sessionId) =>
         client.DeleteAsync(new Uri($"/api/sites/{siteId}/sessions/{sessionId}", UriKind.Relative));
 
     public static async Task<string> OpenedSessionIdAsync(this HttpClient client, string siteId, string userId)

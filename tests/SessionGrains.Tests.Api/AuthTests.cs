@@ -106,7 +106,7 @@ public sealed class AuthTests(ApiServer server)
         var sessionId = await site.OpenedSessionIdAsync(siteId, "ann");
         using var touched = await site.TouchAsync(siteId, sessionId);
         var read = await site.GetSiteAsync(siteId);
-        using var closed = await site.CloseAsync(siteId, sessionId);
+        using var closed = await site.EndSessionAsync(siteId, sessionId);
 
         Assert.Equal(HttpStatusCode.OK, touched.StatusCode);
         Assert.Equal(1, read.GetProperty("active").GetInt32());

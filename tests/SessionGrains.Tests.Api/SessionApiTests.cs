@@ -145,8 +145,8 @@ public sealed class SessionApiTests(ApiServer server)
         using var site = server.Client(await server.IssueKeyAsync(siteId));
         var sessionId = await site.OpenedSessionIdAsync(siteId, "ann");
 
-        using var first = await site.CloseAsync(siteId, sessionId);
-        using var second = await site.CloseAsync(siteId, sessionId);
+        using var first = await site.EndSessionAsync(siteId, sessionId);
+        using var second = await site.EndSessionAsync(siteId, sessionId);
 
         Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, second.StatusCode);
@@ -162,7 +162,7 @@ public sealed class SessionApiTests(ApiServer server)
         using var site = server.Client(await server.IssueKeyAsync(siteId));
         var sessionId = await site.OpenedSessionIdAsync(siteId, "ann");
 
-        using (var kicked = await admin.CloseAsync(siteId, sessionId))
+        using (var kicked = await admin.EndSessionAsync(siteId, sessionId))
         {
             Assert.Equal(HttpStatusCode.NoContent, kicked.StatusCode);
         }

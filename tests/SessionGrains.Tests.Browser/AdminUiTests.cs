@@ -111,7 +111,7 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
     }
 
     [Fact]
-    public async Task Killing_a_session_ends_it_and_its_next_touch_says_kicked()
+    public async Task Kicking_a_session_ends_it_and_its_next_touch_says_kicked()
     {
         var siteId = await server.NewSiteAsync(new { limit = 5 });
         using var api = server.Admin();
@@ -124,7 +124,7 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
         await Expect(annRow).ToContainTextAsync("Firefox/133.0");
         await Expect(annRow.Locator(".time-left")).ToHaveTextAsync(new Regex("^(59 min|1 h)"));
 
-        await page.ClickAsync($"#kill-{ann}");
+        await page.ClickAsync($"#kick-{ann}");
 
         await Expect(page.Locator("#notice")).ToContainTextAsync($"Session {ann} was ended");
         await Expect(annRow).ToHaveCountAsync(0);
@@ -190,7 +190,7 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
         }
 
         var page = await SignedInAsync($"/admin/sites/{siteId}");
-        var chart = page.Locator("#activity-chart");
+        var chart = page.Locator("#history-chart");
 
         await Expect(chart).ToBeVisibleAsync();
         await Expect(chart.Locator("title")).ToHaveTextAsync(new Regex("peak 2 of 2, 2 refused"));
@@ -245,7 +245,7 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
         await Expect(page.Locator("#site-id")).ToHaveTextAsync(siteId);
         await AssertFitsTheScreenAsync(page);
 
-        await TabToAsync(page, $"kill-{ann}");
+        await TabToAsync(page, $"kick-{ann}");
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("#notice")).ToContainTextAsync("was ended");
         await AssertTouchEndsAsync(api, siteId, ann, "kicked");
@@ -310,9 +310,9 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
         var sitePage = new Uri(Server, $"/admin/sites/{siteId}");
         var token = await OperatorPages.AntiforgeryTokenAsync(client, sitePage);
 
-        using var kill = await client.PostAsync(new Uri(sitePage, "?handler=Kill"), Form(("sessionId", ann)));
+        using var kill = await client.PostAsync(new Uri(sitePage, "?handler=Kick"), Form(("sessionId", ann)));
         using var settings = await client.PostAsync(new Uri(sitePage, "?handler=Settings"), Form(("Form.Limit", "1"), ("Form.IdleTimeoutMinutes", "1"), ("Form.OnFull", "deny"), ("Form.PerUserLimit", "-1"), ("Form.Message", "x")));
-        using var forged = await client.PostAsync(new Uri(sitePage, "?handler=Kill"), Form(("sessionId", ann), ("__RequestVerificationToken", token + "x")));
+        using var forged = await client.PostAsync(new Uri(sitePage, "?handler=Kick"), Form(("sessionId", ann), ("__RequestVerificationToken", token + "x")));
         using var signOut = await client.PostAsync(new Uri(Server, "/admin/sign-out"), Form());
 
         Assert.Equal(HttpStatusCode.BadRequest, kill.StatusCode);
@@ -326,7 +326,7 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
         Assert.Equal(HttpStatusCode.OK, stillSignedIn.StatusCode);
 
         // With the token, the same kill goes through.
-        using var real = await client.PostAsync(new Uri(sitePage, "?handler=Kill"), Form(("sessionId", ann), ("__RequestVerificationToken", token)));
+        using var real = await client.PostAsync(new Uri(sitePage, "?handler=Kick"), Form(("sessionId", ann), ("__RequestVerificationToken", token)));
         Assert.Equal(HttpStatusCode.Redirect, real.StatusCode);
         await AssertTouchEndsAsync(api, siteId, ann, "kicked");
     }
@@ -350,7 +350,7 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
         return (await response.ReadJsonAsync()).GetProperty("sessionId").GetString()!;
     }
 
-    /// <summary>The kill reaches the session grain as a one-way notice: its touches answer 410 kicked once it lands.</summary>
+    /// <summary>The kill reaches the session grain as a one-way signal: its touches answer 410 kicked once it lands.</summary>
     private static async Task AssertTouchEndsAsync(HttpClient api, string siteId, string sessionId, string reason)
     {
         var ended = await Eventually.WaitForAsync(

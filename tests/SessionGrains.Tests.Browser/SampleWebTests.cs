@@ -70,12 +70,12 @@ public sealed class SampleWebTests : IClassFixture<Chromium>, IAsyncLifetime
         using var admin = Admin();
         var sessionId = (await admin.GetSiteAsync(web.SiteId)).GetProperty("sessions")[0].GetProperty("sessionId").GetString()!;
 
-        using (var kicked = await admin.CloseAsync(web.SiteId, sessionId))
+        using (var kicked = await admin.EndSessionAsync(web.SiteId, sessionId))
         {
             kicked.EnsureSuccessStatusCode();
         }
 
-        // The kick reaches the session as a one-way notice; the next page load after it lands signs alice out.
+        // The kick reaches the session as a one-way signal; the next page load after it lands signs alice out.
         await Eventually.WaitForAsync(
             async () =>
             {

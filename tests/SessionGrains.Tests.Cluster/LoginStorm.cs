@@ -134,7 +134,7 @@ public sealed class LoginStorm : IAsyncDisposable
             {
                 // A sign-out that failed is tried again, as a user would click again: until then its seat is taken.
                 var sessionId = signingOut[0];
-                if (await CloseAsync(server, sessionId))
+                if (await EndSessionAsync(server, sessionId))
                 {
                     signingOut.RemoveAt(0);
                 }
@@ -154,7 +154,7 @@ public sealed class LoginStorm : IAsyncDisposable
             {
                 var sessionId = mine[0];
                 mine.RemoveAt(0);
-                if (!await CloseAsync(server, sessionId))
+                if (!await EndSessionAsync(server, sessionId))
                 {
                     signingOut.Add(sessionId);
                 }
@@ -198,7 +198,7 @@ public sealed class LoginStorm : IAsyncDisposable
     }
 
     /// <summary>Signs a session out; false when the outcome is unknown (no answer, or 503), so the caller retries.</summary>
-    private async Task<bool> CloseAsync(Uri server, string sessionId)
+    private async Task<bool> EndSessionAsync(Uri server, string sessionId)
     {
         _held.TryRemove(sessionId, out _);
         _closing[sessionId] = 0;

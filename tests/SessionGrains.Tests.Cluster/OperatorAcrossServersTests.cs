@@ -30,7 +30,7 @@ public sealed class OperatorAcrossServersTests(ServerCluster cluster)
         }
 
         using var kill = await operatorClient.PostAsync(
-            new Uri(servers[^1], $"/admin/sites/{siteId}?handler=Kill"),
+            new Uri(servers[^1], $"/admin/sites/{siteId}?handler=Kick"),
             new FormUrlEncodedContent(new Dictionary<string, string> { ["sessionId"] = sessionId, ["__RequestVerificationToken"] = token }));
 
         Assert.Equal(HttpStatusCode.Redirect, kill.StatusCode);

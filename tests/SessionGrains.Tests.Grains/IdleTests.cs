@@ -43,7 +43,7 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
         var (site, session) = await OpenAsync();
         var grain = SessionOf(site, session);
 
-        // A touch first: the grain may have been activated by this call rather than by the site's start notice,
+        // A touch first: the grain may have been activated by this call rather than by the site's start signal,
         // and then only the touch makes its deadline exact (see docs/architecture.md, leases).
         var deadline = Assert.IsType<SessionActive>(await grain.TouchAsync()).IdleExpiresAt;
         Assert.Equal(_silo.Clock.GetUtcNow() + IdleTimeout, deadline);

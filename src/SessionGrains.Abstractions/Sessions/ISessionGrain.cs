@@ -13,5 +13,5 @@ public interface ISessionGrain : IGrainWithGuidCompoundKey
     Task<TouchResult> PeekAsync();
 
     /// <summary>The user signs out. Returns false when the session was not live (idempotent).</summary>
-    Task<bool> CloseAsync();
+    Task<bool> LogoutAsync();
 }

@@ -28,7 +28,7 @@ public interface ISiteGrain : IGrainWithStringKey
     Task<SiteSummary> GetSummaryAsync();
 
     /// <summary>Counted sessions and refusals over the last 24 hours, one bucket a minute.</summary>
-    Task<SiteActivity> GetActivityAsync();
+    Task<SiteHistory> GetHistoryAsync();
 
     /// <summary>An operator ends a session. Returns false when the session was not live (idempotent).</summary>
     Task<bool> KickAsync(SessionId sessionId);

@@ -12,8 +12,8 @@ namespace SessionGrains.Grains.Sessions;
 /// at its idle deadline and frees the seat.
 /// </summary>
 /// <remarks>
-/// Placed beside its caller: the first call is the site's start notice, so a session lives on its site's silo.
-/// Its stored record (how it ended) is read only by an activation its site did not start (a touch or an end notice
+/// Placed beside its caller: the first call is the site's start signal, so a session lives on its site's silo.
+/// Its stored record (how it ended) is read only by an activation its site did not start (a touch or an end signal
 /// reaching a fresh activation): a session started by its site never waits for the database, so it can be touched
 /// even while the database is down.
 /// </remarks>
@@ -34,7 +34,7 @@ public sealed partial class SessionGrain(
     private string _siteId = "";
     private SessionEndReason _endedReason = SessionEndReason.Idle;
     private bool _endRecorded; // the end is on record, so the session is ended for good
-    private bool _startNoticeSeen;
+    private bool _startSignalSeen;
 
     /// <summary>How long touches after a failed lease renewal wait before trying again.</summary>
     public static readonly TimeSpan RenewalRetryDelay = TimeSpan.FromSeconds(5);
@@ -85,14 +85,14 @@ public sealed partial class SessionGrain(
 
     public Task StartAsync(SessionLease lease)
     {
-        _startNoticeSeen = true;
+        _startSignalSeen = true;
         if (_phase == Phase.Unresolved)
         {
             BecomeLive(lease, lease.LastActivityAt);
         }
         else
         {
-            // The session ended before its start notice came (the notice was overtaken); nothing else is on its way.
+            // The session ended before its start signal came (the signal was overtaken); nothing else is on its way.
             DeactivateOnceSettled();
         }
 
@@ -103,7 +103,7 @@ public sealed partial class SessionGrain(
     {
         if (_phase == Phase.Unresolved)
         {
-            // Not started here: the session's grain was lost, or this notice overtook the site's start notice.
+            // Not started here: the session's grain was lost, or this signal overtook the site's start signal.
             if (!await EndedEarlierAsync())
             {
                 await RecordEndAsync(reason);
@@ -161,7 +161,7 @@ public sealed partial class SessionGrain(
         return _phase == Phase.Live ? new SessionActive { IdleExpiresAt = IdleDeadline } : Outcome();
     }
 
-    public async Task<bool> CloseAsync()
+    public async Task<bool> LogoutAsync()
     {
         await ResolveAsync();
         if (_phase != Phase.Live)
@@ -169,7 +169,7 @@ public sealed partial class SessionGrain(
             return false;
         }
 
-        await Site.ReleaseAsync(_sessionId, SessionEndReason.Logout);
+        await Site.SessionEndedAsync(_sessionId, SessionEndReason.Logout);
         await RecordEndAsync(SessionEndReason.Logout);
         return true;
     }
@@ -201,7 +201,7 @@ public sealed partial class SessionGrain(
             return;
         }
 
-        // Ended by itself earlier (and deactivated since): the site may still hold a lease whose release failed.
+        // Ended by itself earlier (and deactivated since): the site may still hold a lease whose end never reached it.
         if (await EndedEarlierAsync())
         {
             return;
@@ -269,7 +269,7 @@ public sealed partial class SessionGrain(
         var recorded = RecordEndAsync(SessionEndReason.Idle);
         try
         {
-            await Site.ReleaseAsync(_sessionId, SessionEndReason.Idle);
+            await Site.SessionEndedAsync(_sessionId, SessionEndReason.Idle);
         }
         catch (Exception ex)
         {
@@ -320,14 +320,14 @@ public sealed partial class SessionGrain(
     }
 
     /// <summary>
-    /// Lets an ended session's activation go once its end is on record and the site's start notice has reached it.
-    /// One-way messages keep no order: a start notice that arrived late at a fresh activation would take the
-    /// session for live, so an activation that ended before its notice came waits for it (or for idle collection,
-    /// when the grain that had the notice was lost with its silo).
+    /// Lets an ended session's activation go once its end is on record and the site's start signal has reached it.
+    /// One-way messages keep no order: a start signal that arrived late at a fresh activation would take the
+    /// session for live, so an activation that ended before its start signal came waits for it (or for idle collection,
+    /// when the grain that had the signal coming was lost with its silo).
     /// </summary>
     private void DeactivateOnceSettled()
     {
-        if (_endRecorded && _startNoticeSeen)
+        if (_endRecorded && _startSignalSeen)
         {
             DeactivateOnIdle();
         }

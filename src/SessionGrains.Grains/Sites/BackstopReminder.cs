@@ -6,7 +6,7 @@ namespace SessionGrains.Grains.Sites;
 /// The reminder that wakes a site while it holds leases. The site's own timer ends runaway leases, but it dies with
 /// the site's silo; the reminder is durable, so another silo reactivates the site and its leases end on schedule
 /// even if nobody calls it. Counting never depends on this (every call ends expired leases first): it keeps stored
-/// state, logs and end notices from waiting for the next call.
+/// state, logs and end signals from waiting for the next call.
 /// </summary>
 internal sealed partial class BackstopReminder(IGrainBase site, string siteId, ILogger logger)
 {
@@ -58,7 +58,7 @@ internal sealed partial class BackstopReminder(IGrainBase site, string siteId, I
         }
         catch (Exception ex)
         {
-            // The next save tries again; meanwhile leases still end on the site's timer and on every call.
+            // The next write tries again; meanwhile leases still end on the site's timer and on every call.
             LogRegistrationFailed(ex, siteId);
         }
     }

@@ -18,7 +18,7 @@ namespace SessionGrains.Grains.Sites;
 /// </remarks>
 internal sealed class DurableSite
 {
-    /// <summary>How many sessions ended by the site itself it remembers, for session grains that missed the notice.</summary>
+    /// <summary>How many sessions ended by the site itself it remembers, for session grains that missed the end signal.</summary>
     public const int EndedSessionsKept = 256;
 
     private readonly ISiteStore _store;
@@ -26,22 +26,22 @@ internal sealed class DurableSite
     private readonly string _siteId;
     private readonly SiteHeader _header;
     private readonly LiveSessionSet _sessions;
-    private readonly Action<IReadOnlyList<(SessionId SessionId, SessionEndReason Reason)>> _saved;
+    private readonly Action<IReadOnlyList<(SessionId SessionId, SessionEndReason Reason)>> _written;
     private readonly Action<Exception> _failed;
     private readonly GroupCommit<bool, bool> _writes;
-    private readonly List<(SessionId SessionId, SessionEndReason Reason)> _unsentEndNotices = [];
+    private readonly List<(SessionId SessionId, SessionEndReason Reason)> _unsentEndSignals = [];
     private long _version;
     private bool _headerChanged;
     private bool _broken;
 
-    /// <param name="saved">After each write: the end notices it made safe to send.</param>
+    /// <param name="written">After each write: the end signals it made safe to send.</param>
     /// <param name="failed">Once, when a write fails.</param>
     public DurableSite(
         ISiteStore store,
         IGrainFactory grains,
         string siteId,
         StoredSite? stored,
-        Action<IReadOnlyList<(SessionId SessionId, SessionEndReason Reason)>> saved,
+        Action<IReadOnlyList<(SessionId SessionId, SessionEndReason Reason)>> written,
         Action<Exception> failed)
     {
         _store = store;
@@ -50,11 +50,11 @@ internal sealed class DurableSite
         _version = stored?.Version ?? 0;
         _header = stored?.Header ?? new SiteHeader();
         _sessions = new LiveSessionSet(stored?.Sessions ?? []);
-        _saved = saved;
+        _written = written;
         _failed = failed;
 
         // Each request's item says only "my changes are made": a write takes every change made so far.
-        _writes = new GroupCommit<bool, bool>(WriteAsync);
+        _writes = new GroupCommit<bool, bool>(FlushAsync);
     }
 
     public LiveSessionSet Sessions => _sessions;
@@ -72,7 +72,7 @@ internal sealed class DurableSite
 
     /// <summary>
     /// Ends a session by the site's own decision (kicked, evicted, lease ran out): it is remembered, so a grain that
-    /// misses the notice can still learn why, and its grain is told once the ending is stored.
+    /// misses the signal can still learn why, and its grain is told once the ending is stored.
     /// </summary>
     public void End(LiveSession session, SessionEndReason reason, DateTimeOffset now)
     {
@@ -84,7 +84,7 @@ internal sealed class DurableSite
         }
 
         ended.Add(new EndedSession { SessionId = session.SessionId, Reason = reason, EndedAt = now });
-        _unsentEndNotices.Add((session.SessionId, reason));
+        _unsentEndSignals.Add((session.SessionId, reason));
         _headerChanged = true;
     }
 
@@ -132,7 +132,7 @@ internal sealed class DurableSite
     /// Completes once every change made so far (by this request or any before it) is stored; fails with
     /// <see cref="StorageUnavailableException"/> if that write failed.
     /// </summary>
-    public Task SaveAsync()
+    public Task WriteAsync()
     {
         if (_broken)
         {
@@ -144,33 +144,33 @@ internal sealed class DurableSite
         return _headerChanged || _sessions.HasChanges ? _writes.AddAsync(true) : _writes.WhenFlushedAsync();
     }
 
-    private async Task<IReadOnlyList<bool>> WriteAsync(IReadOnlyList<bool> requests)
+    private async Task<IReadOnlyList<bool>> FlushAsync(IReadOnlyList<bool> requests)
     {
         if (_broken)
         {
             throw new StorageUnavailableException();
         }
 
-        IReadOnlyList<(SessionId, SessionEndReason)> notices;
+        IReadOnlyList<(SessionId, SessionEndReason)> signals;
         try
         {
-            notices = await WriteChangesAsync();
+            signals = await WriteChangesAsync();
         }
         catch (Exception ex)
         {
             _broken = true;
-            _unsentEndNotices.Clear();
+            _unsentEndSignals.Clear();
             _failed(ex);
 
-            // Callers get one plain type for "not saved, try again", whatever the storage's own fault was.
+            // Callers get one plain type for "not stored, try again", whatever the storage's own fault was.
             throw new StorageUnavailableException();
         }
 
-        _saved(notices);
+        _written(signals);
         return requests;
     }
 
-    /// <summary>Writes what changed since the last write; returns the end notices that write makes safe to send.</summary>
+    /// <summary>Writes what changed since the last write; returns the end signals that write makes safe to send.</summary>
     private async Task<IReadOnlyList<(SessionId, SessionEndReason)>> WriteChangesAsync()
     {
         if (!_header.Listed)
@@ -185,8 +185,8 @@ internal sealed class DurableSite
         var (upserts, removals) = _sessions.TakeChanges();
         var changes = new SiteWrite(_siteId, _version, _headerChanged ? _header.Snapshot() : null, upserts, removals);
         _headerChanged = false;
-        (SessionId, SessionEndReason)[] notices = [.. _unsentEndNotices];
-        _unsentEndNotices.Clear();
+        (SessionId, SessionEndReason)[] signals = [.. _unsentEndSignals];
+        _unsentEndSignals.Clear();
 
         if (!changes.IsEmpty)
         {
@@ -194,6 +194,6 @@ internal sealed class DurableSite
             _version++;
         }
 
-        return notices;
+        return signals;
     }
 }

@@ -10,23 +10,23 @@ namespace SessionGrains.Grains.Sites;
 /// </summary>
 internal sealed partial class HistoryRecorder
 {
-    private static readonly TimeSpan SavePeriod = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan WritePeriod = TimeSpan.FromMinutes(1);
 
-    private readonly IPersistentState<ActivityState> _state;
+    private readonly IPersistentState<HistoryState> _state;
     private readonly string _siteId;
     private readonly ILogger _logger;
-    private readonly ActivityHistory _history;
-    private Task? _save;
+    private readonly HistoryBuckets _history;
+    private Task? _write;
 
     /// <param name="active">The count the stored sessions make now: unchanged after a restart, but not for a site stored before it kept history.</param>
-    public HistoryRecorder(IGrainBase site, IPersistentState<ActivityState> state, string siteId, int active, DateTimeOffset now, ILogger logger)
+    public HistoryRecorder(IGrainBase site, IPersistentState<HistoryState> state, string siteId, int active, DateTimeOffset now, ILogger logger)
     {
         _state = state;
         _siteId = siteId;
         _logger = logger;
-        _history = new ActivityHistory(state.State);
+        _history = new HistoryBuckets(state.State);
         _history.RecordActive(now, active);
-        site.RegisterGrainTimer(SaveAsync, new GrainTimerCreationOptions(SavePeriod, SavePeriod) { KeepAlive = false });
+        site.RegisterGrainTimer(WriteAsync, new GrainTimerCreationOptions(WritePeriod, WritePeriod) { KeepAlive = false });
     }
 
     /// <summary>Call only once the change of count is stored: the history never shows what storage may not hold.</summary>
@@ -34,36 +34,36 @@ internal sealed partial class HistoryRecorder
 
     public void RecordRefusal(DateTimeOffset now) => _history.RecordRefusal(now);
 
-    public SiteActivity Snapshot(DateTimeOffset now) => _history.Snapshot(now);
+    public SiteHistory Snapshot(DateTimeOffset now) => _history.Snapshot(now);
 
     public int RefusalsLastHour(DateTimeOffset now) => _history.RefusalsInLast(60, now);
 
     public int PeakToday(DateTimeOffset now) => _history.PeakSince(new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero));
 
-    /// <summary>Stores what is not stored yet; the timer's save may still be running (the grain interleaves), then this follows it.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
+    /// <summary>Stores what is not stored yet; the timer's write may still be running (the grain interleaves), then this follows it.</summary>
+    public async Task WriteLastAsync(CancellationToken cancellationToken)
     {
-        if (_save is { } running)
+        if (_write is { } running)
         {
             await running;
         }
 
-        await SaveAsync(cancellationToken);
+        await WriteAsync(cancellationToken);
     }
 
-    private Task SaveAsync(CancellationToken cancellationToken)
+    private Task WriteAsync(CancellationToken cancellationToken)
     {
-        if (_save is { IsCompleted: false } running)
+        if (_write is { IsCompleted: false } running)
         {
             return running;
         }
 
-        return _save = SaveOnceAsync(cancellationToken);
+        return _write = WriteOnceAsync(cancellationToken);
     }
 
-    private async Task SaveOnceAsync(CancellationToken cancellationToken)
+    private async Task WriteOnceAsync(CancellationToken cancellationToken)
     {
-        if (!_history.Unsaved)
+        if (!_history.Unwritten)
         {
             return;
         }
@@ -71,7 +71,7 @@ internal sealed partial class HistoryRecorder
         try
         {
             await _state.WriteStateAsync(cancellationToken);
-            _history.MarkSaved();
+            _history.MarkWritten();
         }
         catch (InconsistentStateException)
         {
@@ -84,10 +84,10 @@ internal sealed partial class HistoryRecorder
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // History is for operators; admissions go on. The next period tries again.
-            LogSaveFailed(ex, _siteId);
+            LogWriteFailed(ex, _siteId);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId}: saving the activity history failed; the next minute retries")]
-    private partial void LogSaveFailed(Exception exception, string siteId);
+    private partial void LogWriteFailed(Exception exception, string siteId);
 }

@@ -14,7 +14,7 @@ public interface ISiteLeaseGrain : IGrainWithStringKey
     Task<LeaseLookup> RenewLeaseAsync(SessionId sessionId, DateTimeOffset lastActivityAt, bool exact);
 
     /// <summary>The session ended on its own (idle or logout); its seat is free. Idempotent.</summary>
-    Task ReleaseAsync(SessionId sessionId, SessionEndReason reason);
+    Task SessionEndedAsync(SessionId sessionId, SessionEndReason reason);
 
     /// <summary>
     /// A silo about to shut down hands over the exact idle deadlines of this site's sessions it hosts, in one call,

@@ -11,7 +11,7 @@ public sealed partial class SiteGrain
     public async Task<LeaseLookup> GetLeaseAsync(SessionId sessionId)
     {
         ExpireLeases(clock.GetUtcNow());
-        await _site.SaveAsync();
+        await _site.WriteAsync();
         return Lookup(sessionId);
     }
 
@@ -19,7 +19,7 @@ public sealed partial class SiteGrain
     {
         var now = clock.GetUtcNow();
 
-        // The caller's activity first: a lease that ran out while its renewal could not be saved (a database
+        // The caller's activity first: a lease that ran out while its renewal could not be stored (a database
         // outage) still held the seat, so a session active within its idle timeout keeps it.
         if (Sessions.TryGet(sessionId, out var session))
         {
@@ -27,7 +27,7 @@ public sealed partial class SiteGrain
         }
 
         ExpireLeases(now);
-        await _site.SaveAsync();
+        await _site.WriteAsync();
         return Lookup(sessionId);
     }
 
@@ -43,20 +43,20 @@ public sealed partial class SiteGrain
             }
         }
 
-        await _site.SaveAsync();
+        await _site.WriteAsync();
     }
 
-    public async Task ReleaseAsync(SessionId sessionId, SessionEndReason reason)
+    public async Task SessionEndedAsync(SessionId sessionId, SessionEndReason reason)
     {
         ExpireLeases(clock.GetUtcNow());
 
-        // The session ended on its own and knows why: no notice, nothing to remember.
+        // The session ended on its own and knows why: no signal, nothing to remember.
         if (Sessions.Remove(sessionId) is not null)
         {
-            LogReleased(SiteId, sessionId, reason);
+            LogSessionEnded(SiteId, sessionId, reason);
         }
 
-        await _site.SaveAsync();
+        await _site.WriteAsync();
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -67,7 +67,7 @@ public sealed partial class SiteGrain
         }
 
         ExpireLeases(clock.GetUtcNow());
-        await _site.SaveAsync();
+        await _site.WriteAsync();
         if (Sessions.Count == 0)
         {
             await _backstop.StopAsync();
@@ -80,7 +80,7 @@ public sealed partial class SiteGrain
         ExpireLeases(now);
         try
         {
-            await _site.SaveAsync();
+            await _site.WriteAsync();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

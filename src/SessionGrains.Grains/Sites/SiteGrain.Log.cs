@@ -16,12 +16,12 @@ public sealed partial class SiteGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Site {SiteId} session {SessionId} kicked by an operator")]
     private partial void LogKicked(string siteId, SessionId sessionId);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Site {SiteId} session {SessionId} released: {Reason}")]
-    private partial void LogReleased(string siteId, SessionId sessionId, SessionEndReason reason);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Site {SiteId} session {SessionId} ended: {Reason}")]
+    private partial void LogSessionEnded(string siteId, SessionId sessionId, SessionEndReason reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Site {SiteId}: {Count} session lease(s) ran out")]
     private partial void LogLeasesExpired(string siteId, int count);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Site {SiteId}: saving state failed; the activation is dropped so the next request reloads from storage")]
-    private partial void LogSaveFailed(Exception exception, string siteId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Site {SiteId}: writing its state failed; the activation is dropped so the next request reloads from storage")]
+    private partial void LogWriteFailed(Exception exception, string siteId);
 }

@@ -19,7 +19,9 @@ namespace SessionGrains.Grains.Sites;
 [Reentrant]
 public sealed partial class SiteGrain(
     ISiteStore store,
-    [PersistentState("activity", StorageNames.Default)] IPersistentState<ActivityState> activityState,
+
+    // The history's state name from before it was called history: stored rows are found by it.
+    [PersistentState("activity", StorageNames.Default)] IPersistentState<HistoryState> historyState,
     IOptionsMonitor<SiteDefaultsOptions> defaults,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock,
     ILogger<SiteGrain> logger) : Grain, ISiteGrain, ISiteLeaseGrain, IRemindable
@@ -41,20 +43,20 @@ public sealed partial class SiteGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var stored = await store.ReadAsync(SiteId, cancellationToken);
-        _site = new DurableSite(store, GrainFactory, SiteId, stored, OnSaved, OnSaveFailed);
+        _site = new DurableSite(store, GrainFactory, SiteId, stored, OnWritten, OnWriteFailed);
         _expiryTimer = this.RegisterGrainTimer(
             OnLeasesExpiringAsync,
             new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { KeepAlive = true });
         _backstop = new BackstopReminder(this, SiteId, logger);
         var now = clock.GetUtcNow();
-        _history = new HistoryRecorder(this, activityState, SiteId, Sessions.Counted, now, logger);
+        _history = new HistoryRecorder(this, historyState, SiteId, Sessions.Counted, now, logger);
 
         // Leases that ran out while no activation held this site (a restart) make the timer fire at once.
         ScheduleExpiryTimer(now);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _history.FlushAsync(cancellationToken);
+        _history.WriteLastAsync(cancellationToken);
 
     public async Task<OpenSessionResult> OpenSessionAsync(OpenSessionRequest request)
     {
@@ -64,7 +66,7 @@ public sealed partial class SiteGrain(
         var now = clock.GetUtcNow();
         ExpireLeases(now);
         var (result, started) = Decide(request, Settings, now);
-        await _site.SaveAsync();
+        await _site.WriteAsync();
         Start(started);
         return result;
     }
@@ -97,7 +99,7 @@ public sealed partial class SiteGrain(
             }
         }
 
-        await _site.SaveAsync();
+        await _site.WriteAsync();
         foreach (var start in started)
         {
             Start(start);
@@ -108,7 +110,7 @@ public sealed partial class SiteGrain(
 
     /// <summary>
     /// One admission decision, applied to the set in memory; nothing is acknowledged before the write that holds it.
-    /// Returns the answer (as the decision saw the site) and, when admitted, the session grain's start notice to send
+    /// Returns the answer (as the decision saw the site) and, when admitted, the session grain's start signal to send
     /// once that write succeeded.
     /// </summary>
     private (OpenSessionResult Result, (SessionId, SessionLease)? Start) Decide(OpenSessionRequest request, SiteSettings settings, DateTimeOffset now)
@@ -123,7 +125,7 @@ public sealed partial class SiteGrain(
 
             if (Sessions.TryGet(previous, out var stale) && string.Equals(stale.UserId, request.UserId, StringComparison.Ordinal))
             {
-                // The caller saw this session end for idleness, but its release never reached the site.
+                // The caller saw this session end for idleness, but its end never reached the site.
                 _site.End(stale, SessionEndReason.Idle, now);
             }
         }
@@ -175,7 +177,7 @@ public sealed partial class SiteGrain(
         RequestRules.EnsureValid(updated);
 
         _site.Settings = updated;
-        await _site.SaveAsync();
+        await _site.WriteAsync();
         LogSettingsChanged(SiteId, updated.Limit, updated.IdleTimeout, updated.OnFull);
         return updated;
     }
@@ -196,7 +198,7 @@ public sealed partial class SiteGrain(
         EnsureValidSiteId();
         var now = clock.GetUtcNow();
         ExpireLeases(now);
-        await _site.SaveAsync();
+        await _site.WriteAsync();
         return new SiteSummary
         {
             SiteId = SiteId,
@@ -208,7 +210,7 @@ public sealed partial class SiteGrain(
         };
     }
 
-    public Task<SiteActivity> GetActivityAsync()
+    public Task<SiteHistory> GetHistoryAsync()
     {
         EnsureValidSiteId();
         return Task.FromResult(_history.Snapshot(clock.GetUtcNow()));
@@ -226,14 +228,14 @@ public sealed partial class SiteGrain(
             LogKicked(SiteId, sessionId);
         }
 
-        await _site.SaveAsync();
+        await _site.WriteAsync();
         return live;
     }
 
     /// <summary>After each write: the sessions it ended may be told, and the timers and history catch up with it.</summary>
-    private void OnSaved(IReadOnlyList<(SessionId SessionId, SessionEndReason Reason)> endNotices)
+    private void OnWritten(IReadOnlyList<(SessionId SessionId, SessionEndReason Reason)> endSignals)
     {
-        foreach (var (sessionId, reason) in endNotices)
+        foreach (var (sessionId, reason) in endSignals)
         {
             Control(sessionId).EndAsync(reason).Ignore();
         }
@@ -246,11 +248,11 @@ public sealed partial class SiteGrain(
         _history.RecordActive(now, Sessions.Counted);
     }
 
-    private void OnSaveFailed(Exception exception)
+    private void OnWriteFailed(Exception exception)
     {
         // This activation's memory is now ahead of storage. Drop it, so the next request starts again from what
         // storage holds.
-        LogSaveFailed(exception, SiteId);
+        LogWriteFailed(exception, SiteId);
         DeactivateOnIdle();
     }
 

@@ -15,7 +15,7 @@ public sealed record SiteHeader
 
     /// <summary>
     /// Sessions the site itself ended (kicked, evicted, lease ran out), newest last, so a session grain that missed
-    /// the one-way notice (its silo died) can still tell its user why. Bounded by <see cref="DurableSite.EndedSessionsKept"/>.
+    /// the one-way signal (its silo died) can still tell its user why. Bounded by <see cref="DurableSite.EndedSessionsKept"/>.
     /// </summary>
     [Id(2)]
     public List<EndedSession> RecentlyEnded { get; set; } = [];

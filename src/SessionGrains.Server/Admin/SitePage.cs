@@ -4,7 +4,7 @@ namespace SessionGrains.Server.Admin;
 public sealed record SessionRow(SessionInfo Session, DateTimeOffset IdleExpiresAt, bool Ending);
 
 /// <summary>What the site page shows: the site's status, its live sessions and its 24-hour chart.</summary>
-public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessions, ActivityChart Chart, DateTimeOffset Now)
+public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessions, HistoryChart Chart, DateTimeOffset Now)
 {
     /// <summary>The page lists this many sessions at most (oldest first); the counts always cover all of them.</summary>
     public const int MaxListedSessions = 200;
@@ -15,9 +15,9 @@ public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessi
     {
         var site = grains.GetSiteGrain(siteId);
         var statusCall = site.GetStatusAsync();
-        var activityCall = site.GetActivityAsync();
+        var historyCall = site.GetHistoryAsync();
         var status = await statusCall;
-        var activity = await activityCall;
+        var history = await historyCall;
 
         // The site hears of activity only when a lease is renewed; the session grain knows the exact deadline.
         var listed = status.Sessions.Take(MaxListedSessions).ToList();
@@ -29,7 +29,7 @@ public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessi
             _ => new SessionRow(session, session.IdleExpiresAt, Ending: true),
         }).ToList();
 
-        return new SitePage(status, rows, ActivityChart.Draw(activity, status.Summary.Settings.Limit), clock.GetUtcNow());
+        return new SitePage(status, rows, HistoryChart.Draw(history, status.Summary.Settings.Limit), clock.GetUtcNow());
     }
 
     /// <summary>The session's own answer, or null if it could not give one: the page then shows the site's view.</summary>

@@ -6,7 +6,7 @@ using SessionGrains.Server.Problems;
 
 namespace SessionGrains.Server.Api;
 
-/// <summary>Sessions: open (ask for a seat), touch (activity), close (the site's logout, or an admin's kick).</summary>
+/// <summary>Sessions: open (ask for a seat), touch (activity), end (the site's logout, or an admin's kick).</summary>
 internal static class SessionEndpoints
 {
     public static void Map(RouteGroupBuilder api)
@@ -33,7 +33,7 @@ internal static class SessionEndpoints
             .ProducesProblem(StatusCodes.Status410Gone)
             .WithSummary("Records activity. 410 (session_ended, with its reason) once the session has ended.");
 
-        sessions.MapDelete("/{sessionId}", CloseAsync)
+        sessions.MapDelete("/{sessionId}", EndAsync)
             .Produces(StatusCodes.Status204NoContent)
             .WithSummary("Ends a session: a logout with the site's key, a kick with the admin key. Idempotent.");
     }
@@ -82,7 +82,7 @@ internal static class SessionEndpoints
     private static IResult NotLive(TouchResult result) =>
         result is SessionEnded ended ? ApiProblems.SessionEnded(ended.Reason) : ApiProblems.UnknownSession();
 
-    private static async Task<NoContent> CloseAsync(string siteId, string sessionId, HttpContext context, IGrainFactory grains)
+    private static async Task<NoContent> EndAsync(string siteId, string sessionId, HttpContext context, IGrainFactory grains)
     {
         RequestRules.EnsureValidSiteId(siteId);
         var id = SessionId.Parse(sessionId);
@@ -92,7 +92,7 @@ internal static class SessionEndpoints
         }
         else
         {
-            await grains.GetSessionGrain(siteId, id).CloseAsync();
+            await grains.GetSessionGrain(siteId, id).LogoutAsync();
         }
 
         return TypedResults.NoContent();

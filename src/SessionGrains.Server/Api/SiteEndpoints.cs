@@ -27,7 +27,7 @@ internal static class SiteEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("A site's settings, counts and live sessions.");
 
-        api.MapGet("/sites/{siteId}/activity", GetActivityAsync)
+        api.MapGet("/sites/{siteId}/activity", GetHistoryAsync)
             .RequireAuthorization(AccessPolicies.SiteOrAdmin)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("Counted sessions and refusals over the last 24 hours, one bucket a minute.");
@@ -62,11 +62,11 @@ internal static class SiteEndpoints
         return TypedResults.Ok(SiteDetailsView.From(status));
     }
 
-    private static async Task<Ok<SiteActivityView>> GetActivityAsync(string siteId, IGrainFactory grains)
+    private static async Task<Ok<SiteHistoryView>> GetHistoryAsync(string siteId, IGrainFactory grains)
     {
         RequestRules.EnsureValidSiteId(siteId);
-        var activity = await grains.GetSiteGrain(siteId).GetActivityAsync();
-        return TypedResults.Ok(SiteActivityView.Of(siteId, activity));
+        var history = await grains.GetSiteGrain(siteId).GetHistoryAsync();
+        return TypedResults.Ok(SiteHistoryView.Of(siteId, history));
     }
 
     private static async Task<Created<KeyIssuedView>> IssueKeyAsync(string siteId, IGrainFactory grains)

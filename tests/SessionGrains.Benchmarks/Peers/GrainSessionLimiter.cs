@@ -41,8 +41,8 @@ public sealed class GrainSessionLimiter(IGrainFactory grains, string name, Func<
         }
     }
 
-    public async ValueTask CloseAsync(string siteId, string sessionId) =>
-        await grains.GetSessionGrain(siteId, SessionId.Parse(sessionId)).CloseAsync();
+    public async ValueTask EndAsync(string siteId, string sessionId) =>
+        await grains.GetSessionGrain(siteId, SessionId.Parse(sessionId)).LogoutAsync();
 
     public ValueTask DisposeAsync() => dispose?.Invoke() ?? ValueTask.CompletedTask;
 }

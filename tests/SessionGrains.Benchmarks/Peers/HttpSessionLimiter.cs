@@ -81,7 +81,7 @@ public sealed class HttpSessionLimiter : ISessionLimiter
         await EnsureAsync(response, HttpStatusCode.OK);
     }
 
-    public async ValueTask CloseAsync(string siteId, string sessionId)
+    public async ValueTask EndAsync(string siteId, string sessionId)
     {
         using var request = new HttpRequestMessage(HttpMethod.Delete, $"/api/sites/{siteId}/sessions/{sessionId}");
         request.Headers.Authorization = KeyOf(siteId);

@@ -20,5 +20,5 @@ public interface ISessionLimiter : IAsyncDisposable
     ValueTask TouchAsync(string siteId, string sessionId);
 
     /// <summary>Ends a session (sign-out) and frees its seat.</summary>
-    ValueTask CloseAsync(string siteId, string sessionId);
+    ValueTask EndAsync(string siteId, string sessionId);
 }

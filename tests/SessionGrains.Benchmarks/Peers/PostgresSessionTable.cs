@@ -207,7 +207,7 @@ public sealed class PostgresSessionTable : ISessionLimiter
         await command.ExecuteNonQueryAsync();
     }
 
-    public async ValueTask CloseAsync(string siteId, string sessionId)
+    public async ValueTask EndAsync(string siteId, string sessionId)
     {
         await using var command = _dataSource.CreateCommand(CloseSql);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(sessionId) });

@@ -143,7 +143,7 @@ public sealed class RedisSemaphore : ISessionLimiter
         await _database.SortedSetAddAsync(site.Keys[0], sessionId, expiry, SortedSetWhen.Exists);
     }
 
-    public async ValueTask CloseAsync(string siteId, string sessionId)
+    public async ValueTask EndAsync(string siteId, string sessionId)
     {
         var keys = _sites.TryGetValue(siteId, out var site) ? site.Keys : Site.KeysOf(siteId);
         await _database.SortedSetRemoveAsync(keys[0], sessionId);

@@ -44,7 +44,7 @@ public sealed class Operations(Sizes sizes)
             var site = halfFull[(int)((worker + (n * 7)) % halfFull.Length)];
             var admitted = await limiter.OpenAsync(site, Workload.UserId(n))
                 ?? throw new InvalidOperationException($"{limiter.Name} refused a session on a half-full site.");
-            await limiter.CloseAsync(site, admitted);
+            await limiter.EndAsync(site, admitted);
         };
     }
 

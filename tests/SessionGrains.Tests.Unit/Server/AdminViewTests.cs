@@ -36,23 +36,23 @@ public sealed class AdminViewTests
     [Fact]
     public void The_chart_has_a_point_where_the_count_changes_a_bar_per_refusing_minute_and_a_mark_every_three_hours()
     {
-        var active = new int[SiteActivity.BucketCount];
-        var refusals = new int[SiteActivity.BucketCount];
+        var active = new int[SiteHistory.BucketCount];
+        var refusals = new int[SiteHistory.BucketCount];
         Array.Fill(active, 2, 600, 840);
         refusals[700] = 3;
         refusals[701] = 1;
-        var activity = new SiteActivity { From = Midnight.AddMinutes(30), Active = active, Refusals = refusals };
+        var activity = new SiteHistory { From = Midnight.AddMinutes(30), Active = active, Refusals = refusals };
 
-        var chart = ActivityChart.Draw(activity, limit: 4);
+        var chart = HistoryChart.Draw(activity, limit: 4);
 
         // Flat at 0, a step up to 2 at minute 600, flat to the end: four points, not 1,440.
         var points = chart.ActivePoints.Split(' ');
         Assert.Equal(4, points.Length);
-        Assert.Equal($"{ActivityChart.Left},{ActivityChart.ActiveBottom}", points[0]);
+        Assert.Equal($"{HistoryChart.Left},{HistoryChart.ActiveBottom}", points[0]);
         Assert.Equal(2, chart.RefusalBars.Count);
         Assert.Equal(4, chart.ActiveScale);
         Assert.Equal(3, chart.RefusalScale);
-        Assert.Equal(((ActivityChart.ActiveTop + ActivityChart.ActiveBottom) / 2.0).ToString(System.Globalization.CultureInfo.InvariantCulture), points[^1].Split(',')[1]);
+        Assert.Equal(((HistoryChart.ActiveTop + HistoryChart.ActiveBottom) / 2.0).ToString(System.Globalization.CultureInfo.InvariantCulture), points[^1].Split(',')[1]);
         Assert.Equal(["03:00", "06:00", "09:00", "12:00", "15:00", "18:00", "21:00", "00:00"], chart.Ticks.Select(t => t.Label));
         Assert.Contains("peak 2 of 4, 4 refused", chart.Summary, StringComparison.Ordinal);
     }

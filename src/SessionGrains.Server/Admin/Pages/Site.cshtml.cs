@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace SessionGrains.Server.Admin.Pages;
 
 /// <summary>
-/// One site: its figures, live sessions (each with a Kill button) and chart, refreshed every two seconds
+/// One site: its figures, live sessions (each with a Kick button) and chart, refreshed every two seconds
 /// (<c>?handler=Live</c>), and the form that changes its settings.
 /// </summary>
 public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, ILogger<SiteModel> logger) : PageModel
@@ -45,7 +45,7 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
         return Partial("_SiteLive", await SitePage.LoadAsync(grains, SiteId, clock));
     }
 
-    public async Task<IActionResult> OnPostKillAsync(string? sessionId)
+    public async Task<IActionResult> OnPostKickAsync(string? sessionId)
     {
         if (!SessionGrains.SessionId.TryParse(sessionId, out var id))
         {
@@ -53,7 +53,7 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
         }
         else if (await grains.GetSiteGrain(SiteId).KickAsync(id))
         {
-            LogKilled(logger, SiteId, id);
+            LogKicked(logger, SiteId, id);
             Notice = $"Session {id} was ended. Its user is told so at their next request.";
         }
         else
@@ -91,7 +91,7 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
         ModelState[SettingsForm.Key(field)]?.Errors.FirstOrDefault()?.ErrorMessage;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "An operator ended session {SessionId} of site {SiteId} in the admin UI")]
-    private static partial void LogKilled(ILogger logger, string siteId, SessionId sessionId);
+    private static partial void LogKicked(ILogger logger, string siteId, SessionId sessionId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "An operator changed the settings of site {SiteId} in the admin UI")]
     private static partial void LogSettingsChanged(ILogger logger, string siteId);

@@ -118,8 +118,8 @@ public sealed record SessionView
     };
 }
 
-/// <summary><c>GET /api/sites/{siteId}/activity</c>: the last 24 hours, one bucket a minute, oldest first.</summary>
-public sealed record SiteActivityView
+/// <summary><c>GET /api/sites/{siteId}/activity</c>: the site's history, the last 24 hours, one bucket a minute, oldest first.</summary>
+public sealed record SiteHistoryView
 {
     public required string SiteId { get; init; }
 
@@ -134,12 +134,12 @@ public sealed record SiteActivityView
     /// <summary>Per bucket: sign-ins refused.</summary>
     public required IReadOnlyList<int> Refusals { get; init; }
 
-    public static SiteActivityView Of(string siteId, SiteActivity activity) => new()
+    public static SiteHistoryView Of(string siteId, SiteHistory history) => new()
     {
         SiteId = siteId,
-        From = activity.From,
-        BucketSeconds = (int)SiteActivity.BucketSize.TotalSeconds,
-        Active = activity.Active,
-        Refusals = activity.Refusals,
+        From = history.From,
+        BucketSeconds = (int)SiteHistory.BucketSize.TotalSeconds,
+        Active = history.Active,
+        Refusals = history.Refusals,
     };
 }

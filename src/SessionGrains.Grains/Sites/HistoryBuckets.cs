@@ -5,14 +5,14 @@ namespace SessionGrains.Grains.Sites;
 /// <summary>
 /// Keeps a site's activity over the last 24 hours in one-minute buckets: the peak of counted sessions and the
 /// refusals. A minute in which nothing happened takes no bucket (the count stays at the previous bucket's last
-/// value), so an idle site costs nothing and a busy one at most <see cref="SiteActivity.BucketCount"/> buckets.
+/// value), so an idle site costs nothing and a busy one at most <see cref="SiteHistory.BucketCount"/> buckets.
 /// </summary>
-internal sealed class ActivityHistory(ActivityState state)
+internal sealed class HistoryBuckets(HistoryState state)
 {
     private static readonly DateTimeOffset UnixEpoch = DateTimeOffset.UnixEpoch;
 
-    /// <summary>Changed since the last <see cref="MarkSaved"/>.</summary>
-    public bool Unsaved { get; private set; }
+    /// <summary>Changed since the last <see cref="MarkWritten"/>.</summary>
+    public bool Unwritten { get; private set; }
 
     public int BucketCount => state.Buckets.Count;
 
@@ -28,17 +28,17 @@ internal sealed class ActivityHistory(ActivityState state)
         ref var bucket = ref Current(minute);
         bucket.Peak = Math.Max(bucket.Peak, active);
         bucket.Last = active;
-        Unsaved = true;
+        Unwritten = true;
     }
 
     public void RecordRefusal(DateTimeOffset now)
     {
         ref var bucket = ref Current(MinuteOf(now));
         bucket.Refusals++;
-        Unsaved = true;
+        Unwritten = true;
     }
 
-    public void MarkSaved() => Unsaved = false;
+    public void MarkWritten() => Unwritten = false;
 
     /// <summary>Refusals in the last <paramref name="minutes"/> buckets, the current minute's included.</summary>
     public int RefusalsInLast(int minutes, DateTimeOffset now)
@@ -72,12 +72,12 @@ internal sealed class ActivityHistory(ActivityState state)
         return peak;
     }
 
-    public SiteActivity Snapshot(DateTimeOffset now)
+    public SiteHistory Snapshot(DateTimeOffset now)
     {
         var last = MinuteOf(now);
-        var first = last - SiteActivity.BucketCount + 1;
-        var active = new int[SiteActivity.BucketCount];
-        var refusals = new int[SiteActivity.BucketCount];
+        var first = last - SiteHistory.BucketCount + 1;
+        var active = new int[SiteHistory.BucketCount];
+        var refusals = new int[SiteHistory.BucketCount];
         var level = LevelAt(first - 1);
         var buckets = state.Buckets;
         var next = buckets.FindIndex(b => b.Minute >= first);
@@ -96,7 +96,7 @@ internal sealed class ActivityHistory(ActivityState state)
             }
         }
 
-        return new SiteActivity { From = UnixEpoch.AddMinutes(first), Active = active, Refusals = refusals };
+        return new SiteHistory { From = UnixEpoch.AddMinutes(first), Active = active, Refusals = refusals };
     }
 
     private int? LatestMinute => state.Buckets.Count > 0 ? state.Buckets[^1].Minute : null;
@@ -117,7 +117,7 @@ internal sealed class ActivityHistory(ActivityState state)
     }
 
     /// <summary>The bucket of <paramref name="minute"/>, started at the current level if it is new.</summary>
-    private ref ActivityBucket Current(int minute)
+    private ref HistoryBucket Current(int minute)
     {
         var buckets = state.Buckets;
 
@@ -125,8 +125,8 @@ internal sealed class ActivityHistory(ActivityState state)
         if (LatestMinute is not { } latest || latest < minute)
         {
             var level = LevelAt(minute);
-            buckets.Add(new ActivityBucket { Minute = minute, Peak = level, Last = level });
-            DropOlderThan(minute - SiteActivity.BucketCount + 1);
+            buckets.Add(new HistoryBucket { Minute = minute, Peak = level, Last = level });
+            DropOlderThan(minute - SiteHistory.BucketCount + 1);
         }
 
         return ref CollectionsMarshal.AsSpan(buckets)[^1];

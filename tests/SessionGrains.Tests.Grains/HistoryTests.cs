@@ -3,7 +3,7 @@ using SessionGrains.Persistence;
 namespace SessionGrains.Tests.Grains;
 
 /// <summary>The site keeps its activity history (counted sessions and refusals per minute), and it survives a restart.</summary>
-public abstract class ActivityTests(StorageKind kind) : IAsyncLifetime
+public abstract class HistoryTests(StorageKind kind) : IAsyncLifetime
 {
     private TestSilo _silo = null!;
 
@@ -22,11 +22,11 @@ public abstract class ActivityTests(StorageKind kind) : IAsyncLifetime
         await site.RefuseAsync(Sites.User("cat"));
         await site.RefuseAsync(Sites.User("dan"));
         _silo.Clock.Advance(TimeSpan.FromMinutes(2));
-        await _silo.Grains.GetSessionGrain(siteId, ann.SessionId).CloseAsync();
+        await _silo.Grains.GetSessionGrain(siteId, ann.SessionId).LogoutAsync();
         await Eventually.WaitForAsync(() => site.GetSummaryAsync(), s => s.Active == 1);
         _silo.Clock.Advance(TimeSpan.FromMinutes(1));
 
-        var activity = await site.GetActivityAsync();
+        var activity = await site.GetHistoryAsync();
         Assert.Equal([2, 2, 2, 1], activity.Active.TakeLast(4));
         Assert.Equal([2, 0, 0, 0], activity.Refusals.TakeLast(4));
         var summary = await site.GetSummaryAsync();
@@ -48,11 +48,11 @@ public abstract class ActivityTests(StorageKind kind) : IAsyncLifetime
         await site.AdmitAsync(Sites.User("ann"));
         await site.RefuseAsync(Sites.User("bob"));
         _silo.Clock.Advance(TimeSpan.FromMinutes(1));
-        var before = await site.GetActivityAsync();
+        var before = await site.GetHistoryAsync();
 
         await _silo.RestartAsync();
 
-        var after = await _silo.Grains.GetSiteGrain(siteId).GetActivityAsync();
+        var after = await _silo.Grains.GetSiteGrain(siteId).GetHistoryAsync();
         Assert.Equal(before.From, after.From);
         Assert.Equal(before.Active, after.Active);
         Assert.Equal(before.Refusals, after.Refusals);
@@ -61,6 +61,6 @@ public abstract class ActivityTests(StorageKind kind) : IAsyncLifetime
     }
 }
 
-public sealed class ActivityTestsOnSqlite() : ActivityTests(StorageKind.Sqlite);
+public sealed class ActivityTestsOnSqlite() : HistoryTests(StorageKind.Sqlite);
 
-public sealed class ActivityTestsOnPostgreSql() : ActivityTests(StorageKind.PostgreSql);
+public sealed class ActivityTestsOnPostgreSql() : HistoryTests(StorageKind.PostgreSql);

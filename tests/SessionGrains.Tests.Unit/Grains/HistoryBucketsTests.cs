@@ -3,29 +3,29 @@ using SessionGrains.Grains.Sites;
 namespace SessionGrains.Tests.Unit.Grains;
 
 /// <summary>The per-minute history on its own: what it keeps, what it answers, and that it stays bounded.</summary>
-public sealed class ActivityHistoryTests
+public sealed class HistoryBucketsTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 23, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public void A_minute_keeps_its_peak_and_the_level_carries_into_quiet_minutes()
     {
-        var history = new ActivityHistory(new ActivityState());
+        var history = new HistoryBuckets(new HistoryState());
         history.RecordActive(Start, 1);
         history.RecordActive(Start.AddSeconds(10), 3);
         history.RecordActive(Start.AddSeconds(50), 2);
 
         var snapshot = history.Snapshot(Start.AddMinutes(5));
 
-        Assert.Equal(SiteActivity.BucketCount, snapshot.Active.Count);
-        Assert.Equal(Start.AddMinutes(5 - SiteActivity.BucketCount + 1), snapshot.From);
+        Assert.Equal(SiteHistory.BucketCount, snapshot.Active.Count);
+        Assert.Equal(Start.AddMinutes(5 - SiteHistory.BucketCount + 1), snapshot.From);
         Assert.Equal([0, 3, 2, 2, 2, 2, 2], snapshot.Active.TakeLast(7));
     }
 
     [Fact]
     public void Refusals_count_in_their_minute_and_leave_the_last_hour_after_sixty_minutes()
     {
-        var history = new ActivityHistory(new ActivityState());
+        var history = new HistoryBuckets(new HistoryState());
         history.RecordRefusal(Start);
         history.RecordRefusal(Start.AddSeconds(30));
         history.RecordRefusal(Start.AddMinutes(30));
@@ -40,7 +40,7 @@ public sealed class ActivityHistoryTests
     [Fact]
     public void The_peak_since_midnight_starts_from_the_level_midnight_found()
     {
-        var history = new ActivityHistory(new ActivityState());
+        var history = new HistoryBuckets(new HistoryState());
         history.RecordActive(Start, 7);
         history.RecordActive(Start.AddMinutes(10), 4);
         var midnight = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
@@ -54,39 +54,39 @@ public sealed class ActivityHistoryTests
     [Fact]
     public void A_quiet_site_takes_no_bucket()
     {
-        var history = new ActivityHistory(new ActivityState());
+        var history = new HistoryBuckets(new HistoryState());
         for (var minute = 0; minute < 120; minute++)
         {
             history.RecordActive(Start.AddMinutes(minute), 0);
         }
 
         Assert.Equal(0, history.BucketCount);
-        Assert.False(history.Unsaved);
+        Assert.False(history.Unwritten);
     }
 
     [Fact]
     public void Three_busy_days_keep_one_day_of_buckets_and_the_level_before_them()
     {
-        var state = new ActivityState();
-        var history = new ActivityHistory(state);
+        var state = new HistoryState();
+        var history = new HistoryBuckets(state);
         var now = Start;
-        for (var minute = 0; minute < 3 * SiteActivity.BucketCount; minute++)
+        for (var minute = 0; minute < 3 * SiteHistory.BucketCount; minute++)
         {
             now = Start.AddMinutes(minute);
             history.RecordActive(now, minute % 50);
             history.RecordRefusal(now);
         }
 
-        Assert.Equal(SiteActivity.BucketCount, history.BucketCount);
-        Assert.Equal(SiteActivity.BucketCount, history.RefusalsInLast(SiteActivity.BucketCount, now));
+        Assert.Equal(SiteHistory.BucketCount, history.BucketCount);
+        Assert.Equal(SiteHistory.BucketCount, history.RefusalsInLast(SiteHistory.BucketCount, now));
 
         // Two more quiet hours: the level of the last busy minute still holds in every newer minute.
         var later = now.AddHours(2);
         history.RecordActive(later, 7);
         var snapshot = history.Snapshot(later);
-        Assert.Equal(SiteActivity.BucketCount, snapshot.Active.Count);
-        Assert.Equal(SiteActivity.BucketCount - 120 + 1, state.Buckets.Count);
-        var lastBusyLevel = (3 * SiteActivity.BucketCount - 1) % 50;
+        Assert.Equal(SiteHistory.BucketCount, snapshot.Active.Count);
+        Assert.Equal(SiteHistory.BucketCount - 120 + 1, state.Buckets.Count);
+        var lastBusyLevel = (3 * SiteHistory.BucketCount - 1) % 50;
         Assert.Equal(lastBusyLevel, snapshot.Active[^2]);
 
         // The minute that dropped to 7 began at the old level, which is its peak; the next minute starts at 7.
@@ -97,7 +97,7 @@ public sealed class ActivityHistoryTests
     [Fact]
     public void A_clock_behind_the_newest_bucket_adds_to_it()
     {
-        var history = new ActivityHistory(new ActivityState());
+        var history = new HistoryBuckets(new HistoryState());
         history.RecordActive(Start.AddMinutes(1), 2);
         history.RecordRefusal(Start);
 

@@ -5,11 +5,11 @@ namespace SessionGrains.Grains.Sites;
 /// about once a minute. Holds only the minutes in which something changed, at most one day of them.
 /// </summary>
 [GenerateSerializer]
-public sealed record ActivityState
+public sealed record HistoryState
 {
     /// <summary>Oldest first, at most one per minute.</summary>
     [Id(0)]
-    public List<ActivityBucket> Buckets { get; set; } = [];
+    public List<HistoryBucket> Buckets { get; set; } = [];
 
     /// <summary>The count at the end of the newest bucket that was dropped for age: the level before the first bucket.</summary>
     [Id(1)]
@@ -18,7 +18,7 @@ public sealed record ActivityState
 
 /// <summary>One minute in which the count changed or a sign-in was refused.</summary>
 [GenerateSerializer]
-public record struct ActivityBucket
+public record struct HistoryBucket
 {
     /// <summary>Minutes since the Unix epoch (UTC).</summary>
     [Id(0)]

@@ -5,7 +5,7 @@ namespace SessionGrains;
 /// in each minute, and the sign-ins refused in it. Kept by the site and stored, so it survives restarts.
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record SiteActivity
+public sealed record SiteHistory
 {
     public static readonly TimeSpan BucketSize = TimeSpan.FromMinutes(1);
 

@@ -4,10 +4,10 @@ using System.Text;
 namespace SessionGrains.Server.Admin;
 
 /// <summary>
-/// The geometry of a site's 24-hour chart, drawn as SVG by <c>Pages/_ActivityChart.cshtml</c>: counted sessions as a
+/// The geometry of a site's 24-hour chart, drawn as SVG by <c>Pages/_HistoryChart.cshtml</c>: counted sessions as a
 /// step line over the limit (dashed), refusals as bars in a band of their own below, hour marks every three hours.
 /// </summary>
-public sealed record ActivityChart
+public sealed record HistoryChart
 {
     public const int Width = 720;
     public const int Height = 230;
@@ -35,25 +35,25 @@ public sealed record ActivityChart
     /// <summary>What the chart shows, in words, for screen readers and as its tooltip.</summary>
     public required string Summary { get; init; }
 
-    public static ActivityChart Draw(SiteActivity activity, int limit)
+    public static HistoryChart Draw(SiteHistory history, int limit)
     {
-        var buckets = activity.Active.Count;
-        var peak = activity.Active.DefaultIfEmpty(0).Max();
+        var buckets = history.Active.Count;
+        var peak = history.Active.DefaultIfEmpty(0).Max();
         var activeScale = Math.Max(1, Math.Max(peak, limit > 0 ? limit : 0));
-        var refusalScale = Math.Max(1, activity.Refusals.DefaultIfEmpty(0).Max());
+        var refusalScale = Math.Max(1, history.Refusals.DefaultIfEmpty(0).Max());
         var step = (double)(Right - Left) / Math.Max(1, buckets);
 
-        return new ActivityChart
+        return new HistoryChart
         {
-            ActivePoints = StepLine(activity.Active, step, activeScale),
-            RefusalBars = Bars(activity.Refusals, step, refusalScale),
+            ActivePoints = StepLine(history.Active, step, activeScale),
+            RefusalBars = Bars(history.Refusals, step, refusalScale),
             LimitY = limit > 0 ? Format(ActiveY(limit, activeScale)) : null,
             ActiveScale = activeScale,
             RefusalScale = refusalScale,
-            Ticks = HourTicks(activity.From, buckets, step),
+            Ticks = HourTicks(history.From, buckets, step),
             Summary = string.Create(
                 CultureInfo.InvariantCulture,
-                $"Counted sessions and refusals over the last 24 hours (UTC), one bucket a minute: peak {peak}{(limit > 0 ? $" of {limit}" : string.Empty)}, {activity.Refusals.Sum()} refused."),
+                $"Counted sessions and refusals over the last 24 hours (UTC), one bucket a minute: peak {peak}{(limit > 0 ? $" of {limit}" : string.Empty)}, {history.Refusals.Sum()} refused."),
         };
     }
 

@@ -4,10 +4,10 @@ using SessionGrains.Grains.Sessions;
 namespace SessionGrains.Tests.Grains.Infrastructure;
 
 /// <summary>
-/// Holds a site's start notices (its one-way message to each new session's grain) until the test releases them,
-/// and tells when a released notice has been handled: the late delivery that one-way messages allow, on demand.
+/// Holds a site's start signals (its one-way message to each new session's grain) until the test releases them,
+/// and tells when a released signal has been handled: the late delivery that one-way messages allow, on demand.
 /// </summary>
-public sealed class StartNoticeGate : IOutgoingGrainCallFilter, IIncomingGrainCallFilter
+public sealed class StartSignalGate : IOutgoingGrainCallFilter, IIncomingGrainCallFilter
 {
     private readonly HeldSites _held = new();
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _handled = new();
@@ -20,7 +20,7 @@ public sealed class StartNoticeGate : IOutgoingGrainCallFilter, IIncomingGrainCa
 
     async Task IOutgoingGrainCallFilter.Invoke(IOutgoingGrainCallContext context)
     {
-        if (IsStartNotice(context, out _, out var siteId))
+        if (IsStartSignal(context, out _, out var siteId))
         {
             await _held.PassAsync(siteId);
         }
@@ -31,7 +31,7 @@ public sealed class StartNoticeGate : IOutgoingGrainCallFilter, IIncomingGrainCa
     async Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
     {
         await context.Invoke();
-        if (IsStartNotice(context, out var sessionId, out _))
+        if (IsStartSignal(context, out var sessionId, out _))
         {
             Handled(sessionId).TrySetResult();
         }
@@ -40,7 +40,7 @@ public sealed class StartNoticeGate : IOutgoingGrainCallFilter, IIncomingGrainCa
     private TaskCompletionSource Handled(Guid sessionId) =>
         _handled.GetOrAdd(sessionId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
 
-    private static bool IsStartNotice(IGrainCallContext context, out Guid sessionId, out string siteId)
+    private static bool IsStartSignal(IGrainCallContext context, out Guid sessionId, out string siteId)
     {
         sessionId = default;
         siteId = "";
