@@ -124,9 +124,18 @@ internal sealed class DurableSite
         }
     }
 
-    /// <summary>Why the site ended <paramref name="sessionId"/>, if it did so recently enough to remember.</summary>
-    public SessionEndReason? FindEnded(SessionId sessionId) =>
-        _header.RecentlyEnded.FindLast(e => e.SessionId == sessionId)?.Reason;
+    /// <summary>A session's lease while it is live; else why the site ended it, if it did so recently enough to remember.</summary>
+    public LeaseLookup Lookup(SessionId sessionId, TimeSpan idleTimeout)
+    {
+        if (_sessions.TryGet(sessionId, out var session))
+        {
+            return LeaseLookup.Held(session.LeaseFor(idleTimeout));
+        }
+
+        return _header.RecentlyEnded.FindLast(e => e.SessionId == sessionId) is { } ended
+            ? LeaseLookup.Ended(ended.Reason)
+            : LeaseLookup.Unknown;
+    }
 
     /// <summary>
     /// Completes once every change made so far (by this request or any before it) is stored; fails with

@@ -4,7 +4,8 @@ namespace SessionGrains.Grains.Sites;
 
 /// <summary>
 /// The site's side of the lease protocol with its session grains, and what ends runaway leases: the site's timer at
-/// the earliest lease end, and the backstop reminder (<see cref="BackstopReminder"/>) for when the timer's silo died.
+/// the earliest lease end (<see cref="LeaseExpiryTimer"/>), and the backstop reminder (<see cref="BackstopReminder"/>)
+/// for when the timer's silo died.
 /// </summary>
 public sealed partial class SiteGrain
 {
@@ -12,7 +13,7 @@ public sealed partial class SiteGrain
     {
         ExpireLeases(clock.GetUtcNow());
         await _site.WriteAsync();
-        return Lookup(sessionId);
+        return _site.Lookup(sessionId, Settings.IdleTimeout);
     }
 
     public async Task<LeaseLookup> RenewLeaseAsync(SessionId sessionId, DateTimeOffset lastActivityAt, bool exact)
@@ -28,7 +29,7 @@ public sealed partial class SiteGrain
 
         ExpireLeases(now);
         await _site.WriteAsync();
-        return Lookup(sessionId);
+        return _site.Lookup(sessionId, Settings.IdleTimeout);
     }
 
     public async Task HandOverAsync(IReadOnlyList<SessionActivity> sessions)
@@ -88,7 +89,7 @@ public sealed partial class SiteGrain
             return;
         }
 
-        ScheduleExpiryTimer(now);
+        _expiryTimer.Schedule(now);
     }
 
     /// <summary>Ends every session whose lease ran out: its grain is gone or late, and its seat is free again.</summary>
@@ -98,21 +99,5 @@ public sealed partial class SiteGrain
         {
             LogLeasesExpired(SiteId, count);
         }
-    }
-
-    private LeaseLookup Lookup(SessionId sessionId)
-    {
-        if (Sessions.TryGet(sessionId, out var session))
-        {
-            return LeaseLookup.Held(session.LeaseFor(Settings.IdleTimeout));
-        }
-
-        return _site.FindEnded(sessionId) is { } reason ? LeaseLookup.Ended(reason) : LeaseLookup.Unknown;
-    }
-
-    private void ScheduleExpiryTimer(DateTimeOffset now)
-    {
-        var due = Sessions.NextExpiry() is { } at ? (at > now ? at - now : TimeSpan.Zero) : Timeout.InfiniteTimeSpan;
-        _expiryTimer.Change(due, Timeout.InfiniteTimeSpan);
     }
 }

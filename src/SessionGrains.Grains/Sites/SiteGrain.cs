@@ -29,7 +29,7 @@ public sealed partial class SiteGrain(
     private DurableSite _site = null!;
     private HistoryRecorder _history = null!;
     private BackstopReminder _backstop = null!;
-    private IGrainTimer _expiryTimer = null!;
+    private LeaseExpiryTimer _expiryTimer = null!;
     private string? _siteId;
     private bool _siteIdValid;
 
@@ -44,15 +44,13 @@ public sealed partial class SiteGrain(
     {
         var stored = await store.ReadAsync(SiteId, cancellationToken);
         _site = new DurableSite(store, GrainFactory, SiteId, stored, OnWritten, OnWriteFailed);
-        _expiryTimer = this.RegisterGrainTimer(
-            OnLeasesExpiringAsync,
-            new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        _expiryTimer = new LeaseExpiryTimer(this, Sessions, OnLeasesExpiringAsync);
         _backstop = new BackstopReminder(this, SiteId, logger);
         var now = clock.GetUtcNow();
         _history = new HistoryRecorder(this, historyState, SiteId, Sessions.Counted, now, logger);
 
         // Leases that ran out while no activation held this site (a restart) make the timer fire at once.
-        ScheduleExpiryTimer(now);
+        _expiryTimer.Schedule(now);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
@@ -241,7 +239,7 @@ public sealed partial class SiteGrain(
         }
 
         var now = clock.GetUtcNow();
-        ScheduleExpiryTimer(now);
+        _expiryTimer.Schedule(now);
         _backstop.Keep(holdsLeases: Sessions.Count > 0);
 
         // Every change of the count is stored before the history shows it.
