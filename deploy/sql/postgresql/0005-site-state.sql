@@ -1,5 +1,5 @@
 -- SessionGrains schema for PostgreSQL, part 5: the state of sites and ended sessions
--- (SessionGrains.Server.Storage.State.PostgreSqlStateDatabase).
+-- (SessionGrains.Persistence.State.PostgreSqlStateDatabase).
 --
 -- A site is one header row (settings, recently ended sessions; Orleans' binary format) and one row per live
 -- session, so a write touches only the sessions that changed: its cost does not grow with the site's size.
