@@ -17,12 +17,14 @@ namespace SessionGrains.Batching;
 /// <param name="maxFlushesInFlight">How many flushes may run at once, each with a batch of its own.</param>
 /// <param name="exclusiveKey">When set, a batch holds at most one item per key (null keys excepted); a later item with the same key waits for the next flush.</param>
 /// <param name="flushOn">Where flushes start; null to start them in the caller's context.</param>
+/// <param name="failureOf">When set, says which results are failures: an item whose result it maps to an exception fails alone, with it.</param>
 public sealed class GroupCommit<TItem, TResult>(
     Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> flush,
     int maxBatchSize = int.MaxValue,
     int maxFlushesInFlight = 1,
     Func<TItem, object?>? exclusiveKey = null,
-    TaskScheduler? flushOn = null)
+    TaskScheduler? flushOn = null,
+    Func<TItem, TResult, Exception?>? failureOf = null)
 {
     private readonly int _maxBatchSize = maxBatchSize >= 1 ? maxBatchSize : throw new ArgumentOutOfRangeException(nameof(maxBatchSize));
     private readonly int _maxFlushesInFlight = maxFlushesInFlight >= 1 ? maxFlushesInFlight : throw new ArgumentOutOfRangeException(nameof(maxFlushesInFlight));
@@ -118,7 +120,14 @@ public sealed class GroupCommit<TItem, TResult>(
                 Finish(done);
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    batch[i].Result.TrySetResult(results[i]);
+                    if (failureOf?.Invoke(batch[i].Item, results[i]) is { } failure)
+                    {
+                        batch[i].Result.TrySetException(failure);
+                    }
+                    else
+                    {
+                        batch[i].Result.TrySetResult(results[i]);
+                    }
                 }
             }
             catch (Exception ex)

@@ -36,19 +36,15 @@ public sealed partial class StateStore : ISiteStore, ISessionEndLog, IDisposable
             CommitAsync,
             maxBatchSize: MaxWritesPerCommit,
             exclusiveKey: write => write.Site?.SiteId,
-            flushOn: TaskScheduler.Default);
+            flushOn: TaskScheduler.Default,
+            failureOf: (write, committed) => committed ? null : new SiteWriteConflictException(write.Site!.SiteId));
     }
 
     public Task<StoredSite?> ReadAsync(string siteId, CancellationToken cancellationToken = default) =>
         GuardAsync(_database.ReadSiteAsync(siteId, cancellationToken));
 
-    public async Task WriteAsync(SiteWrite write, CancellationToken cancellationToken = default)
-    {
-        if (!await _commits.AddAsync(new StateWrite(write, null), cancellationToken).ConfigureAwait(false))
-        {
-            throw new SiteWriteConflictException(write.SiteId);
-        }
-    }
+    public Task WriteAsync(SiteWrite write, CancellationToken cancellationToken = default) =>
+        _commits.AddAsync(new StateWrite(write, null), cancellationToken);
 
     public Task<SessionEnd?> FindAsync(string siteId, SessionId sessionId, CancellationToken cancellationToken = default) =>
         GuardAsync(_database.FindEndAsync(siteId, sessionId, cancellationToken));

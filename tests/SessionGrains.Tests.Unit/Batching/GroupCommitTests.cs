@@ -167,6 +167,27 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
+    public async Task A_result_the_commit_maps_to_a_failure_fails_that_item_alone()
+    {
+        var flushes = new HeldFlushes();
+        var commit = new GroupCommit<int, string>(
+            flushes.FlushAsync,
+            failureOf: (item, _) => item == 2 ? new InvalidOperationException($"item {item} refused") : null);
+
+        var first = commit.AddAsync(1);
+        var second = commit.AddAsync(2);
+        var third = commit.AddAsync(3);
+        flushes.FinishNext();
+        await first;
+        await flushes.StartedAsync(2);
+        flushes.FinishNext();
+
+        Assert.Equal("item 2 refused", (await Assert.ThrowsAsync<InvalidOperationException>(() => second)).Message);
+        Assert.Equal("3", await third);
+        Assert.Equal([[1], [2, 3]], flushes.Batches);
+    }
+
+    [Fact]
     public async Task A_flush_that_returns_the_wrong_number_of_results_fails_its_callers()
     {
         var commit = new GroupCommit<int, string>(_ => Task.FromResult<IReadOnlyList<string>>([]));
