@@ -30,6 +30,7 @@ public sealed class GroupCommit<TItem, TResult>(
     private readonly int _maxFlushesInFlight = maxFlushesInFlight >= 1 ? maxFlushesInFlight : throw new ArgumentOutOfRangeException(nameof(maxFlushesInFlight));
     private readonly Lock _lock = new();
     private readonly List<Task> _inFlight = [];
+    private int _inFlightCount; // _inFlight.Count, readable without the lock
     private List<Pending> _queue = [];
     private int _flushers;
 
@@ -80,6 +81,12 @@ public sealed class GroupCommit<TItem, TResult>(
     /// <summary>Completes when the flushes in flight now are done, and fails if one of them failed; at once if none is.</summary>
     public Task WhenFlushedAsync()
     {
+        // A site asks this on every refusal; while nothing is in flight (the common case) it takes no lock.
+        if (Volatile.Read(ref _inFlightCount) == 0)
+        {
+            return Task.CompletedTask;
+        }
+
         lock (_lock)
         {
             return _inFlight.Count switch
@@ -99,6 +106,7 @@ public sealed class GroupCommit<TItem, TResult>(
             lock (_lock)
             {
                 _inFlight.Add(done.Task);
+                Volatile.Write(ref _inFlightCount, _inFlight.Count);
             }
 
             try
@@ -210,6 +218,7 @@ public sealed class GroupCommit<TItem, TResult>(
         lock (_lock)
         {
             _inFlight.Remove(done.Task);
+            Volatile.Write(ref _inFlightCount, _inFlight.Count);
         }
 
         if (failure is null)
