@@ -29,6 +29,7 @@ sample_bin=$repo/src/SessionGrains.SampleWeb/bin/Release/net10.0
 sample_port=${SAMPLE_PORT:-8080}
 stop_wait=60   # seconds a process gets to stop gracefully before SIGKILL
 key=""         # the admin key, once read
+site_key=""    # the sample app's key for the site demo, issued at start
 conn=""        # the Npgsql connection string, once known
 
 say() { printf '%s\n' "$*"; }
@@ -268,11 +269,13 @@ start_silo() {
     say "Started silo $i (pid $!), log $logs/silo-$i.log"
 }
 
-# Starts the sample web app in the background (uses $conn). It finds the gateways through the membership table.
+# Starts the sample web app in the background (uses $conn and $site_key). It finds the gateways through the
+# membership table, and acts with a key of its site, demo.
 start_sample() {
     (
         cd "$sample_bin"
         SessionGrains__SiteId=demo \
+            SessionGrains__SiteKey=$site_key \
             SessionGrains__Client__Clustering=AdoNet \
             ConnectionStrings__SessionGrains=$conn \
             exec nohup dotnet SessionGrains.SampleWeb.dll --urls "http://127.0.0.1:$sample_port" \
@@ -370,6 +373,10 @@ cmd_start() {
         wait_for_url "http://127.0.0.1:$((5000 + i))/healthz" yes "$pids/silo-$i.pid" SessionGrains.Server.dll "$logs/silo-$i.log" "silo $i"
     done
 
+    # The sample app may only do what the site's key allows: issue one for demo with the admin key.
+    site_key=$(curl -sf -X POST -H "Authorization: Bearer $key" http://127.0.0.1:5001/api/sites/demo/keys |
+        sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
+    [[ -n $site_key ]] || die "could not issue a key for the site demo (see $logs/silo-1.log)"
     start_sample
     wait_for_url "http://127.0.0.1:$sample_port/Login" no "$pids/sample.pid" SessionGrains.SampleWeb.dll "$logs/sample.log" "the sample app"
 

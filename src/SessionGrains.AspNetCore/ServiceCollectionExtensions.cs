@@ -23,7 +23,7 @@ public static class ServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IValidateOptions<SessionGateOptions>, SessionGateOptionsValidator>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionGateOptions>, SessionGateOptionsValidator>());
         services.TryAddSingleton<TouchThrottle>();
         services.TryAddSingleton<SessionNotices>();
         services.TryAddSingleton<SiteAdmissions>();
@@ -35,7 +35,8 @@ public static class ServiceCollectionExtensions
 
     /// <summary>
     /// Connects to a SessionGrains cluster as an Orleans client (section <c>SessionGrains:Client</c>) and gates the
-    /// app's cookie sign-ins (section <c>SessionGrains</c>): the one registration a web app needs.
+    /// app's cookie sign-ins (section <c>SessionGrains</c>): the one registration a web app needs. The client acts with
+    /// the site's key (<see cref="SessionGateOptions.SiteKey"/>), and may do what that key may do, nothing more.
     /// </summary>
     public static IHostApplicationBuilder AddSessionGrainsClient(this IHostApplicationBuilder builder, Action<SessionGateOptions>? configure = null)
     {
@@ -66,7 +67,9 @@ public static class ServiceCollectionExtensions
             }
 
             orleans.UseConnectionRetryFilter<ConnectUntilReachable>();
+            orleans.AddOutgoingGrainCallFilter<SiteKeyCallFilter>();
         });
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionGateOptions>, SiteKeyRequired>());
 
         builder.Services.AddOptions<SessionGateOptions>().Bind(builder.Configuration.GetSection(SessionGateOptions.SectionName));
         builder.Services.AddSessionGate(configure);

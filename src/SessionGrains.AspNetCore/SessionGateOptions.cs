@@ -11,6 +11,14 @@ public sealed class SessionGateOptions
     /// <summary>The site whose seats this app's users take.</summary>
     public string SiteId { get; set; } = "";
 
+    /// <summary>
+    /// The site's key (<c>sgk_…</c>, issued by <c>POST /api/sites/{siteId}/keys</c> with the admin key). The Orleans client
+    /// of <see cref="ServiceCollectionExtensions.AddSessionGrainsClient"/> sends it with every call, and the cluster lets
+    /// the app do with it exactly what the key may do over HTTP: open, touch and end its own site's sessions, and read them.
+    /// A secret: keep it out of source control, like a database password.
+    /// </summary>
+    public string SiteKey { get; set; } = "";
+
     /// <summary>The cookie authentication scheme to guard.</summary>
     public string AuthenticationScheme { get; set; } = CookieAuthenticationDefaults.AuthenticationScheme;
 

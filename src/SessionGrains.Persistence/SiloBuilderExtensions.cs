@@ -7,6 +7,7 @@ using Orleans.Storage;
 using SessionGrains.Grains;
 using SessionGrains.Grains.Sessions;
 using SessionGrains.Grains.Sites.Storage;
+using SessionGrains.Persistence.Secrets;
 using SessionGrains.Persistence.State;
 
 namespace SessionGrains.Persistence;
@@ -25,7 +26,7 @@ public static class SiloBuilderExtensions
         silo.AddSiteAndSessionGrains(configuration).AddSessionGrainsStorage(storage);
 
     /// <summary>
-    /// Wires <paramref name="storage"/> into the silo: the schema, installed as the silo starts; the state store for
+    /// Wires <paramref name="storage"/> into the silo: the schema, installed as the silo starts, and the cluster's secret; the state store for
     /// sites and session ends; the grain storage for the rest; and reminders (durable on PostgreSQL).
     /// </summary>
     public static ISiloBuilder AddSessionGrainsStorage(this ISiloBuilder silo, StorageTarget storage)
@@ -69,6 +70,12 @@ public static class SiloBuilderExtensions
         services.AddSingleton(storage);
         services.AddSingleton<SchemaInstaller>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaInstallerLifecycle>();
+
+        // Loaded right after the schema: the secret keys are derived from, and the ids of keys issued before key ids
+        // carried check digits.
+        services.AddSingleton<ClusterSecret>();
+        services.AddSingleton<LegacySiteKeyIds>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SecretsLifecycle>();
         return silo;
     }
 

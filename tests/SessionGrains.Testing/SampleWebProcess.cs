@@ -2,11 +2,11 @@ namespace SessionGrains.Testing;
 
 /// <summary>
 /// The sample web app (SessionGrains.SampleWeb), run from its own build output, connected to a server's gateway as
-/// an Orleans client.
+/// an Orleans client that acts with the site's key.
 /// </summary>
 public static class SampleWebProcess
 {
-    public static Task<AppProcess> StartAsync(ServerProcess server, string siteId, IReadOnlyDictionary<string, string>? environment = null)
+    public static Task<AppProcess> StartAsync(ServerProcess server, string siteId, string siteKey, IReadOnlyDictionary<string, string>? environment = null)
     {
         var settings = new Dictionary<string, string>
         {
@@ -17,13 +17,17 @@ public static class SampleWebProcess
             settings[name] = value;
         }
 
-        return StartAsync(siteId, settings);
+        return StartAsync(siteId, siteKey, settings);
     }
 
     /// <summary>Started with only the given client settings (cluster mode: membership in PostgreSQL).</summary>
-    public static Task<AppProcess> StartAsync(string siteId, IReadOnlyDictionary<string, string> environment)
+    public static Task<AppProcess> StartAsync(string siteId, string siteKey, IReadOnlyDictionary<string, string> environment)
     {
-        var settings = new Dictionary<string, string>(environment) { ["SessionGrains__SiteId"] = siteId };
+        var settings = new Dictionary<string, string>(environment)
+        {
+            ["SessionGrains__SiteId"] = siteId,
+            ["SessionGrains__SiteKey"] = siteKey,
+        };
         return AppProcess.WithFreshPortsAsync(() => AppProcess.StartAsync(Repository.BuiltProgram("SessionGrains.SampleWeb"), settings, "/Login"));
     }
 }

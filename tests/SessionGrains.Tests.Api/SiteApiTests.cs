@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 
 namespace SessionGrains.Tests.Api;
 
@@ -113,13 +114,31 @@ public sealed class SiteApiTests(ApiServer server)
         using var site = server.Client(key);
         Assert.Equal(siteId, (await site.GetSiteAsync(siteId)).GetProperty("siteId").GetString());
 
-        using (var revoked = await admin.DeleteAsync(new Uri($"/api/sites/{siteId}/keys/{keyId}", UriKind.Relative)))
+        // Under another site's id the key is not found, and keeps working.
+        using (var elsewhere = await admin.DeleteAsync(new Uri($"/api/sites/{Sites.NewId()}/keys/{keyId}", UriKind.Relative)))
         {
+            await elsewhere.AssertProblemAsync(HttpStatusCode.NotFound, "unknown_key");
+        }
+
+        Assert.Equal(siteId, (await site.GetSiteAsync(siteId)).GetProperty("siteId").GetString());
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var revoked = await admin.DeleteAsync(new Uri($"/api/sites/{siteId}/keys/{keyId}", UriKind.Relative));
             Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
         }
 
         using var refused = await site.GetAsync(new Uri($"/api/sites/{siteId}", UriKind.Relative));
         await refused.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Fact]
+    public async Task Revoking_a_key_id_that_was_never_issued_is_not_found()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 5 });
+        using var admin = server.Admin();
+        using var response = await admin.DeleteAsync(new Uri($"/api/sites/{siteId}/keys/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}", UriKind.Relative));
+        await response.AssertProblemAsync(HttpStatusCode.NotFound, "unknown_key");
     }
 
     [Fact]

@@ -137,8 +137,15 @@ public sealed class SampleWebTests : IClassFixture<Chromium>, IAsyncLifetime
             configured.EnsureSuccessStatusCode();
         }
 
+        string siteKey;
+        using (var issued = await admin.PostAsync(new Uri($"/api/sites/{siteId}/keys", UriKind.Relative), null))
+        {
+            issued.EnsureSuccessStatusCode();
+            siteKey = (await issued.ReadJsonAsync()).GetProperty("key").GetString()!;
+        }
+
         // Every request touches (no throttle), so an operator's kick shows on the very next page.
-        var web = await SampleWebProcess.StartAsync(_server, siteId, new Dictionary<string, string> { ["SessionGrains__TouchInterval"] = "00:00:00" });
+        var web = await SampleWebProcess.StartAsync(_server, siteId, siteKey, new Dictionary<string, string> { ["SessionGrains__TouchInterval"] = "00:00:00" });
         return new SampleSite(web, siteId);
     }
 

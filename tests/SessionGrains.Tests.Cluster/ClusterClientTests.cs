@@ -12,9 +12,9 @@ public sealed class ClusterClientTests(ServerCluster cluster, Chromium chromium)
     [Fact]
     public async Task The_sample_app_signs_users_in_through_the_membership_table_and_refuses_them_while_the_database_is_down()
     {
-        var (siteId, _) = await cluster.NewSiteAsync(new { limit = 2, idleTimeoutSeconds = 600 });
+        var (siteId, key) = await cluster.NewSiteAsync(new { limit = 2, idleTimeoutSeconds = 600 });
 
-        await using var web = await SampleWebProcess.StartAsync(siteId, cluster.ClientSettings);
+        await using var web = await SampleWebProcess.StartAsync(siteId, key, cluster.ClientSettings);
         var alice = await chromium.NewPersonAsync();
         await alice.SignInAsync(web, "alice");
         await Expect(alice.Locator("#signed-in-user")).ToHaveTextAsync("alice");

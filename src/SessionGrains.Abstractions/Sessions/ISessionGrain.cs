@@ -7,11 +7,14 @@ namespace SessionGrains;
 public interface ISessionGrain : IGrainWithGuidCompoundKey
 {
     /// <summary>Records user activity. Cheap: it answers from memory and rarely needs the site.</summary>
+    [SiteScoped]
     Task<TouchResult> TouchAsync();
 
     /// <summary>The session's state, like <see cref="TouchAsync"/> answers it, but without counting as activity.</summary>
+    [SiteScoped]
     Task<TouchResult> PeekAsync();
 
     /// <summary>The user signs out. Returns false when the session was not live (idempotent).</summary>
+    [SiteScoped]
     Task<bool> LogoutAsync();
 }

@@ -8,6 +8,7 @@ namespace SessionGrains;
 public interface ISiteGrain : IGrainWithStringKey
 {
     /// <summary>Asks for a seat. The admission is durable before the answer returns.</summary>
+    [SiteScoped]
     Task<OpenSessionResult> OpenSessionAsync(OpenSessionRequest request);
 
     /// <summary>
@@ -15,19 +16,24 @@ public interface ISiteGrain : IGrainWithStringKey
     /// calls would be. <see cref="SiteAdmissions"/> sends sign-ins that arrive together this way. If one request is invalid,
     /// none is decided.
     /// </summary>
+    [SiteScoped]
     Task<IReadOnlyList<OpenSessionResult>> OpenSessionsAsync(IReadOnlyList<OpenSessionRequest> requests);
 
     /// <summary>The effective settings: the site's own, or the configured defaults if it has never been configured.</summary>
+    [SiteScoped]
     Task<SiteSettings> GetSettingsAsync();
 
     /// <summary>Changes some settings. A lower limit ends nobody: newcomers are refused until the count falls below it.</summary>
     Task<SiteSettings> UpdateSettingsAsync(SiteSettingsUpdate update);
 
+    [SiteScoped]
     Task<SiteStatus> GetStatusAsync();
 
+    [SiteScoped]
     Task<SiteSummary> GetSummaryAsync();
 
     /// <summary>Counted sessions and refusals over the last 24 hours, one bucket a minute.</summary>
+    [SiteScoped]
     Task<SiteHistory> GetHistoryAsync();
 
     /// <summary>An operator ends a session. Returns false when the session was not live (idempotent).</summary>

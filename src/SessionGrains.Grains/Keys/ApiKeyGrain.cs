@@ -3,9 +3,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace SessionGrains.Grains.Keys;
 
 public sealed class ApiKeyGrain(
-    [PersistentState("key", StorageNames.Default)] IPersistentState<ApiKeyState> state,
+    [PersistentState(ApiKeyGrain.StateName, StorageNames.Default)] IPersistentState<ApiKeyState> state,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock) : Grain, IApiKeyGrain
 {
+    /// <summary>The name its state is stored under; the server lists stored keys by it (legacy key ids).</summary>
+    public const string StateName = "key";
+
     public async Task IssueAsync(string siteId, byte[] secretHash)
     {
         RequestRules.EnsureValidSiteId(siteId);
@@ -25,16 +28,20 @@ public sealed class ApiKeyGrain(
 
     public Task<ApiKeyRecord?> GetAsync() => Task.FromResult(state.State.Revoked ? null : state.State.Key);
 
-    public async Task<bool> RevokeAsync()
+    public async Task<bool> RevokeAsync(string siteId)
     {
-        if (state.State.Key is null || state.State.Revoked)
+        if (state.State.Key is not { } key || key.SiteId != siteId)
         {
             return false;
         }
 
-        // The record stays (only its hash), so a revoked id can never be issued again.
-        state.State.Revoked = true;
-        await state.WriteStateAsync();
+        if (!state.State.Revoked)
+        {
+            // The record stays (only its hash), so a revoked id can never be issued again.
+            state.State.Revoked = true;
+            await state.WriteStateAsync();
+        }
+
         return true;
     }
 }

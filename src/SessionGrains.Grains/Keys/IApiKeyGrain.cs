@@ -12,8 +12,11 @@ public interface IApiKeyGrain : IGrainWithStringKey
     /// <summary>The key as stored, or null when no such key was issued or it was revoked.</summary>
     Task<ApiKeyRecord?> GetAsync();
 
-    /// <summary>Revokes the key. Returns false when there was no live key with this id (idempotent).</summary>
-    Task<bool> RevokeAsync();
+    /// <summary>
+    /// Revokes the key if it is <paramref name="siteId"/>'s. Returns false, changing nothing, when no key with this id
+    /// was issued to that site; revoking a revoked key returns true again (idempotent).
+    /// </summary>
+    Task<bool> RevokeAsync(string siteId);
 }
 
 [GenerateSerializer, Immutable]

@@ -9,7 +9,7 @@ namespace SessionGrains.Server.Api;
 
 public static class ApiRegistration
 {
-    /// <summary>The HTTP API's services: JSON rules, problems, API keys, access policies and the OpenAPI document.</summary>
+    /// <summary>The HTTP API's services: JSON rules, problems, authentication by key, access policies and the OpenAPI document.</summary>
     public static IHostApplicationBuilder AddSessionGrainsApi(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -35,10 +35,6 @@ public static class ApiRegistration
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context => ApiProblems.Complete(context.ProblemDetails));
         services.AddExceptionHandler<ApiExceptionHandler>();
 
-        services.AddSingleton(provider => AdminKeySource.Resolve(
-            builder.Configuration.GetSection(SessionGrainsOptions.SectionName).Get<SessionGrainsOptions>() ?? new(),
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger("SessionGrains.Server.AdminKey")));
-        services.AddSingleton<SiteKeyStore>();
         services.AddSingleton<SiteAdmissions>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiClaims.Scheme, configureOptions: null);

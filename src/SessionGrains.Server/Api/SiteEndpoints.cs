@@ -4,6 +4,7 @@ using SessionGrains.Grains.Keys;
 using SessionGrains.Grains.Sites;
 using SessionGrains.Server.Api.Contracts;
 using SessionGrains.Server.Auth;
+using SessionGrains.Server.Problems;
 
 namespace SessionGrains.Server.Api;
 
@@ -39,8 +40,10 @@ internal static class SiteEndpoints
 
         api.MapDelete("/sites/{siteId}/keys/{keyId}", RevokeKeyAsync)
             .RequireAuthorization(AccessPolicies.Admin)
+            .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .WithSummary("Revokes a site key (idempotent).");
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Revokes a site key (idempotent). 404 (unknown_key) when the site was never issued a key with this id.");
     }
 
     private static async Task<Ok<SiteSummaryView[]>> ListAsync(IGrainFactory grains, CancellationToken cancellationToken)
@@ -69,15 +72,16 @@ internal static class SiteEndpoints
         return TypedResults.Ok(SiteHistoryView.Of(siteId, history));
     }
 
-    private static async Task<Created<KeyIssuedView>> IssueKeyAsync(string siteId, IGrainFactory grains)
+    private static async Task<Created<KeyIssuedView>> IssueKeyAsync(string siteId, IGrainFactory grains, SiteKeyIds keyIds)
     {
         RequestRules.EnsureValidSiteId(siteId);
-        var (keyId, key, secretHash) = ApiKeys.NewSiteKey();
+        var keyId = await keyIds.NewAsync();
+        var (key, secretHash) = ApiKeys.NewSiteKey(keyId);
         await grains.GetGrain<IApiKeyGrain>(keyId).IssueAsync(siteId, secretHash);
         return TypedResults.Created($"/api/sites/{siteId}/keys/{keyId}", new KeyIssuedView { KeyId = keyId, Key = key });
     }
 
-    private static async Task<NoContent> RevokeKeyAsync(string siteId, string keyId, IGrainFactory grains, SiteKeyStore siteKeys)
+    private static async Task<IResult> RevokeKeyAsync(string siteId, string keyId, IGrainFactory grains, SiteKeyIds keyIds, SiteKeyStore siteKeys)
     {
         RequestRules.EnsureValidSiteId(siteId);
         if (!ApiKeys.IsKeyId(keyId))
@@ -85,10 +89,10 @@ internal static class SiteEndpoints
             throw new InvalidRequestException("keyId", "A key id is 32 lowercase hexadecimal digits.");
         }
 
-        var key = grains.GetGrain<IApiKeyGrain>(keyId);
-        if (await key.GetAsync() is { } record && record.SiteId == siteId)
+        // Under another site's id nothing changes, here or in any server's cache: the key is simply not this site's.
+        if (!await keyIds.IsGenuineAsync(keyId) || !await grains.GetGrain<IApiKeyGrain>(keyId).RevokeAsync(siteId))
         {
-            await key.RevokeAsync();
+            return ApiProblems.UnknownKey();
         }
 
         siteKeys.Revoked(keyId);

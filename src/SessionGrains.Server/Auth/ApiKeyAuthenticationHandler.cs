@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using SessionGrains.Server.Hosting;
 using SessionGrains.Server.Problems;
 
 namespace SessionGrains.Server.Auth;
@@ -15,8 +14,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    AdminKey adminKey,
-    SiteKeyStore siteKeys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+    KeyVerifier keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     private const string BearerPrefix = "Bearer ";
 
@@ -33,27 +31,12 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The Authorization header is not a bearer key.");
         }
 
-        var presented = header[BearerPrefix.Length..].Trim();
-        if (presented.Length is 0 or > SessionGrainsOptions.MaxApiKeyLength)
+        return await keys.IdentifyAsync(header[BearerPrefix.Length..].Trim()) switch
         {
-            return AuthenticateResult.Fail("The key is malformed.");
-        }
-
-        if (adminKey.Matches(presented))
-        {
-            return Success(new Claim(ApiClaims.Role, ApiClaims.Admin));
-        }
-
-        if (ApiKeys.TryParseSiteKey(presented, out var keyId, out var secret)
-            && await siteKeys.FindAsync(keyId) is { } record
-            && ApiKeys.Matches(secret, record.SecretHash))
-        {
-            return Success(
-                new Claim(ApiClaims.Role, ApiClaims.Site),
-                new Claim(ApiClaims.SiteId, record.SiteId));
-        }
-
-        return AuthenticateResult.Fail("Unknown key.");
+            { IsAdmin: true } => Success(new Claim(ApiClaims.Role, ApiClaims.Admin)),
+            { SiteId: { } siteId } => Success(new Claim(ApiClaims.Role, ApiClaims.Site), new Claim(ApiClaims.SiteId, siteId)),
+            _ => AuthenticateResult.Fail("Unknown key."),
+        };
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

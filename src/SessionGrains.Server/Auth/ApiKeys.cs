@@ -5,19 +5,19 @@ using System.Text;
 namespace SessionGrains.Server.Auth;
 
 /// <summary>
-/// The shape of site keys: <c>sgk_{keyId}_{secret}</c>, a public 128-bit id that finds the key's record
-/// and a 256-bit secret of which only a SHA-256 hash is stored. The secret is random, not a password,
+/// The shape of site keys: <c>sgk_{keyId}_{secret}</c>, a public 128-bit id that finds the key's record (and checks
+/// itself, <see cref="SiteKeyIds"/>) and a 256-bit secret of which only a SHA-256 hash is stored. The secret is random, not a password,
 /// so a fast hash is as safe as a slow one and keeps every request cheap.
 /// </summary>
 public static class ApiKeys
 {
     private const string SitePrefix = "sgk_";
 
-    public static (string KeyId, string Key, byte[] SecretHash) NewSiteKey()
+    /// <summary>A new key with the id <paramref name="keyId"/> (made by <see cref="SiteKeyIds.NewAsync"/>).</summary>
+    public static (string Key, byte[] SecretHash) NewSiteKey(string keyId)
     {
-        var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var secret = NewSecret();
-        return (keyId, $"{SitePrefix}{keyId}_{secret}", Hash(secret));
+        return ($"{SitePrefix}{keyId}_{secret}", Hash(secret));
     }
 
     /// <summary>A random secret for the admin key: 256 bits, URL-safe base64.</summary>

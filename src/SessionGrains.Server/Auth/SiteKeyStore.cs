@@ -4,11 +4,12 @@ using SessionGrains.Grains.Keys;
 namespace SessionGrains.Server.Auth;
 
 /// <summary>
-/// Finds site keys by id, remembering answers briefly, so a busy client costs no grain call per request.
-/// Known keys and unknown ids are remembered apart, so a flood of made-up ids cannot push real keys out.
+/// Finds site keys by id, remembering answers briefly, so a busy client costs no grain call per request. A made-up id
+/// fails its check digits (<see cref="SiteKeyIds"/>) and costs nothing more. Known keys and ids without a live key
+/// (revoked ones) are remembered apart, so a flood of those cannot push real keys out.
 /// A revoked key stops working here at once and on other servers within <see cref="CacheFor"/>.
 /// </summary>
-public sealed class SiteKeyStore(IGrainFactory grains) : IDisposable
+public sealed class SiteKeyStore(IGrainFactory grains, SiteKeyIds keyIds) : IDisposable
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 
@@ -18,8 +19,13 @@ public sealed class SiteKeyStore(IGrainFactory grains) : IDisposable
     // Keys revoked here lately: a lookup that started before the revocation must not put the key back.
     private readonly MemoryCache _revoked = new(new MemoryCacheOptions { SizeLimit = 10_000 });
 
-    public async Task<ApiKeyRecord?> FindAsync(string keyId)
+    public async ValueTask<ApiKeyRecord?> FindAsync(string keyId)
     {
+        if (!await keyIds.IsGenuineAsync(keyId))
+        {
+            return null;
+        }
+
         if (_known.TryGetValue(keyId, out ApiKeyRecord? known))
         {
             return known;

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using SessionGrains.Server.Auth;
 using SessionGrains.Server.Health;
 using SessionGrains.Persistence;
 
@@ -32,6 +33,9 @@ public static class HostBuilderExtensions
             // stays off: logs go to the journal, and a browser tab is no place to keep them.
             silo.AddDashboard(dashboard => dashboard.HideTrace = true);
         });
+
+        // Orleans clients act with a key, checked on the silo like the HTTP API's.
+        builder.AddSessionGrainsKeys();
 
         builder.Services.AddHealthChecks()
             .AddCheck<SiloHealthCheck>("silo")

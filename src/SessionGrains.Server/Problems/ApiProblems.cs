@@ -86,6 +86,12 @@ public static class ApiProblems
         "No such session.",
         "This site never admitted a session with this id.");
 
+    public static IResult UnknownKey() => Problem(
+        StatusCodes.Status404NotFound,
+        "unknown_key",
+        "No such key.",
+        "This site was never issued a key with this id.");
+
     private static readonly TimeSpan StorageRetryAfter = TimeSpan.FromSeconds(5);
 
     public static IResult ServiceUnavailable() => Problem(

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,20 +64,49 @@ public sealed class BenchmarkServer : IAsyncDisposable
     /// <summary>The load through HTTP.</summary>
     public HttpSessionLimiter Http(int connections) => new(Address, AdminKey, connections);
 
-    /// <summary>The load through an Orleans client over loopback TCP: the ASP.NET Core library's way in.</summary>
+    /// <summary>
+    /// The load through an Orleans client over loopback TCP: the ASP.NET Core library's way in. Like the library, it
+    /// acts with each site's own key, so the gateway's key check is part of every admission and touch measured; only
+    /// setting a site up takes the admin key.
+    /// </summary>
     public async Task<GrainSessionLimiter> ClientAsync()
     {
+        var siteKeys = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.UseOrleansClient(client => client.UseLocalhostClustering(GatewayPort, ServiceId, "sessiongrains"));
+        builder.UseOrleansClient(client => client
+            .UseLocalhostClustering(GatewayPort, ServiceId, "sessiongrains")
+            .AddOutgoingGrainCallFilter(async call =>
+            {
+                var key = SiteOf(call.TargetId) is { } siteId && siteKeys.TryGetValue(siteId, out var siteKey) ? siteKey : AdminKey;
+                RequestContext.Set(CallerKey.RequestContextName, key);
+                await call.Invoke();
+            }));
         var host = builder.Build();
         await host.StartAsync();
-        return new GrainSessionLimiter(host.Services.GetRequiredService<IClusterClient>(), "SessionGrains (Orleans client)", async () =>
-        {
-            await host.StopAsync();
-            host.Dispose();
-        });
+        return new GrainSessionLimiter(
+            host.Services.GetRequiredService<IClusterClient>(),
+            "SessionGrains (Orleans client)",
+            async () =>
+            {
+                await host.StopAsync();
+                host.Dispose();
+            },
+            siteCreated: async siteId => siteKeys[siteId] = await IssueKeyAsync(siteId));
     }
+
+    private async Task<string> IssueKeyAsync(string siteId)
+    {
+        using var admin = new HttpClient { BaseAddress = Address };
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
+        using var issued = await admin.PostAsync(new Uri($"/api/sites/{siteId}/keys", UriKind.Relative), null);
+        issued.EnsureSuccessStatusCode();
+        return (await issued.ReadJsonAsync()).GetProperty("key").GetString()!;
+    }
+
+    /// <summary>The site a site or session grain belongs to (its key, or its key's extension).</summary>
+    private static string? SiteOf(GrainId grain) =>
+        grain.TryGetGuidKey(out _, out var extension) ? extension : grain.Key.ToString();
 
     public async ValueTask DisposeAsync()
     {

@@ -5,7 +5,8 @@ namespace SessionGrains.Benchmarks.Peers;
 /// Orleans client over loopback TCP, which is how the ASP.NET Core library reaches a cluster. Sign-ins go through
 /// <see cref="SiteAdmissions"/>, as the HTTP API's and the library's do.
 /// </summary>
-public sealed class GrainSessionLimiter(IGrainFactory grains, string name, Func<ValueTask>? dispose = null) : ISessionLimiter
+/// <param name="siteCreated">Called once a new site is set up, before the load on it starts (e.g. to issue its key).</param>
+public sealed class GrainSessionLimiter(IGrainFactory grains, string name, Func<ValueTask>? dispose = null, Func<string, Task>? siteCreated = null) : ISessionLimiter
 {
     private readonly SiteAdmissions _admissions = new(grains);
     private long _next;
@@ -16,6 +17,11 @@ public sealed class GrainSessionLimiter(IGrainFactory grains, string name, Func<
     {
         var site = grains.GetSiteGrain(siteId);
         await site.UpdateSettingsAsync(new SiteSettingsUpdate { Limit = limit, IdleTimeout = idleTimeout });
+        if (siteCreated is not null)
+        {
+            await siteCreated(siteId);
+        }
+
         var ids = new string[liveSessions];
         await Parallel.ForAsync(0, liveSessions, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
         {

@@ -29,7 +29,7 @@ public sealed class ServerCluster : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
-    /// <summary>An Orleans client of the cluster (through the membership table, as web apps connect), for looking inside.</summary>
+    /// <summary>An Orleans client of the cluster (through the membership table, as web apps connect) with the admin key, for looking inside.</summary>
     public IClusterClient OrleansClient => _clientHost!.Services.GetRequiredService<IClusterClient>();
 
     /// <summary>The HTTP API of every server that is running now.</summary>
@@ -69,7 +69,8 @@ public sealed class ServerCluster : IAsyncLifetime
                 clustering.Invariant = "Npgsql";
                 clustering.ConnectionString = ConnectionString;
             })
-            .Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2)));
+            .Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2))
+            .ActWithKey(ApiServer.AdminKey));
         _clientHost = client.Build();
         await _clientHost.StartAsync();
     }

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+
+namespace SessionGrains.Server.Auth;
+
+/// <summary>
+/// The tenant boundary on the gateway: every grain call that no silo of this cluster made (<see cref="SiloCallMark"/>)
+/// must carry a key (<see cref="CallerKey"/>). The admin key may call anything; a site key only the
+/// <see cref="SiteScopedAttribute">site-scoped</see> methods, on its own site; anything else is refused with
+/// <see cref="CallRefusedException"/> before the grain runs. Orleans' system targets (the client protocol itself) are
+/// left alone.
+/// </summary>
+public sealed partial class ClientCallGuard(SiloCallMark mark, KeyVerifier keys, ILogger<ClientCallGuard> logger) : IIncomingGrainCallFilter
+{
+    private readonly ConcurrentDictionary<MethodInfo, bool> _siteScoped = new();
+
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (!context.TargetId.IsSystemTarget() && !mark.IsOnCurrentCall() && await RefusalOfAsync(context) is { } refusal)
+        {
+            var method = context.InterfaceMethod;
+            LogRefused(method.DeclaringType?.Name, method.Name, refusal);
+            throw new CallRefusedException($"{method.DeclaringType?.Name}.{method.Name} was refused: {refusal}.");
+        }
+
+        await context.Invoke();
+    }
+
+    private async ValueTask<string?> RefusalOfAsync(IIncomingGrainCallContext context)
+    {
+        if (RequestContext.Get(CallerKey.RequestContextName) is not string presented)
+        {
+            return "the call carries no key (SessionGrains:SiteKey)";
+        }
+
+        var caller = await keys.IdentifyAsync(presented);
+        if (caller is null)
+        {
+            return "its key is unknown or was revoked";
+        }
+
+        if (caller.IsAdmin)
+        {
+            return null;
+        }
+
+        if (!_siteScoped.GetOrAdd(context.InterfaceMethod, method => method.IsDefined(typeof(SiteScopedAttribute))))
+        {
+            return "a site's key may not make this call";
+        }
+
+        return SiteOf(context) == caller.SiteId ? null : "the key belongs to another site";
+    }
+
+    /// <summary>The site a site-scoped call is about: a site grain's key, or a session grain's key extension.</summary>
+    private static string? SiteOf(IIncomingGrainCallContext context)
+    {
+        var grainInterface = context.InterfaceMethod.DeclaringType;
+        if (typeof(IGrainWithStringKey).IsAssignableFrom(grainInterface))
+        {
+            return context.TargetId.Key.ToString();
+        }
+
+        if (typeof(IGrainWithGuidCompoundKey).IsAssignableFrom(grainInterface))
+        {
+            context.TargetId.GetGuidKey(out var siteId);
+            return siteId;
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Interface}.{Method} from an Orleans client: {Reason}")]
+    private partial void LogRefused(string? @interface, string method, string reason);
+}
