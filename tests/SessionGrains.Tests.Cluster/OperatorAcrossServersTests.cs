@@ -5,7 +5,7 @@ namespace SessionGrains.Tests.Cluster;
 
 /// <summary>
 /// Behind a load balancer an operator's requests land on any server: a sign-in and a form token issued by one
-/// server are good on every other, with no key ring shared between them (both derive from the admin key).
+/// server are good on every other (the key ring is in the database they share).
 /// </summary>
 [Collection(ServerClusterCollection.Name)]
 public sealed class OperatorAcrossServersTests(ServerCluster cluster)
