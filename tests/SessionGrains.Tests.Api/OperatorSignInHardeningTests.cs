@@ -42,22 +42,26 @@ public sealed class OperatorSignInHardeningTests : IAsyncLifetime
         Assert.InRange(locked.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
         Assert.Contains("Too many wrong keys from your address", await locked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.False(
-            locked.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("sessiongrains-operator=", StringComparison.Ordinal)),
+            locked.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.Contains("sessiongrains-operator=", StringComparison.Ordinal)),
             "A locked-out address gets no operator cookie, whatever key it sends.");
     }
 
     [Fact]
-    public async Task The_operator_cookie_is_secure_and_http_only()
+    public async Task The_operator_cookie_is_a_secure_http_only_host_cookie()
     {
         using var client = OperatorPages.CookieClient();
 
         using var signedIn = await PostKeyAsync(client, new Uri(_server.Address, "/admin/sign-in"), ApiServer.AdminKey);
 
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        var cookie = Assert.Single(signedIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith("sessiongrains-operator=", StringComparison.Ordinal));
+
+        // __Host-: browsers keep it only if Secure, with path / and no domain, so no subdomain can plant one.
+        var cookie = Assert.Single(signedIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith("__Host-sessiongrains-operator=", StringComparison.Ordinal));
         Assert.Contains("; secure", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("; httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("; samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("; path=/;", $"{cookie};", StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("domain=", cookie, StringComparison.OrdinalIgnoreCase);
     }
 
     private static async Task<HttpResponseMessage> PostKeyAsync(HttpClient client, Uri signIn, string key)

@@ -5,7 +5,7 @@ namespace SessionGrains.Tests.Cluster;
 
 /// <summary>
 /// Behind a load balancer an operator's requests land on any server: a sign-in and a form token issued by one
-/// server are good on every other, with no key ring shared between them (both derive from the admin key).
+/// server are good on every other (the key ring is in the database they share).
 /// </summary>
 [Collection(ServerClusterCollection.Name)]
 public sealed class OperatorAcrossServersTests(ServerCluster cluster)
@@ -38,5 +38,35 @@ public sealed class OperatorAcrossServersTests(ServerCluster cluster)
             async () => (await api.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri(servers[0], $"/api/sites/{siteId}"))).GetProperty("active").GetInt32(),
             active => active == 0);
         Assert.Equal(0, site);
+    }
+
+    [Fact]
+    public async Task A_restart_of_every_server_keeps_operators_signed_in_and_their_form_tokens_good()
+    {
+        var siteId = Sites.NewId();
+        using var api = ServerCluster.Admin();
+        using var opened = await api.PostAsJsonAsync(new Uri(cluster.LiveAddresses[0], $"/api/sites/{siteId}/sessions"), new { userId = "ann" });
+        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        var sessionId = (await opened.ReadJsonAsync()).GetProperty("sessionId").GetString()!;
+        using var operatorClient = await OperatorPages.SignedInClientAsync(cluster.LiveAddresses[0], ApiServer.AdminKey);
+        var token = await OperatorPages.AntiforgeryTokenAsync(operatorClient, new Uri(cluster.LiveAddresses[0], $"/admin/sites/{siteId}"));
+
+        // One after another, as a rolling upgrade does: afterwards no process that issued the cookie is left.
+        for (var i = 0; i < ServerCluster.Size; i++)
+        {
+            await cluster.StopAsync(i);
+            await cluster.StartAsync(i);
+        }
+
+        foreach (var server in cluster.LiveAddresses)
+        {
+            using var page = await operatorClient.GetAsync(new Uri(server, $"/admin/sites/{siteId}"));
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+
+        using var kick = await operatorClient.PostAsync(
+            new Uri(cluster.LiveAddresses[^1], $"/admin/sites/{siteId}?handler=Kick"),
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["sessionId"] = sessionId, ["__RequestVerificationToken"] = token }));
+        Assert.Equal(HttpStatusCode.Redirect, kick.StatusCode);
     }
 }

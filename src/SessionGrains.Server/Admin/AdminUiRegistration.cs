@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Dashboard;
+using SessionGrains.Persistence.KeyRing;
 using SessionGrains.Server.Auth;
 using SessionGrains.Server.Hosting;
 
@@ -15,24 +15,36 @@ namespace SessionGrains.Server.Admin;
 public static class AdminUiRegistration
 {
     public const string SignInPath = "/admin/sign-in";
+    public const string OperatorCookieName = "sessiongrains-operator";
+
+    /// <summary>Isolates this product's protected payloads; the same on every server, so all read each other's.</summary>
+    private const string DataProtectionApplicationName = "SessionGrains";
 
     public static IHostApplicationBuilder AddSessionGrainsAdmin(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        var secureCookies = builder.Configuration.GetSection(SessionGrainsOptions.SectionName).Get<SessionGrainsOptions>()?.SecureCookies ?? false;
-        var cookieSecurity = secureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+        var options = builder.Configuration.GetSection(SessionGrainsOptions.SectionName).Get<SessionGrainsOptions>() ?? new();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton(provider => new OperatorCookieEvents(
+            provider.GetRequiredService<AdminKey>(),
+            provider.GetRequiredService<TimeProvider>(),
+            options.OperatorSignInLifetime,
+            provider.GetRequiredService<ILogger<OperatorCookieEvents>>()));
         services.AddAuthentication().AddCookie(AccessPolicies.OperatorScheme, cookie =>
         {
-            cookie.Cookie.Name = "sessiongrains-operator";
+            // __Host-: the browser keeps it only if it is Secure, for this host alone and every path, so no
+            // subdomain and no plain-HTTP page can plant or overwrite it. Without Secure the prefix cannot be used.
+            cookie.Cookie.Name = options.SecureCookies ? $"__Host-{OperatorCookieName}" : OperatorCookieName;
+            cookie.Cookie.Path = "/";
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Lax;
-            cookie.Cookie.SecurePolicy = cookieSecurity;
+            cookie.Cookie.SecurePolicy = options.SecureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
             cookie.LoginPath = SignInPath;
             cookie.AccessDeniedPath = SignInPath;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
+            cookie.EventsType = typeof(OperatorCookieEvents);
         });
 
         services.AddAntiforgery(antiforgery =>
@@ -51,15 +63,11 @@ public static class AdminUiRegistration
             pages.Conventions.AllowAnonymousToPage("/SignIn");
         });
 
-        // Cookies and anti-forgery tokens must be readable on every server of the cluster: see AdminKeyDataProtectionProvider.
-        // Nothing uses ASP.NET Core's own key ring then, so its start-up service must not create one in the home folder.
-        services.Replace(ServiceDescriptor.Singleton<IDataProtectionProvider, AdminKeyDataProtectionProvider>());
-        foreach (var keyRingWarmUp in services
-            .Where(service => service.ServiceType == typeof(IHostedService) && service.ImplementationType?.Assembly == typeof(KeyManagementOptions).Assembly)
-            .ToList())
-        {
-            services.Remove(keyRingWarmUp);
-        }
+        // Cookies and anti-forgery tokens are protected by ASP.NET Core Data Protection under one application name,
+        // with its key ring in the cluster's database: what one server issued, every server reads, across restarts.
+        services.AddDataProtection()
+            .SetApplicationName(DataProtectionApplicationName)
+            .PersistKeysToSessionGrainsStorage();
 
         return builder;
     }

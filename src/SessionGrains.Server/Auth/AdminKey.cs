@@ -6,14 +6,17 @@ namespace SessionGrains.Server.Auth;
 /// <summary>The operator's key, held only as a hash in memory.</summary>
 public sealed class AdminKey(byte[] hash)
 {
-    private static readonly byte[] DerivationSalt = "sessiongrains admin key derivation v1"u8.ToArray();
+    private static readonly byte[] FingerprintLabel = "sessiongrains admin key fingerprint v1\n"u8.ToArray();
+
+    /// <summary>
+    /// Names this admin key without revealing it: a hash of the key's hash, the same on every server that has this
+    /// key. An operator's cookie carries it (inside the cookie's encryption), so changing the key signs operators out.
+    /// </summary>
+    public string Fingerprint { get; } = Convert.ToBase64String(SHA256.HashData([.. FingerprintLabel, .. hash]));
 
     public bool Matches(string presented) => ApiKeys.Matches(presented, hash);
 
-    /// <summary>
-    /// A 256-bit key for one purpose, the same on every server that has this admin key and different for any other
-    /// admin key: what one server protects, every server of the cluster can read, until the admin key changes.
-    /// </summary>
-    public byte[] DeriveKey(string purpose) =>
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, hash, 32, DerivationSalt, Encoding.UTF8.GetBytes(purpose));
+    public bool HasFingerprint(string? fingerprint) =>
+        fingerprint is not null
+        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(fingerprint), Encoding.ASCII.GetBytes(Fingerprint));
 }

@@ -8,6 +8,7 @@ public sealed class SessionGrainsOptions
     public const string SectionName = "SessionGrains";
     public const int MinAdminApiKeyLength = 32;
     public const int MaxApiKeyLength = 256;
+    public static readonly TimeSpan MaxOperatorSignInLifetime = TimeSpan.FromDays(7);
 
     /// <summary>Where the embedded SQLite database lives (and, later, other local files).</summary>
     public string DataDirectory { get; set; } = "./data";
@@ -43,6 +44,12 @@ public sealed class SessionGrainsOptions
     /// server through an HTTPS proxy (the server itself speaks plain HTTP, so it cannot tell).
     /// </summary>
     public bool SecureCookies { get; set; }
+
+    /// <summary>
+    /// How long an operator's sign-in lasts at most, from the moment they signed in, however active they are; unused,
+    /// it ends sooner (after 8 hours without a request). From 1 second to 7 days.
+    /// </summary>
+    public TimeSpan OperatorSignInLifetime { get; set; } = TimeSpan.FromHours(12);
 
     /// <summary>The database these settings name: PostgreSQL by its connection string, or SQLite in <see cref="DataDirectory"/>.</summary>
     public StorageTarget ToStorageTarget(IConfiguration configuration)

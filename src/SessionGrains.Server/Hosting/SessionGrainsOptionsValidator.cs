@@ -64,6 +64,11 @@ public sealed class SessionGrainsOptionsValidator : IValidateOptions<SessionGrai
             failures.Add($"{SessionGrainsOptions.SectionName}:AdminApiKey must be set when storage is PostgreSQL (every server of a cluster needs the same key).");
         }
 
+        if (options.OperatorSignInLifetime < TimeSpan.FromSeconds(1) || options.OperatorSignInLifetime > SessionGrainsOptions.MaxOperatorSignInLifetime)
+        {
+            failures.Add($"{SessionGrainsOptions.SectionName}:OperatorSignInLifetime must be from 00:00:01 to 7.00:00:00 (7 days).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
