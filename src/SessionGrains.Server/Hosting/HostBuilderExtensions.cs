@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -33,9 +34,14 @@ public static class HostBuilderExtensions
             silo.AddDashboard(dashboard => dashboard.HideTrace = true);
         });
 
+        // Each check runs at most once a second, however often /healthz is asked (CachedHealthCheck).
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SiloHealthCheck>();
+        builder.Services.AddSingleton<StorageHealthCheck>();
+        builder.Services.AddSingleton(typeof(CachedHealthCheck<>));
         builder.Services.AddHealthChecks()
-            .AddCheck<SiloHealthCheck>("silo")
-            .AddCheck<StorageHealthCheck>("storage");
+            .AddCheck<CachedHealthCheck<SiloHealthCheck>>("silo")
+            .AddCheck<CachedHealthCheck<StorageHealthCheck>>("storage");
         return builder;
     }
 
