@@ -8,7 +8,7 @@ namespace SessionGrains.Server.Health;
 /// round-trip and one grain call a second. Callers that arrive while a check runs wait for that one rather than start
 /// their own. A failure is cached as briefly as a success, so it shows within about a second.
 /// </summary>
-internal sealed class CachedHealthCheck<TCheck>(TCheck check, TimeProvider clock) : IHealthCheck
+public sealed class CachedHealthCheck<TCheck>(TCheck check, TimeProvider clock) : IHealthCheck
     where TCheck : IHealthCheck
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(1);
