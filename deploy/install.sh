@@ -15,6 +15,26 @@ usage() {
     exit 2
 }
 
+# Creates <env_dir>/<name>.env from its template, or keeps the existing one. systemd reads env files as root before
+# it starts a service, so root alone may read them: the secrets of one service are no business of the other, nor of
+# the services themselves once started. An existing file is kept as it is written, but made root's only too.
+install_env_file() {
+    local name=$1 env_dir=$2
+    local env_file=$env_dir/$name.env
+    install -d -m 0700 -o root -g root "$env_dir"
+    if [[ -e $env_file ]]; then
+        echo "Keeping existing $env_file (root:root, 0600)"
+    else
+        echo "Creating $env_file from deploy/systemd/$name.env.example"
+        install -m 0600 -o root -g root "deploy/systemd/$name.env.example" "$env_file"
+    fi
+    chown root:root "$env_file"
+    chmod 0600 "$env_file"
+}
+
+# Sourced (by the tests), it only defines the functions above.
+[[ ${BASH_SOURCE[0]} == "$0" ]] || return 0
+
 [[ $# -eq 1 ]] || usage
 name=$1
 case "$name" in
@@ -43,8 +63,9 @@ done
 command -v dotnet >/dev/null || { echo "error: dotnet not found; install the .NET 10 SDK" >&2; exit 1; }
 [[ -x /usr/bin/dotnet ]] || echo "warning: /usr/bin/dotnet is missing; the unit starts the app with it" >&2
 
-# A system user without a login shell; systemd creates its state directory (StateDirectory=).
-if ! id -u "$user" >/dev/null 2>&1; then
+# The server runs as a system user without a login shell; systemd creates its state directory (StateDirectory=).
+# The sample app needs none: systemd makes up a user for it at each start (DynamicUser=yes).
+if [[ $name == server ]] && ! id -u "$user" >/dev/null 2>&1; then
     echo "Creating system user $user"
     useradd --system --user-group --home-dir /var/lib/sessiongrains --no-create-home \
         --shell /usr/sbin/nologin --comment "SessionGrains" "$user"
@@ -71,13 +92,7 @@ trap - EXIT
 echo "Installing /etc/systemd/system/$unit"
 install -m 0644 -o root -g root "deploy/systemd/$unit" "/etc/systemd/system/$unit"
 
-install -d -m 0750 -o root -g "$user" "$env_dir"
-if [[ -e $env_file ]]; then
-    echo "Keeping existing $env_file"
-else
-    echo "Creating $env_file from deploy/systemd/$name.env.example"
-    install -m 0640 -o root -g "$user" "deploy/systemd/$name.env.example" "$env_file"
-fi
+install_env_file "$name" "$env_dir"
 
 systemctl daemon-reload
 
@@ -85,7 +100,7 @@ cat <<EOF
 
 Installed $unit ($dest).
 Next:
-  1. edit $env_file (mode 0640, root:$user)
+  1. edit $env_file (mode 0600, root:root)
   2. systemctl enable --now $unit
   3. journalctl -u ${unit%.service} -f
 If the service was already running: systemctl restart $unit

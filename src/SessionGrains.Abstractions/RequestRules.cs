@@ -1,4 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
+using System.Text;
 
 namespace SessionGrains;
 
@@ -31,8 +35,53 @@ public static class RequestRules
         }
     }
 
-    /// <summary>A role is 1 to <see cref="MaxRoleLength"/> characters without control characters.</summary>
-    public static bool IsValidRole(string? role) => role is { Length: > 0 and <= MaxRoleLength } && !role.Any(char.IsControl);
+    /// <summary>A role is 1 to <see cref="MaxRoleLength"/> characters without control or format characters.</summary>
+    public static bool IsValidRole(string? role) => role is { Length: > 0 and <= MaxRoleLength } && !HasControlOrFormat(role);
+
+    /// <summary>A user agent is at most <see cref="MaxUserAgentLength"/> characters without control characters.</summary>
+    public static bool IsValidUserAgent(string? userAgent) =>
+        userAgent is null || (userAgent.Length <= MaxUserAgentLength && !userAgent.Any(char.IsControl));
+
+    /// <summary>
+    /// Parses a client's address: IPv4 only as four dotted decimal numbers (not the short, octal or hexadecimal forms
+    /// <see cref="IPAddress.TryParse(string?, out IPAddress?)"/> also takes, which would let one address be written many
+    /// ways), IPv6 in its usual text forms without brackets, port or zone.
+    /// </summary>
+    public static bool TryParseClientIp(string? text, [NotNullWhen(true)] out IPAddress? address)
+    {
+        address = null;
+        if (text is null)
+        {
+            return false;
+        }
+
+        if (text.Contains(':', StringComparison.Ordinal))
+        {
+            return text.Length <= MaxIpv6TextLength
+                && text.All(c => char.IsAsciiHexDigit(c) || c is ':' or '.')
+                && IPAddress.TryParse(text, out address)
+                && address.AddressFamily == AddressFamily.InterNetworkV6;
+        }
+
+        var parts = text.Split('.');
+        if (parts.Length != 4 || !parts.All(IsDecimalOctet))
+        {
+            return false;
+        }
+
+        address = new IPAddress([.. parts.Select(part => byte.Parse(part, NumberStyles.None, CultureInfo.InvariantCulture))]);
+        return true;
+    }
+
+    /// <summary>
+    /// The one way a valid client address is stored and shown: <see cref="IPAddress.ToString()"/> of the parsed address
+    /// (lowercase, zeros compressed), with an IPv4-mapped IPv6 address (<c>::ffff:192.0.2.1</c>) as the IPv4 address it
+    /// carries, so one client has one address whether its connection came in over IPv4 or IPv6.
+    /// </summary>
+    public static string? CanonicalClientIp(string? text) =>
+        TryParseClientIp(text, out var address)
+            ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
+            : text;
 
     public static void EnsureValid(OpenSessionRequest? request)
     {
@@ -42,21 +91,21 @@ public static class RequestRules
         }
 
         var errors = new List<RequestError>();
-        if (request.UserId is not { Length: > 0 and <= MaxUserIdLength } || request.UserId.Any(char.IsControl))
+        if (request.UserId is not { Length: > 0 and <= MaxUserIdLength } || HasControlOrFormat(request.UserId))
         {
-            errors.Add(Error("userId", $"A user id is 1 to {MaxUserIdLength} characters, without control characters."));
+            errors.Add(Error("userId", $"A user id is 1 to {MaxUserIdLength} characters, without control or format characters."));
         }
 
         CheckRoles(request.Roles, "roles", errors);
 
-        if (request.ClientIp is not null && !IPAddress.TryParse(request.ClientIp, out _))
+        if (request.ClientIp is not null && !TryParseClientIp(request.ClientIp, out _))
         {
-            errors.Add(Error("clientIp", "The client ip must be an IPv4 or IPv6 address."));
+            errors.Add(Error("clientIp", "The client ip is an IPv4 address as four decimal numbers (192.0.2.1) or an IPv6 address (2001:db8::1)."));
         }
 
-        if (request.UserAgent is { Length: > MaxUserAgentLength })
+        if (!IsValidUserAgent(request.UserAgent))
         {
-            errors.Add(Error("userAgent", $"A user agent is at most {MaxUserAgentLength} characters."));
+            errors.Add(Error("userAgent", $"A user agent is at most {MaxUserAgentLength} characters, without control characters."));
         }
 
         ThrowIfAny(errors);
@@ -107,9 +156,37 @@ public static class RequestRules
         }
         else if (!roles.All(IsValidRole))
         {
-            errors.Add(Error(field, $"A role is 1 to {MaxRoleLength} characters, without control characters."));
+            errors.Add(Error(field, $"A role is 1 to {MaxRoleLength} characters, without control or format characters."));
         }
     }
+
+    /// <summary>
+    /// Control characters break logs and pages; format characters (Unicode Cf: bidi overrides such as U+202E, zero-width
+    /// joiners and spaces, U+FEFF) make two ids that look the same differ, or one id look like another, on an operator's
+    /// screen. Read by code point, so format characters outside the BMP (tags, U+E0001) count too.
+    /// </summary>
+    private static bool HasControlOrFormat(string text)
+    {
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>0 to 255 in decimal, without a sign or leading zeros (which some parsers read as octal).</summary>
+    private static bool IsDecimalOctet(string part) =>
+        part is { Length: > 0 and <= 3 }
+        && part.All(char.IsAsciiDigit)
+        && (part.Length == 1 || part[0] != '0')
+        && int.Parse(part, NumberStyles.None, CultureInfo.InvariantCulture) <= 255;
+
+    // The longest IPv6 text form: eight groups of four with an embedded IPv4 address at the end.
+    private const int MaxIpv6TextLength = 45;
 
     private static bool IsSiteIdChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-';
 

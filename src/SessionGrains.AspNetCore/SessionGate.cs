@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -191,6 +192,7 @@ internal sealed partial class SessionGate(
     private Task<OpenSessionResult> OpenAsync(HttpContext http, ClaimsPrincipal principal, string userId, SessionId? resumes)
     {
         var userAgent = http.Request.Headers.UserAgent.ToString();
+        userAgent = userAgent[..Math.Min(userAgent.Length, RequestRules.MaxUserAgentLength)];
         var request = new OpenSessionRequest
         {
             UserId = userId,
@@ -202,7 +204,8 @@ internal sealed partial class SessionGate(
                 .Distinct(StringComparer.Ordinal)
                 .Take(RequestRules.MaxRoles)],
             ClientIp = ClientIpOf(http.Connection.RemoteIpAddress),
-            UserAgent = userAgent.Length == 0 ? null : userAgent[..Math.Min(userAgent.Length, RequestRules.MaxUserAgentLength)],
+            // A browser's header is no reason to refuse a sign-in: one the site could not store (control characters) is left out.
+            UserAgent = userAgent.Length == 0 || !RequestRules.IsValidUserAgent(userAgent) ? null : userAgent,
             Resumes = resumes,
         };
         return admissions.OpenSessionAsync(options.CurrentValue.SiteId, request);
@@ -242,8 +245,14 @@ internal sealed partial class SessionGate(
         ?? principal.Identity?.Name
         ?? throw new InvalidOperationException($"The principal has neither a '{options.CurrentValue.UserIdClaimType}' claim nor a name to use as its user id.");
 
-    private static string? ClientIpOf(IPAddress? address) =>
-        address is null ? null : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+    // Without an IPv6 zone (fe80::1%2): it names an interface of this host, not the client, and the site refuses it.
+    private static string? ClientIpOf(IPAddress? address) => address switch
+    {
+        null => null,
+        { IsIPv4MappedToIPv6: true } => address.MapToIPv4().ToString(),
+        { AddressFamily: AddressFamily.InterNetworkV6 } => new IPAddress(address.GetAddressBytes()).ToString(),
+        _ => address.ToString(),
+    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The site refused a seat ({Reason}) to user {UserId}")]
     private partial void LogRefused(RefusalReason reason, string userId);

@@ -11,6 +11,7 @@ builder.AddSessionGrainsApi();
 builder.AddSessionGrainsAdmin();
 
 var app = builder.Build();
+app.UseSecurityHeaders();
 app.UseSessionGrainsApi();
 app.MapHealthChecks("/healthz");
 app.MapSessionGrainsApi();

@@ -18,6 +18,16 @@ public static class TestStorage
         return StorageTarget.Sqlite(Path.Combine(folder, StorageTarget.SqliteFileName));
     }
 
+    /// <summary>Drops a PostgreSQL test database under a running server, closing its connections: the database goes away.</summary>
+    public static async Task DropAsync(StorageTarget storage)
+    {
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(storage.ConnectionString).Database;
+        await using var admin = new Npgsql.NpgsqlConnection((await PostgresServer.GetAsync()).ConnectionString("postgres"));
+        await admin.OpenAsync();
+        await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE {database} WITH (FORCE);", admin);
+        await drop.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Removes a SQLite test database (PostgreSQL test databases go with their throwaway server).</summary>
     public static void Delete(StorageTarget storage)
     {

@@ -141,6 +141,34 @@ public sealed class MalformedRequestTests(ApiServer server)
         Assert.Contains(detail, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"userId":"ann\u202Eadmin"}""", "userId")]
+    [InlineData("""{"userId":"ann\u200B"}""", "userId")]
+    [InlineData("""{"userId":"\uFEFFann"}""", "userId")]
+    [InlineData("""{"userId":"ann","roles":["support\u2060"]}""", "roles")]
+    [InlineData("""{"userId":"ann","roles":["sup\u0007port"]}""", "roles")]
+    [InlineData("""{"userId":"ann","userAgent":"Mozilla/5.0\r\nX-Injected: 1"}""", "userAgent")]
+    [InlineData("""{"userId":"ann","userAgent":"Mozilla/5.0\u0000"}""", "userAgent")]
+    [InlineData("""{"userId":"ann","clientIp":"1"}""", "clientIp")]
+    [InlineData("""{"userId":"ann","clientIp":"127.1"}""", "clientIp")]
+    [InlineData("""{"userId":"ann","clientIp":"0x7f.1"}""", "clientIp")]
+    [InlineData("""{"userId":"ann","clientIp":"010.0.0.1"}""", "clientIp")]
+    [InlineData("""{"userId":"ann","clientIp":"[2001:db8::1]"}""", "clientIp")]
+    [InlineData("""{"userId":"ann","clientIp":"fe80::1%eth0"}""", "clientIp")]
+    public async Task A_sign_in_with_a_field_the_site_cannot_store_is_refused_naming_the_field(string body, string field)
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 3, exemptRoles = new[] { "support" } });
+        using var site = server.Client(await server.IssueKeyAsync(siteId));
+
+        using var response = await site.PostAsync(new Uri($"/api/sites/{siteId}/sessions", UriKind.Relative), HttpJson.Json(body));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_request");
+        var errors = problem.GetProperty("errors");
+        Assert.Equal([field], errors.EnumerateObject().Select(e => e.Name));
+        using var admin = server.Admin();
+        Assert.Empty((await admin.GetSiteAsync(siteId)).GetProperty("sessions").EnumerateArray());
+    }
+
     [Fact]
     public async Task A_body_refused_before_it_was_read_to_the_end_leaves_the_connection_usable()
     {

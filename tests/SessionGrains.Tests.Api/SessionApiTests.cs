@@ -25,6 +25,26 @@ public sealed class SessionApiTests(ApiServer server)
         Assert.Equal($"/api/sites/{siteId}/sessions/{sessionId}", response.Headers.Location?.OriginalString);
     }
 
+    [Theory]
+    [InlineData("2001:DB8::1", "2001:db8::1")]
+    [InlineData("2001:0db8:0:0:0:0:0:0001", "2001:db8::1")]
+    [InlineData("::ffff:198.51.100.7", "198.51.100.7")]
+    [InlineData("198.51.100.7", "198.51.100.7")]
+    public async Task The_client_ip_is_stored_and_shown_in_one_canonical_form(string sent, string shown)
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 2 });
+        using var site = server.Client(await server.IssueKeyAsync(siteId));
+
+        using var response = await site.PostAsync(
+            new Uri($"/api/sites/{siteId}/sessions", UriKind.Relative),
+            HttpJson.Json($$"""{"userId":"ann","clientIp":"{{sent}}"}"""));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        using var admin = server.Admin();
+        var session = Assert.Single((await admin.GetSiteAsync(siteId)).GetProperty("sessions").EnumerateArray());
+        Assert.Equal(shown, session.GetProperty("clientIp").GetString());
+    }
+
     [Fact]
     public async Task A_full_site_refuses_with_429_site_full_its_message_and_when_to_retry()
     {

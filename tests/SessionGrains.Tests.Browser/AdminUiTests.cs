@@ -209,6 +209,14 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
     public async Task The_Orleans_dashboard_opens_after_the_operator_signs_in()
     {
         var page = await chromium.NewPersonAsync();
+        var refusedByPolicy = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                refusedByPolicy.Add(message.Text);
+            }
+        };
         await page.GotoAsync(new Uri(Server, "/dashboard").ToString());
         await Expect(page.Locator("#admin-key")).ToBeVisibleAsync();
         using (var anonymous = OperatorPages.CookieClient())
@@ -223,6 +231,13 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
 
         await Expect(page).ToHaveTitleAsync("Orleans Dashboard");
         Assert.StartsWith(new Uri(Server, "/dashboard").ToString(), page.Url, StringComparison.Ordinal);
+
+        // The single-page app renders under the server's Content-Security-Policy: its menu, and the cluster's figures
+        // and calls in place of "Loading...".
+        await Expect(page.Locator("#menu a").First).ToBeVisibleAsync();
+        await Expect(page.Locator("#content")).ToContainTextAsync("Active Silos");
+        await Expect(page.Locator("#content")).ToContainTextAsync("req/sec");
+        Assert.Empty(refusedByPolicy);
         using var operatorClient = await OperatorPages.SignedInClientAsync(Server, ApiServer.AdminKey);
         using var clusterStats = await operatorClient.GetAsync(new Uri(Server, "/dashboard/ClusterStats"));
         Assert.Equal(HttpStatusCode.OK, clusterStats.StatusCode);

@@ -28,8 +28,12 @@ public sealed class ValidationTests(SqliteSiloFixture fixture) : IClassFixture<S
         { "userId", new OpenSessionRequest { UserId = "ann\nadmin" } },
         { "roles", new OpenSessionRequest { UserId = "ann", Roles = [""] } },
         { "roles", new OpenSessionRequest { UserId = "ann", Roles = [.. Enumerable.Range(0, 33).Select(i => $"r{i}")] } },
+        { "userId", new OpenSessionRequest { UserId = "ann\u202Eadmin" } },
+        { "roles", new OpenSessionRequest { UserId = "ann", Roles = ["ops\u200B"] } },
         { "clientIp", new OpenSessionRequest { UserId = "ann", ClientIp = "not-an-ip" } },
+        { "clientIp", new OpenSessionRequest { UserId = "ann", ClientIp = "127.1" } },
         { "userAgent", new OpenSessionRequest { UserId = "ann", UserAgent = new string('a', 1025) } },
+        { "userAgent", new OpenSessionRequest { UserId = "ann", UserAgent = "Mozilla/5.0\r\n" } },
     };
 
     [Theory]

@@ -10,9 +10,14 @@ public sealed record OpenSessionRequest
     [Id(1)]
     public IReadOnlyList<string> Roles { get; init; } = [];
 
+    /// <summary>
+    /// The user's address: IPv4 as four decimal numbers, or IPv6. The site stores it in one canonical form
+    /// (<see cref="RequestRules.CanonicalClientIp"/>).
+    /// </summary>
     [Id(2)]
     public string? ClientIp { get; init; }
 
+    /// <summary>At most <see cref="RequestRules.MaxUserAgentLength"/> characters, without control characters.</summary>
     [Id(3)]
     public string? UserAgent { get; init; }
 

@@ -71,7 +71,7 @@ public sealed record LiveSession
         SessionId = SessionId.New(),
         UserId = request.UserId,
         Roles = request.Roles.Count == 0 ? [] : [.. request.Roles],
-        ClientIp = request.ClientIp,
+        ClientIp = RequestRules.CanonicalClientIp(request.ClientIp),
         UserAgent = request.UserAgent,
         StartedAt = now,
         Exempt = exempt,

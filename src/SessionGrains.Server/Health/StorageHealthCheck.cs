@@ -4,10 +4,12 @@ using SessionGrains.Persistence;
 namespace SessionGrains.Server.Health;
 
 /// <summary>Healthy when the database answers and holds the Orleans query table.</summary>
-internal sealed class StorageHealthCheck(StorageTarget storage) : IHealthCheck
+internal sealed partial class StorageHealthCheck(StorageTarget storage, ILogger<StorageHealthCheck> logger) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        // Each check is a database round-trip; at Debug the log shows how often they happen.
+        LogAsking();
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -24,4 +26,7 @@ internal sealed class StorageHealthCheck(StorageTarget storage) : IHealthCheck
             return HealthCheckResult.Unhealthy($"{storage.Describe()} did not answer.", ex);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Health check: asking the database")]
+    private partial void LogAsking();
 }

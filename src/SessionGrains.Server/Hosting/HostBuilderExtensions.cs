@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -37,9 +38,14 @@ public static class HostBuilderExtensions
         // Orleans clients act with a key, checked on the silo like the HTTP API's.
         builder.AddSessionGrainsKeys();
 
+        // Each check runs at most once a second, however often /healthz is asked (CachedHealthCheck).
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SiloHealthCheck>();
+        builder.Services.AddSingleton<StorageHealthCheck>();
+        builder.Services.AddSingleton(typeof(CachedHealthCheck<>));
         builder.Services.AddHealthChecks()
-            .AddCheck<SiloHealthCheck>("silo")
-            .AddCheck<StorageHealthCheck>("storage");
+            .AddCheck<CachedHealthCheck<SiloHealthCheck>>("silo")
+            .AddCheck<CachedHealthCheck<StorageHealthCheck>>("storage");
         return builder;
     }
 

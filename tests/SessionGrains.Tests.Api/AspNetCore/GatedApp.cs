@@ -128,8 +128,16 @@ public sealed class Browser(Uri address, CookieContainer? cookies = null) : IDis
 
     public bool HasAuthCookie => _cookies.GetCookies(address).Any(c => c.Name.StartsWith(".AspNetCore.Cookies", StringComparison.Ordinal));
 
-    public Task<HttpResponseMessage> SignInAsync(string user, string? role = null) =>
-        Client.PostAsync(new Uri(role is null ? $"/login/{user}" : $"/login/{user}?role={Uri.EscapeDataString(role)}", UriKind.Relative), null);
+    public Task<HttpResponseMessage> SignInAsync(string user, string? role = null, string? userAgent = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(role is null ? $"/login/{user}" : $"/login/{user}?role={Uri.EscapeDataString(role)}", UriKind.Relative));
+        if (userAgent is not null)
+        {
+            request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
+        }
+
+        return Client.SendAsync(request);
+    }
 
     public Task<HttpResponseMessage> SignOutAsync() => Client.PostAsync(new Uri("/logout", UriKind.Relative), null);
 

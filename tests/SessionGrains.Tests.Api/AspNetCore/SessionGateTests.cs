@@ -266,6 +266,28 @@ public sealed class SessionGateTests : IAsyncLifetime
         Assert.True(sessions["sue"].Exempt);
     }
 
+    [Fact]
+    public async Task A_user_agent_or_role_the_site_would_refuse_is_left_out_and_the_user_still_gets_in()
+    {
+        var site = _silo.Grains.GetSiteGrain(Sites.NewId());
+        await site.UpdateSettingsAsync(new SiteSettingsUpdate { Limit = 2, ExemptRoles = ["support"] });
+        await using var app = await GatedApp.StartAsync(_silo, site.GetPrimaryKeyString());
+        using var ann = app.NewBrowser();
+        using var bob = app.NewBrowser();
+
+        // A tab is the control character a browser's header can carry past the web server.
+        using var admitted = await ann.SignInAsync("ann", role: "support\u202E", userAgent: "Mozilla/5.0\tFirefox/133.0");
+        using var plain = await bob.SignInAsync("bob", userAgent: "Mozilla/5.0 Firefox/133.0");
+
+        Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        var sessions = (await site.GetStatusAsync()).Sessions.ToDictionary(s => s.UserId);
+        Assert.Null(sessions["ann"].UserAgent);
+        Assert.Empty(sessions["ann"].Roles);
+        Assert.False(sessions["ann"].Exempt);
+        Assert.Equal("Mozilla/5.0 Firefox/133.0", sessions["bob"].UserAgent);
+    }
+
     [Theory]
     [InlineData("bad~site", 30)]
     [InlineData("", 30)]
