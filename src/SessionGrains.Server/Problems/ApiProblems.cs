@@ -56,6 +56,7 @@ public static class ApiProblems
         {
             RefusalReason.SiteFull => (StatusCodes.Status429TooManyRequests, "site_full", "The site is full."),
             RefusalReason.UserLimit => (StatusCodes.Status429TooManyRequests, "user_limit", "The user has as many sessions as the site allows."),
+            RefusalReason.MaxSessions => (StatusCodes.Status429TooManyRequests, "max_sessions", "The site holds as many sessions as it may hold at all."),
             RefusalReason.SiteClosed => (StatusCodes.Status503ServiceUnavailable, "site_closed", "The site admits no new sessions."),
             _ => (StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "New sessions cannot be admitted right now."),
         };

@@ -20,6 +20,9 @@ public record SiteSettingsView
 
     public required string Message { get; init; }
 
+    /// <summary>The most live sessions the site may hold, exempt ones included.</summary>
+    public required int MaxSessions { get; init; }
+
     public static SiteSettingsView From(string siteId, SiteSettings settings) => new()
     {
         SiteId = siteId,
@@ -29,6 +32,7 @@ public record SiteSettingsView
         PerUserLimit = settings.PerUserLimit,
         ExemptRoles = settings.ExemptRoles,
         Message = settings.Message,
+        MaxSessions = settings.MaxSessions,
     };
 }
 
