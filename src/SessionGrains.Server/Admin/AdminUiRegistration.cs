@@ -22,7 +22,6 @@ public static class AdminUiRegistration
         var secureCookies = builder.Configuration.GetSection(SessionGrainsOptions.SectionName).Get<SessionGrainsOptions>()?.SecureCookies ?? false;
         var cookieSecurity = secureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<SignInThrottle>();
         services.AddAuthentication().AddCookie(AccessPolicies.OperatorScheme, cookie =>
         {
             cookie.Cookie.Name = "sessiongrains-operator";

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using SessionGrains.Server.Api.Contracts;
 using SessionGrains.Server.Auth;
 using SessionGrains.Server.Problems;
+using SessionGrains.Server.RateLimits;
 
 namespace SessionGrains.Server.Api;
 
@@ -19,7 +20,8 @@ internal static class SessionEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .WithSummary("Asks for a seat. 429 (site_full, user_limit) or 503 (site_closed) when refused.");
+            .RequireRateLimiting(RateLimitRegistration.SiteOpens)
+            .WithSummary("Asks for a seat. 429 (site_full, user_limit, max_sessions; rate_limited past the site's sign-ins per second) or 503 (site_closed) when refused.");
 
         sessions.MapGet("/{sessionId}", GetAsync)
             .Produces<SessionStateView>()

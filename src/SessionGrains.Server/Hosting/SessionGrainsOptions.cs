@@ -1,4 +1,5 @@
 using SessionGrains.Persistence;
+using SessionGrains.Server.RateLimits;
 
 namespace SessionGrains.Server.Hosting;
 
@@ -43,6 +44,9 @@ public sealed class SessionGrainsOptions
     /// server through an HTTPS proxy (the server itself speaks plain HTTP, so it cannot tell).
     /// </summary>
     public bool SecureCookies { get; set; }
+
+    /// <summary>Sign-ins per site and wrong keys per client network (<c>SessionGrains:RateLimits</c>).</summary>
+    public RateLimitOptions RateLimits { get; set; } = new();
 
     /// <summary>The database these settings name: PostgreSQL by its connection string, or SQLite in <see cref="DataDirectory"/>.</summary>
     public StorageTarget ToStorageTarget(IConfiguration configuration)

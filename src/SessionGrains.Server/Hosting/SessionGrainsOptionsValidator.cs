@@ -64,6 +64,8 @@ public sealed class SessionGrainsOptionsValidator : IValidateOptions<SessionGrai
             failures.Add($"{SessionGrainsOptions.SectionName}:AdminApiKey must be set when storage is PostgreSQL (every server of a cluster needs the same key).");
         }
 
+        failures.AddRange((options.RateLimits ?? new()).Validate($"{SessionGrainsOptions.SectionName}:RateLimits"));
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -68,6 +68,15 @@ public static class ApiProblems
         return refusal.RetryAfter is { } retryAfter ? new WithRetryAfter(problem, retryAfter) : problem;
     }
 
+    /// <summary>Over one of the server's rate limits (<c>RateLimitRegistration</c>): nothing was done.</summary>
+    public static IResult RateLimited(TimeSpan retryAfter) => new WithRetryAfter(
+        Problem(
+            StatusCodes.Status429TooManyRequests,
+            "rate_limited",
+            "Too many requests.",
+            "This request was not handled: too many came from the same site key or, after wrong keys, from the same address. Try again after the time in Retry-After."),
+        retryAfter);
+
     public static IResult SessionEnded(SessionEndReason reason) => Problem(
         StatusCodes.Status410Gone,
         "session_ended",
