@@ -134,6 +134,11 @@ public static class RequestRules
             errors.Add(Error("perUserLimit", $"The per-user limit is -1 (none) or a number of sessions from 1 to {MaxLimit}."));
         }
 
+        if (settings.MaxSessions is < 1 or > MaxLimit)
+        {
+            errors.Add(Error("maxSessions", $"The most sessions a site may hold is a number from 1 to {MaxLimit}."));
+        }
+
         CheckRoles(settings.ExemptRoles, "exemptRoles", errors);
 
         if (settings.Message is not { Length: > 0 and <= MaxMessageLength } || string.IsNullOrWhiteSpace(settings.Message))

@@ -78,6 +78,27 @@ public sealed class SessionApiTests(ApiServer server)
     }
 
     [Fact]
+    public async Task A_site_holding_its_most_sessions_refuses_exempt_roles_too_with_429_max_sessions()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 5, maxSessions = 2, exemptRoles = new[] { "operator" } });
+        using var admin = server.Admin();
+        await admin.OpenedSessionIdAsync(siteId, "ann");
+        using var exempt = await admin.OpenSessionAsync(siteId, "op-1", "operator");
+        Assert.Equal(HttpStatusCode.Created, exempt.StatusCode);
+
+        using var refused = await admin.OpenSessionAsync(siteId, "op-2", "operator");
+        using var counted = await admin.OpenSessionAsync(siteId, "bob");
+
+        await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests, "max_sessions");
+        var problem = await counted.AssertProblemAsync(HttpStatusCode.TooManyRequests, "max_sessions");
+        Assert.Equal(1, problem.GetProperty("active").GetInt32());
+        var site = await admin.GetSiteAsync(siteId);
+        Assert.Equal(2, site.GetProperty("maxSessions").GetInt32());
+        Assert.Equal(1, site.GetProperty("active").GetInt32());
+        Assert.Equal(1, site.GetProperty("exempt").GetInt32());
+    }
+
+    [Fact]
     public async Task A_closed_site_refuses_with_503_site_closed()
     {
         var siteId = await server.NewSiteAsync(new { limit = 0 });

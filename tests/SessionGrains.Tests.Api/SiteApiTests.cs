@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
+using System.Text.Json;
 
 namespace SessionGrains.Tests.Api;
 
@@ -33,11 +34,12 @@ public sealed class SiteApiTests(ApiServer server)
         var siteId = await server.NewSiteAsync(new { limit = 5 });
         using var admin = server.Admin();
 
-        using var response = await admin.PutAsJsonAsync($"/api/sites/{siteId}", new { limit = -2, perUserLimit = 0, message = "" });
+        using var response = await admin.PutAsJsonAsync($"/api/sites/{siteId}", new { limit = -2, perUserLimit = 0, message = "", maxSessions = 0 });
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_request");
         var fields = problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order();
-        Assert.Equal(["limit", "message", "perUserLimit"], fields);
+        Assert.Equal(["limit", "maxSessions", "message", "perUserLimit"], fields);
+        Assert.Equal(10_000, (await admin.GetSiteAsync(siteId)).GetProperty("maxSessions").GetInt32());
         Assert.Equal(5, (await admin.GetSiteAsync(siteId)).GetProperty("limit").GetInt32());
     }
 
@@ -97,6 +99,58 @@ public sealed class SiteApiTests(ApiServer server)
         var lastActivity = session.GetProperty("lastActivityAt").GetDateTimeOffset();
         Assert.True(session.GetProperty("startedAt").GetDateTimeOffset() <= lastActivity);
         Assert.Equal(lastActivity.AddSeconds(600), session.GetProperty("idleExpiresAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Sessions_come_a_page_at_a_time_with_an_opaque_cursor()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 10 });
+        using var site = server.Client(await server.IssueKeyAsync(siteId));
+        var opened = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            opened.Add(await site.OpenedSessionIdAsync(siteId, $"user-{i}"));
+        }
+
+        var seen = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var query = cursor is null ? "?limit=2" : $"?limit=2&cursor={Uri.EscapeDataString(cursor)}";
+            using var response = await site.GetAsync(new Uri($"/api/sites/{siteId}/sessions{query}", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var page = await response.ReadJsonAsync();
+            var sessions = page.GetProperty("sessions").EnumerateArray().ToList();
+            Assert.InRange(sessions.Count, 1, 2);
+            seen.AddRange(sessions.Select(s => s.GetProperty("sessionId").GetString()!));
+            cursor = page.GetProperty("nextCursor").GetString();
+            pages++;
+        }
+        while (cursor is not null && pages < 10);
+
+        Assert.Equal(3, pages);
+        Assert.Equal(opened.Order(), seen.Order());
+        var details = await site.GetSiteAsync(siteId);
+        Assert.Equal(5, details.GetProperty("sessions").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, details.GetProperty("nextCursor").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("?limit=0", "limit")]
+    [InlineData("?limit=1001", "limit")]
+    [InlineData("?limit=ten", "limit")]
+    [InlineData("?limit=-1", "limit")]
+    [InlineData("?cursor=not-a-cursor", "cursor")]
+    public async Task A_bad_page_request_is_refused_with_400(string query, string field)
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 10 });
+        using var admin = server.Admin();
+
+        using var response = await admin.GetAsync(new Uri($"/api/sites/{siteId}/sessions{query}", UriKind.Relative));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_request");
+        Assert.Equal([field], problem.GetProperty("errors").EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]

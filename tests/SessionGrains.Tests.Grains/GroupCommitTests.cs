@@ -37,8 +37,9 @@ public abstract class GroupCommitTests(StorageKind kind) : IAsyncLifetime
 
         // Nothing gets to save on the way down: what the new silo finds is what was written before each answer.
         await _silo.CrashAndRestartAsync();
-        var status = await _silo.Grains.GetSiteGrain(siteId).GetStatusAsync();
-        Assert.Equal(admitted.Select(a => a.SessionId).ToHashSet(), status.Sessions.Select(s => s.SessionId).ToHashSet());
+        var stored = await _silo.Grains.GetSiteGrain(siteId).GetSessionsAsync(cursor: null, SessionPage.MaxSize);
+        Assert.Null(stored.NextCursor);
+        Assert.Equal(admitted.Select(a => a.SessionId).ToHashSet(), stored.Sessions.Select(s => s.SessionId).ToHashSet());
     }
 
     [Fact]

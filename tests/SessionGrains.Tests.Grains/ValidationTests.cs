@@ -19,6 +19,9 @@ public sealed class ValidationTests(SqliteSiloFixture fixture) : IClassFixture<S
         { "exemptRoles", new SiteSettingsUpdate { ExemptRoles = [new string('r', 65)] } },
         { "message", new SiteSettingsUpdate { Message = "" } },
         { "message", new SiteSettingsUpdate { Message = new string('m', 1001) } },
+        { "maxSessions", new SiteSettingsUpdate { MaxSessions = 0 } },
+        { "maxSessions", new SiteSettingsUpdate { MaxSessions = -1 } },
+        { "maxSessions", new SiteSettingsUpdate { MaxSessions = RequestRules.MaxLimit + 1 } },
     };
 
     public static TheoryData<string, OpenSessionRequest> BadRequests => new()

@@ -63,4 +63,10 @@ public enum RefusalReason
     /// and then <see cref="SessionRefused.Active"/> and <see cref="SessionRefused.Limit"/> are 0.
     /// </summary>
     Unavailable,
+
+    /// <summary>
+    /// The site holds as many live sessions as it may hold at all (<see cref="SiteSettings.MaxSessions"/>), exempt ones
+    /// included: nobody more gets in, exempt roles neither, until a session ends.
+    /// </summary>
+    MaxSessions,
 }

@@ -26,8 +26,19 @@ public interface ISiteGrain : IGrainWithStringKey
     /// <summary>Changes some settings. A lower limit ends nobody: newcomers are refused until the count falls below it.</summary>
     Task<SiteSettings> UpdateSettingsAsync(SiteSettingsUpdate update);
 
+    /// <summary>The summary and the first page of live sessions.</summary>
     [SiteScoped]
     Task<SiteStatus> GetStatusAsync();
+
+    /// <summary>
+    /// A page of live sessions, exempt ones included, oldest first (by start, then id). Start with a null
+    /// <paramref name="cursor"/> and pass each page's <see cref="SessionPage.NextCursor"/> to get the next: every session
+    /// live all along is on exactly one page, whatever ends in between; sessions admitted meanwhile come on later pages.
+    /// <paramref name="limit"/> is 1 to <see cref="SessionPage.MaxSize"/>. A cursor this site did not give is refused
+    /// with <see cref="InvalidRequestException"/>.
+    /// </summary>
+    [SiteScoped]
+    Task<SessionPage> GetSessionsAsync(string? cursor, int limit);
 
     [SiteScoped]
     Task<SiteSummary> GetSummaryAsync();

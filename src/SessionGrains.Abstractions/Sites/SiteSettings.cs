@@ -10,6 +10,7 @@ public sealed record SiteSettings
 {
     public const int Unlimited = -1;
     public const int Closed = 0;
+    public const int DefaultMaxSessions = 10_000;
     public const string DefaultMessage = "Sorry, there are already {active} users working on this site. Please try again later.";
     public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(60);
 
@@ -35,6 +36,13 @@ public sealed record SiteSettings
     /// <summary>The refusal text; <c>{active}</c> and <c>{limit}</c> are replaced by the current figures.</summary>
     [Id(5)]
     public string Message { get; init; } = DefaultMessage;
+
+    /// <summary>
+    /// The most live sessions the site may hold at all, exempt ones included: a bound on what one site can cost the
+    /// cluster, whatever its limit and its exempt roles. A site stored before it had one gets <see cref="DefaultMaxSessions"/>.
+    /// </summary>
+    [Id(6)]
+    public int MaxSessions { get; init; } = DefaultMaxSessions;
 
     public static SiteSettings Default { get; } = new();
 

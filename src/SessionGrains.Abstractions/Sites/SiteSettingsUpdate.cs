@@ -23,6 +23,10 @@ public sealed record SiteSettingsUpdate
     [Id(5)]
     public string? Message { get; init; }
 
+    /// <summary>The most live sessions the site may hold, exempt ones included.</summary>
+    [Id(6)]
+    public int? MaxSessions { get; init; }
+
     public SiteSettings ApplyTo(SiteSettings current) => current with
     {
         Limit = Limit ?? current.Limit,
@@ -31,5 +35,6 @@ public sealed record SiteSettingsUpdate
         PerUserLimit = PerUserLimit ?? current.PerUserLimit,
         ExemptRoles = ExemptRoles ?? current.ExemptRoles,
         Message = Message ?? current.Message,
+        MaxSessions = MaxSessions ?? current.MaxSessions,
     };
 }

@@ -18,10 +18,13 @@ internal static class AdmissionRule
 {
     public static AdmissionDecision Decide(SiteSettings settings, LiveSessionSet sessions, string userId, bool exempt)
     {
-        // Exempt sessions (the site's own operators) get in whatever the state of the site, and take no seat.
+        // Exempt sessions (the site's own operators) get in whatever the limit, and take no seat; but no session,
+        // exempt or not, gets past the most the site may hold at all.
         if (exempt)
         {
-            return new AdmissionDecision.Admit(Exempt: true, Evict: null);
+            return sessions.Count >= settings.MaxSessions
+                ? new AdmissionDecision.Refuse(RefusalReason.MaxSessions)
+                : new AdmissionDecision.Admit(Exempt: true, Evict: null);
         }
 
         if (settings.Limit == SiteSettings.Closed)
@@ -61,6 +64,13 @@ internal static class AdmissionRule
 
                 evict = sessions.FindIdlest();
             }
+        }
+
+        // Last, so the newcomer is weighed with the seat it may free: an eviction swaps one live session for another
+        // and never takes the site past the most it may hold, which a plain admission would.
+        if (sessions.Count - (evict is null ? 0 : 1) + 1 > settings.MaxSessions)
+        {
+            return new AdmissionDecision.Refuse(RefusalReason.MaxSessions);
         }
 
         return new AdmissionDecision.Admit(Exempt: false, evict);

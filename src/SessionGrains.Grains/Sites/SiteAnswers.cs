@@ -19,6 +19,7 @@ internal static class SiteAnswers
         {
             RefusalReason.SiteFull => sessions.OldestCountedActivity(),
             RefusalReason.UserLimit => sessions.OldestCountedActivity(userId),
+            RefusalReason.MaxSessions => sessions.OldestCountedActivity(),
             _ => null,
         };
         var freesAt = oldestActivity + settings.IdleTimeout;

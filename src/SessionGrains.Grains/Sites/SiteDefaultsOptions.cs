@@ -17,6 +17,9 @@ public sealed class SiteDefaultsOptions
 
     public string Message { get; set; } = SiteSettings.DefaultMessage;
 
+    /// <summary>The most live sessions a site may hold, exempt ones included.</summary>
+    public int MaxSessions { get; set; } = SiteSettings.DefaultMaxSessions;
+
     public SiteSettings ToSettings() => new()
     {
         Limit = Limit,
@@ -25,5 +28,6 @@ public sealed class SiteDefaultsOptions
         PerUserLimit = PerUserLimit,
         ExemptRoles = [.. ExemptRoles],
         Message = Message,
+        MaxSessions = MaxSessions,
     };
 }

@@ -183,11 +183,47 @@ public sealed partial class SiteGrain(
     public async Task<SiteStatus> GetStatusAsync()
     {
         var summary = await GetSummaryAsync();
-        var idleTimeout = summary.Settings.IdleTimeout;
-        return new SiteStatus
+        var page = Page(after: null, SessionPage.DefaultSize);
+        return new SiteStatus { Summary = summary, Sessions = page.Sessions, NextCursor = page.NextCursor };
+    }
+
+    public async Task<SessionPage> GetSessionsAsync(string? cursor, int limit)
+    {
+        EnsureValidSiteId();
+        if (limit is < 1 or > SessionPage.MaxSize)
         {
-            Summary = summary,
-            Sessions = [.. Sessions.All.OrderBy(s => s.StartedAt).Select(s => s.ToInfo(idleTimeout))],
+            throw new InvalidRequestException("limit", $"A page holds 1 to {SessionPage.MaxSize} sessions.");
+        }
+
+        SessionCursor? after = cursor is null ? null : SessionCursor.Parse(cursor);
+        ExpireLeases(clock.GetUtcNow());
+        await _site.WriteAsync();
+        return Page(after, limit);
+    }
+
+    /// <summary>
+    /// The sessions after <paramref name="after"/> in the order of <see cref="SessionCursor"/>: picks the next
+    /// <paramref name="limit"/> without sorting the whole site.
+    /// </summary>
+    private SessionPage Page(SessionCursor? after, int limit)
+    {
+        var idleTimeout = Settings.IdleTimeout;
+        var page = Sessions.All
+            .Select(session => (Key: SessionCursor.Of(session), Session: session))
+            .Where(entry => after is not { } start || entry.Key.CompareTo(start) > 0)
+            .OrderBy(entry => entry.Key)
+            .Take(limit + 1)
+            .ToList();
+        var more = page.Count > limit;
+        if (more)
+        {
+            page.RemoveAt(limit);
+        }
+
+        return new SessionPage
+        {
+            Sessions = [.. page.Select(entry => entry.Session.ToInfo(idleTimeout))],
+            NextCursor = more ? page[^1].Key.ToString() : null,
         };
     }
 

@@ -25,7 +25,6 @@ public static class AdminUiRegistration
         var services = builder.Services;
         var options = builder.Configuration.GetSection(SessionGrainsOptions.SectionName).Get<SessionGrainsOptions>() ?? new();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<SignInThrottle>();
         services.AddSingleton(provider => new OperatorCookieEvents(
             provider.GetRequiredService<AdminKey>(),
             provider.GetRequiredService<TimeProvider>(),

@@ -20,6 +20,7 @@ public sealed class SettingsForm
         ["perUserLimit"] = nameof(PerUserLimit),
         ["exemptRoles"] = nameof(ExemptRoles),
         ["message"] = nameof(Message),
+        ["maxSessions"] = nameof(MaxSessions),
     };
 
     public string? Limit { get; set; }
@@ -35,6 +36,8 @@ public sealed class SettingsForm
 
     public string? Message { get; set; }
 
+    public string? MaxSessions { get; set; }
+
     public static SettingsForm From(SiteSettings settings) => new()
     {
         Limit = settings.Limit.ToString(CultureInfo.InvariantCulture),
@@ -43,6 +46,7 @@ public sealed class SettingsForm
         PerUserLimit = settings.PerUserLimit.ToString(CultureInfo.InvariantCulture),
         ExemptRoles = string.Join(", ", settings.ExemptRoles),
         Message = settings.Message,
+        MaxSessions = settings.MaxSessions.ToString(CultureInfo.InvariantCulture),
     };
 
     public static string PolicyValue(FullSitePolicy policy) => policy == FullSitePolicy.EvictIdlest ? "evict-idlest" : "deny";
@@ -54,6 +58,7 @@ public sealed class SettingsForm
     {
         var limit = ParseInt(Limit, nameof(Limit), "The limit is a whole number: -1 for unlimited, 0 to close the site.", errors);
         var perUser = ParseInt(PerUserLimit, nameof(PerUserLimit), "The per-user limit is a whole number: -1 for none.", errors);
+        var maxSessions = ParseInt(MaxSessions, nameof(MaxSessions), "The most sessions is a whole number, 1 or more.", errors);
         TimeSpan? idle = null;
         if (double.TryParse(IdleTimeoutMinutes, NumberStyles.Float, CultureInfo.InvariantCulture, out var minutes) && double.IsFinite(minutes))
         {
@@ -91,6 +96,7 @@ public sealed class SettingsForm
             IdleTimeout = idle,
             OnFull = policy,
             PerUserLimit = perUser,
+            MaxSessions = maxSessions,
             ExemptRoles = [.. (ExemptRoles ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
 
             // An empty message is the grain's to refuse, next to the field, like every other rule.

@@ -6,8 +6,8 @@ public sealed record SessionRow(SessionInfo Session, DateTimeOffset IdleExpiresA
 /// <summary>What the site page shows: the site's status, its live sessions and its 24-hour chart.</summary>
 public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessions, HistoryChart Chart, DateTimeOffset Now)
 {
-    /// <summary>The page lists this many sessions at most (oldest first); the counts always cover all of them.</summary>
-    public const int MaxListedSessions = 200;
+    /// <summary>Every live session, exempt ones included; the page lists the first page of them (oldest first).</summary>
+    public int LiveSessions => Status.Summary.Active + Status.Summary.Exempt;
 
     public SiteLoad Load => SitesTable.LoadOf(Status.Summary.Settings.Limit, Status.Summary.Active);
 
@@ -20,7 +20,7 @@ public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessi
         var history = await historyCall;
 
         // The site hears of activity only when a lease is renewed; the session grain knows the exact deadline.
-        var listed = status.Sessions.Take(MaxListedSessions).ToList();
+        var listed = status.Sessions;
         var peeks = await Task.WhenAll(listed.Select(s => PeekAsync(grains.GetSessionGrain(siteId, s.SessionId))));
         var rows = listed.Select((session, i) => peeks[i] switch
         {

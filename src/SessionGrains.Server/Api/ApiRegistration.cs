@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using SessionGrains.Server.Auth;
 using SessionGrains.Server.Hosting;
 using SessionGrains.Server.Problems;
+using SessionGrains.Server.RateLimits;
 
 namespace SessionGrains.Server.Api;
 
@@ -41,6 +42,7 @@ public static class ApiRegistration
         services.AddAuthorization(AccessPolicies.Add);
 
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerKeyDocumentTransformer>());
+        builder.AddSessionGrainsRateLimits();
         return builder;
     }
 
@@ -51,8 +53,10 @@ public static class ApiRegistration
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseApiKeyFailureLimit();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseSessionGrainsRateLimits();
         return app;
     }
 

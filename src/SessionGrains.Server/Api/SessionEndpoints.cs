@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using SessionGrains.Server.Api.Contracts;
 using SessionGrains.Server.Auth;
 using SessionGrains.Server.Problems;
+using SessionGrains.Server.RateLimits;
 
 namespace SessionGrains.Server.Api;
 
@@ -19,7 +20,13 @@ internal static class SessionEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .WithSummary("Asks for a seat. 429 (site_full, user_limit) or 503 (site_closed) when refused.");
+            .RequireRateLimiting(RateLimitRegistration.SiteOpens)
+            .WithSummary("Asks for a seat. 429 (site_full, user_limit, max_sessions; rate_limited past the site's sign-ins per second) or 503 (site_closed) when refused.");
+
+        sessions.MapGet("/", ListAsync)
+            .Produces<SessionPageView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary($"A page of live sessions, oldest first: at most 'limit' (1 to {SessionPage.MaxSize}, default {SessionPage.DefaultSize}); pass 'nextCursor' as 'cursor' for the next page.");
 
         sessions.MapGet("/{sessionId}", GetAsync)
             .Produces<SessionStateView>()
@@ -56,6 +63,19 @@ internal static class SessionEndpoints
             SessionRefused refused => ApiProblems.Refused(refused),
             _ => throw new InvalidOperationException($"Unexpected admission result {result.GetType().Name}."),
         };
+    }
+
+    private static async Task<Ok<SessionPageView>> ListAsync(string siteId, string? cursor, string? limit, IGrainFactory grains)
+    {
+        RequestRules.EnsureValidSiteId(siteId);
+        var size = SessionPage.DefaultSize;
+        if (limit is not null && !int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size))
+        {
+            throw new InvalidRequestException("limit", $"A page holds 1 to {SessionPage.MaxSize} sessions.");
+        }
+
+        var page = await grains.GetSiteGrain(siteId).GetSessionsAsync(cursor, size);
+        return TypedResults.Ok(SessionPageView.From(page));
     }
 
     private static async Task<IResult> GetAsync(string siteId, string sessionId, IGrainFactory grains)

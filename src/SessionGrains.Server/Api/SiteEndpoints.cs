@@ -26,7 +26,7 @@ internal static class SiteEndpoints
         api.MapGet("/sites/{siteId}", GetAsync)
             .RequireAuthorization(AccessPolicies.SiteOrAdmin)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .WithSummary("A site's settings, counts and live sessions.");
+            .WithSummary("A site's settings, counts and first page of live sessions (see GET /api/sites/{siteId}/sessions for the rest).");
 
         api.MapGet("/sites/{siteId}/activity", GetHistoryAsync)
             .RequireAuthorization(AccessPolicies.SiteOrAdmin)

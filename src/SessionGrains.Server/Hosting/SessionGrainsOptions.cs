@@ -1,4 +1,5 @@
 using SessionGrains.Persistence;
+using SessionGrains.Server.RateLimits;
 
 namespace SessionGrains.Server.Hosting;
 
@@ -50,6 +51,9 @@ public sealed class SessionGrainsOptions
     /// it ends sooner (after 8 hours without a request). From 1 second to 7 days.
     /// </summary>
     public TimeSpan OperatorSignInLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>Sign-ins per site and wrong keys per client network (<c>SessionGrains:RateLimits</c>).</summary>
+    public RateLimitOptions RateLimits { get; set; } = new();
 
     /// <summary>The database these settings name: PostgreSQL by its connection string, or SQLite in <see cref="DataDirectory"/>.</summary>
     public StorageTarget ToStorageTarget(IConfiguration configuration)

@@ -69,6 +69,8 @@ public sealed class SessionGrainsOptionsValidator : IValidateOptions<SessionGrai
             failures.Add($"{SessionGrainsOptions.SectionName}:OperatorSignInLifetime must be from 00:00:01 to 7.00:00:00 (7 days).");
         }
 
+        failures.AddRange((options.RateLimits ?? new()).Validate($"{SessionGrainsOptions.SectionName}:RateLimits"));
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -56,6 +56,7 @@ public static class ApiProblems
         {
             RefusalReason.SiteFull => (StatusCodes.Status429TooManyRequests, "site_full", "The site is full."),
             RefusalReason.UserLimit => (StatusCodes.Status429TooManyRequests, "user_limit", "The user has as many sessions as the site allows."),
+            RefusalReason.MaxSessions => (StatusCodes.Status429TooManyRequests, "max_sessions", "The site holds as many sessions as it may hold at all."),
             RefusalReason.SiteClosed => (StatusCodes.Status503ServiceUnavailable, "site_closed", "The site admits no new sessions."),
             _ => (StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "New sessions cannot be admitted right now."),
         };
@@ -66,6 +67,15 @@ public static class ApiProblems
         });
         return refusal.RetryAfter is { } retryAfter ? new WithRetryAfter(problem, retryAfter) : problem;
     }
+
+    /// <summary>Over one of the server's rate limits (<c>RateLimitRegistration</c>): nothing was done.</summary>
+    public static IResult RateLimited(TimeSpan retryAfter) => new WithRetryAfter(
+        Problem(
+            StatusCodes.Status429TooManyRequests,
+            "rate_limited",
+            "Too many requests.",
+            "This request was not handled: too many came from the same site key or, after wrong keys, from the same address. Try again after the time in Retry-After."),
+        retryAfter);
 
     public static IResult SessionEnded(SessionEndReason reason) => Problem(
         StatusCodes.Status410Gone,

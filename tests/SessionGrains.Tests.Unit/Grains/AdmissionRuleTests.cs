@@ -86,6 +86,34 @@ public sealed class AdmissionRuleTests
         Assert.Same(annsIdlest, Assert.IsType<AdmissionDecision.Admit>(decision).Evict);
     }
 
+    [Fact]
+    public void Exempt_sessions_count_towards_the_most_sessions_and_are_refused_past_it()
+    {
+        var sessions = Sessions([Session("operator", 0, exempt: true), Session("ann", 1)]);
+        var settings = new SiteSettings { Limit = SiteSettings.Unlimited, MaxSessions = 2 };
+
+        var exempt = AdmissionRule.Decide(settings, sessions, "boss", exempt: true);
+        var counted = AdmissionRule.Decide(settings, sessions, "bob", exempt: false);
+
+        Assert.Equal(RefusalReason.MaxSessions, Assert.IsType<AdmissionDecision.Refuse>(exempt).Reason);
+        Assert.Equal(RefusalReason.MaxSessions, Assert.IsType<AdmissionDecision.Refuse>(counted).Reason);
+        Assert.Equal(new AdmissionDecision.Admit(Exempt: true, Evict: null), AdmissionRule.Decide(settings with { MaxSessions = 3 }, sessions, "boss", exempt: true));
+    }
+
+    [Fact]
+    public void An_eviction_swaps_a_session_at_the_most_sessions_but_never_takes_the_site_past_it()
+    {
+        var idlest = Session("ann", 1);
+        var atCap = Sessions([Session("operator", 0, exempt: true), idlest, Session("bob", 2)]);
+        var settings = new SiteSettings { Limit = 2, OnFull = FullSitePolicy.EvictIdlest, MaxSessions = 3 };
+
+        Assert.Same(idlest, Assert.IsType<AdmissionDecision.Admit>(AdmissionRule.Decide(settings, atCap, "cat", exempt: false)).Evict);
+
+        // Without a full limit nothing is evicted, so a newcomer would make one session too many.
+        var unlimited = settings with { Limit = SiteSettings.Unlimited };
+        Assert.Equal(RefusalReason.MaxSessions, Assert.IsType<AdmissionDecision.Refuse>(AdmissionRule.Decide(unlimited, atCap, "cat", exempt: false)).Reason);
+    }
+
     private static LiveSessionSet Sessions(IEnumerable<LiveSession> sessions) =>
         new(sessions);
 

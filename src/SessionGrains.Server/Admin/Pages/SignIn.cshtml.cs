@@ -4,11 +4,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SessionGrains.Server.Auth;
 using SessionGrains.Server.Hosting;
+using SessionGrains.Server.RateLimits;
 
 namespace SessionGrains.Server.Admin.Pages;
 
 /// <summary>An operator signs in with the admin key and gets a cookie; the key itself is never stored or logged.</summary>
-public sealed partial class SignInModel(AdminKey adminKey, SignInThrottle throttle, ILogger<SignInModel> logger) : PageModel
+public sealed partial class SignInModel(AdminKey adminKey, FailureLimits failureLimits, ILogger<SignInModel> logger) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -27,6 +28,7 @@ public sealed partial class SignInModel(AdminKey adminKey, SignInThrottle thrott
     {
         var presented = Key?.Trim();
         var clientIp = HttpContext.Connection.RemoteIpAddress;
+        var throttle = failureLimits.SignIns;
         if (throttle.RetryAfter(clientIp) is { } wait)
         {
             // Not even checked: guessing at the key must stay slow.

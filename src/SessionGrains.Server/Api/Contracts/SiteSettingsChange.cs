@@ -18,6 +18,9 @@ public sealed record SiteSettingsChange
     /// <summary>Shown to refused users; <c>{active}</c> and <c>{limit}</c> are replaced by the current figures.</summary>
     public string? Message { get; init; }
 
+    /// <summary>The most live sessions the site may hold, exempt ones included (1 or more).</summary>
+    public int? MaxSessions { get; init; }
+
     public SiteSettingsUpdate ToUpdate()
     {
         if (IdleTimeoutSeconds is { } seconds
@@ -36,6 +39,7 @@ public sealed record SiteSettingsChange
             PerUserLimit = PerUserLimit,
             ExemptRoles = ExemptRoles,
             Message = Message,
+            MaxSessions = MaxSessions,
         };
     }
 }

@@ -20,6 +20,9 @@ public record SiteSettingsView
 
     public required string Message { get; init; }
 
+    /// <summary>The most live sessions the site may hold, exempt ones included.</summary>
+    public required int MaxSessions { get; init; }
+
     public static SiteSettingsView From(string siteId, SiteSettings settings) => new()
     {
         SiteId = siteId,
@@ -29,6 +32,7 @@ public record SiteSettingsView
         PerUserLimit = settings.PerUserLimit,
         ExemptRoles = settings.ExemptRoles,
         Message = settings.Message,
+        MaxSessions = settings.MaxSessions,
     };
 }
 
@@ -66,7 +70,7 @@ public record SiteSummaryView : SiteSettingsView
     };
 }
 
-/// <summary><c>GET /api/sites/{siteId}</c>: the settings, the counts and every live session.</summary>
+/// <summary><c>GET /api/sites/{siteId}</c>: the settings, the counts and the first page of live sessions.</summary>
 public sealed record SiteDetailsView : SiteSummaryView
 {
     [SetsRequiredMembers]
@@ -75,12 +79,33 @@ public sealed record SiteDetailsView : SiteSummaryView
     {
     }
 
+    /// <summary>The oldest live sessions, at most the default page size.</summary>
     [JsonPropertyOrder(3)]
     public IReadOnlyList<SessionView> Sessions { get; init; } = [];
+
+    /// <summary>The <c>cursor</c> of <c>GET /api/sites/{siteId}/sessions</c> for the sessions after these; null if none.</summary>
+    [JsonPropertyOrder(4)]
+    public string? NextCursor { get; init; }
 
     public static SiteDetailsView From(SiteStatus status) => new(SiteSummaryView.From(status.Summary))
     {
         Sessions = [.. status.Sessions.Select(SessionView.From)],
+        NextCursor = status.NextCursor,
+    };
+}
+
+/// <summary><c>GET /api/sites/{siteId}/sessions</c>: one page of live sessions, oldest first.</summary>
+public sealed record SessionPageView
+{
+    public required IReadOnlyList<SessionView> Sessions { get; init; }
+
+    /// <summary>Pass it as <c>cursor</c> for the next page; null on the last page.</summary>
+    public string? NextCursor { get; init; }
+
+    public static SessionPageView From(SessionPage page) => new()
+    {
+        Sessions = [.. page.Sessions.Select(SessionView.From)],
+        NextCursor = page.NextCursor,
     };
 }
 
