@@ -66,6 +66,7 @@ public static class ServiceCollectionExtensions
             }
 
             orleans.UseConnectionRetryFilter<ConnectUntilReachable>();
+            ClientTls.ConfigureTls(orleans, client);
         });
 
         builder.Services.AddOptions<SessionGateOptions>().Bind(builder.Configuration.GetSection(SessionGateOptions.SectionName));

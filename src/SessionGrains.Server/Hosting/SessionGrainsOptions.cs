@@ -44,6 +44,9 @@ public sealed class SessionGrainsOptions
     /// </summary>
     public bool SecureCookies { get; set; }
 
+    /// <summary>TLS between silos and from clients to gateways; off on the single-machine default.</summary>
+    public SiloTlsOptions Tls { get; set; } = new();
+
     /// <summary>The database these settings name: PostgreSQL by its connection string, or SQLite in <see cref="DataDirectory"/>.</summary>
     public StorageTarget ToStorageTarget(IConfiguration configuration)
     {
