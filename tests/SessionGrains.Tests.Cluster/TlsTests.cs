@@ -5,8 +5,8 @@ namespace SessionGrains.Tests.Cluster;
 
 /// <summary>
 /// Two silos with TLS on both of their ports and client certificates required: they form one cluster over TLS, the
-/// sample app signs a user in through it with its client certificate, and clients without a certificate from the
-/// cluster's CA, or without TLS at all, are refused.
+/// sample app signs a user in through it with its client certificate, and a silo or a client without a certificate
+/// from the cluster's CA, or a client without TLS at all, is refused.
 /// </summary>
 [Collection(TlsClusterCollection.Name)]
 public sealed class TlsTests(TlsCluster cluster, Chromium chromium) : IClassFixture<Chromium>
@@ -24,6 +24,24 @@ public sealed class TlsTests(TlsCluster cluster, Chromium chromium) : IClassFixt
         var alice = await chromium.NewPersonAsync();
         await alice.SignInAsync(web, "alice");
         await Expect(alice.Locator("#signed-in-user")).ToHaveTextAsync("alice");
+    }
+
+    [Fact]
+    public async Task A_silo_with_a_certificate_from_another_CA_cannot_join()
+    {
+        // The intruder trusts the cluster's CA as well as its own, so only the cluster's silos can keep it out.
+        var bothAuthorities = Path.Combine(Path.GetDirectoryName(cluster.OtherAuthority.CaPath)!, "both-cas.pem");
+        await File.WriteAllLinesAsync(bothAuthorities, [await File.ReadAllTextAsync(cluster.Certificates.CaPath), await File.ReadAllTextAsync(cluster.OtherAuthority.CaPath)]);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await using var joined = await cluster.StartSiloAsync(cluster.OtherAuthority.IssueSilo("intruder"), bothAuthorities);
+        });
+
+        // It gave up because no silo of the cluster would talk to it; the cluster goes on with its own two.
+        Assert.Contains("Failed to get ping responses from", refused.Message, StringComparison.Ordinal);
+        using var client = await cluster.ConnectAsync(cluster.ClientTls(cluster.WebCertificate));
+        Assert.Equal(TlsCluster.Size, await TlsCluster.ActiveSilosAsync(client));
     }
 
     [Fact]

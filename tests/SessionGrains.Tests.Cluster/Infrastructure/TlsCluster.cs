@@ -59,22 +59,24 @@ public sealed class TlsCluster : IAsyncLifetime
         for (var i = 0; i < Size; i++)
         {
             // Each silo a certificate of its own, as each machine would have.
-            var silo = Certificates.IssueSilo($"silo-{i}");
-            _servers[i] = await ServerProcess.StartAsync(new Dictionary<string, string>
-            {
-                ["SessionGrains__Storage"] = "PostgreSql",
-                ["SessionGrains__Clustering"] = "AdoNet",
-                ["SessionGrains__AdvertisedAddress"] = "127.0.0.1",
-                ["SessionGrains__ClusterId"] = _clusterId,
-                ["SessionGrains__AdminApiKey"] = ApiServer.AdminKey,
-                ["ConnectionStrings__SessionGrains"] = _connectionString,
-                ["SessionGrains__Tls__CertificatePath"] = silo.Pkcs12Path,
-                ["SessionGrains__Tls__CertificatePassword"] = TestCertificates.Pkcs12Password,
-                ["SessionGrains__Tls__CaCertificatePath"] = Certificates.CaPath,
-                ["SessionGrains__Tls__RequireClientCertificates"] = "true",
-            });
+            _servers[i] = await StartSiloAsync(Certificates.IssueSilo($"silo-{i}"), Certificates.CaPath);
         }
     }
+
+    /// <summary>A server of this cluster with the given certificate (as PKCS#12) and CA file; the caller disposes the extra ones.</summary>
+    public Task<ServerProcess> StartSiloAsync(IssuedCertificate certificate, string caPath) => ServerProcess.StartAsync(new Dictionary<string, string>
+    {
+        ["SessionGrains__Storage"] = "PostgreSql",
+        ["SessionGrains__Clustering"] = "AdoNet",
+        ["SessionGrains__AdvertisedAddress"] = "127.0.0.1",
+        ["SessionGrains__ClusterId"] = _clusterId,
+        ["SessionGrains__AdminApiKey"] = ApiServer.AdminKey,
+        ["ConnectionStrings__SessionGrains"] = _connectionString,
+        ["SessionGrains__Tls__CertificatePath"] = certificate.Pkcs12Path,
+        ["SessionGrains__Tls__CertificatePassword"] = TestCertificates.Pkcs12Password,
+        ["SessionGrains__Tls__CaCertificatePath"] = caPath,
+        ["SessionGrains__Tls__RequireClientCertificates"] = "true",
+    });
 
     public async Task DisposeAsync()
     {
