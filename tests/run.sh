@@ -4,7 +4,8 @@
 #   grains   grains in an in-process silo, and the storage contracts, on SQLite and on PostgreSQL
 #   api      the real server process (HTTP API, health, systemd) and the ASP.NET Core library on Kestrel
 #   browser  the operator dashboard and the sample app in headless Chromium
-#   cluster  three server processes on a PostgreSQL of their own (prints the recovery times it measured)
+#   cluster  three server processes on a PostgreSQL of their own (prints the recovery times it measured), and two
+#            more with TLS between silos and clients
 # `./tests/run.sh` runs every layer and ends with the line `N passed, M failed`; `./tests/run.sh unit` (or grains,
 # api, browser, cluster) runs one. Any further arguments go to `dotnet test`, e.g. `./tests/run.sh --filter ...`.
 # A full run takes unit first, then grains, api and browser side by side (they mostly wait on databases, processes and

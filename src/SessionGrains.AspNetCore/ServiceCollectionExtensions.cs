@@ -68,6 +68,7 @@ public static class ServiceCollectionExtensions
 
             orleans.UseConnectionRetryFilter<ConnectUntilReachable>();
             orleans.AddOutgoingGrainCallFilter<SiteKeyCallFilter>();
+            ClientTls.ConfigureTls(orleans, client);
         });
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionGateOptions>, SiteKeyRequired>());
 

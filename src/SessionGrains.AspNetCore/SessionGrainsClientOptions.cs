@@ -18,6 +18,9 @@ public sealed class SessionGrainsClientOptions
 
     public string ServiceId { get; set; } = "sessiongrains";
 
+    /// <summary>TLS to the gateways; off on the single-machine default.</summary>
+    public ClientTlsOptions Tls { get; set; } = new();
+
     internal void Validate(string? connectionString)
     {
         var failures = new List<string>();
@@ -41,6 +44,7 @@ public sealed class SessionGrainsClientOptions
             failures.Add($"{SectionName} needs a ClusterId and a ServiceId matching the server's.");
         }
 
+        Tls.Validate(failures);
         if (failures.Count > 0)
         {
             throw new Microsoft.Extensions.Options.OptionsValidationException(SectionName, typeof(SessionGrainsClientOptions), failures);

@@ -28,6 +28,11 @@ public static class HostBuilderExtensions
         builder.UseOrleans(silo =>
         {
             silo.UseSessionGrainsClustering(options, storage);
+            if (options.Tls.Enabled)
+            {
+                silo.UseSessionGrainsTls(options.Tls);
+            }
+
             silo.AddSessionGrains(storage, builder.Configuration);
 
             // The runtime view for operators, mapped at /dashboard behind the admin sign-in. Its live log stream

@@ -55,6 +55,9 @@ public sealed class SessionGrainsOptions
     /// <summary>Sign-ins per site and wrong keys per client network (<c>SessionGrains:RateLimits</c>).</summary>
     public RateLimitOptions RateLimits { get; set; } = new();
 
+    /// <summary>TLS between silos and from clients to gateways; off on the single-machine default.</summary>
+    public SiloTlsOptions Tls { get; set; } = new();
+
     /// <summary>The database these settings name: PostgreSQL by its connection string, or SQLite in <see cref="DataDirectory"/>.</summary>
     public StorageTarget ToStorageTarget(IConfiguration configuration)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 
 using SessionGrains.Persistence;
+using SessionGrains.Tls;
 
 namespace SessionGrains.Server.Hosting;
 
@@ -71,7 +72,24 @@ public sealed class SessionGrainsOptionsValidator : IValidateOptions<SessionGrai
 
         failures.AddRange((options.RateLimits ?? new()).Validate($"{SessionGrainsOptions.SectionName}:RateLimits"));
 
+        CheckTls(options.Tls, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckTls(SiloTlsOptions tls, List<string> failures)
+    {
+        if (!tls.Enabled)
+        {
+            if (!string.IsNullOrWhiteSpace(tls.CaCertificatePath) || !string.IsNullOrWhiteSpace(tls.KeyPath) || tls.RequireClientCertificates)
+            {
+                failures.Add($"{SiloTlsOptions.SectionName}:CertificatePath must be set to turn TLS on; other TLS settings are set without it.");
+            }
+
+            return;
+        }
+
+        var trust = TlsFileChecks.Trust(SiloTlsOptions.SectionName, tls.CaCertificatePath, failures);
+        TlsFileChecks.Certificate(SiloTlsOptions.SectionName, tls.CertificatePath!, tls.KeyPath, tls.CertificatePassword, PeerRole.Silo, trust, failures);
     }
 
     private static void CheckPort(int port, string name, List<string> failures)
