@@ -20,10 +20,14 @@ public static class SiloBuilderExtensions
     /// <summary>
     /// Everything a silo needs to host SessionGrains' grains on <paramref name="storage"/>, apart from clustering:
     /// the grains' own services (<see cref="Grains.SiloBuilderExtensions.AddSiteAndSessionGrains"/>) and their storage
-    /// (<see cref="AddSessionGrainsStorage"/>).
+    /// (<see cref="AddSessionGrainsStorage"/>), with how many ended sessions it keeps bound from <paramref name="configuration"/>.
     /// </summary>
-    public static ISiloBuilder AddSessionGrains(this ISiloBuilder silo, StorageTarget storage, IConfiguration configuration) =>
+    public static ISiloBuilder AddSessionGrains(this ISiloBuilder silo, StorageTarget storage, IConfiguration configuration)
+    {
         silo.AddSiteAndSessionGrains(configuration).AddSessionGrainsStorage(storage);
+        silo.Services.AddOptions<EndedSessionsOptions>().Bind(configuration.GetSection(EndedSessionsOptions.SectionName));
+        return silo;
+    }
 
     /// <summary>
     /// Wires <paramref name="storage"/> into the silo: the schema, installed as the silo starts, and the cluster's secret; the state store for
@@ -66,6 +70,8 @@ public static class SiloBuilderExtensions
         services.AddSingleton(provider => CreateStateStore(provider, storage));
         services.AddSingleton<ISiteStore>(provider => provider.GetRequiredService<StateStore>());
         services.AddSingleton<ISessionEndLog>(provider => provider.GetRequiredService<StateStore>());
+        services.AddOptions<EndedSessionsOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EndedSessionsOptions>, EndedSessionsOptionsValidator>();
 
         services.AddSingleton(storage);
         services.AddSingleton<SchemaInstaller>();
@@ -91,6 +97,7 @@ public static class SiloBuilderExtensions
         return new StateStore(
             database,
             services.GetRequiredKeyedService<TimeProvider>(TimeProviderNames.Grains),
-            services.GetRequiredService<ILogger<StateStore>>());
+            services.GetRequiredService<ILogger<StateStore>>(),
+            services.GetRequiredService<IOptions<EndedSessionsOptions>>().Value.KeptPerSite);
     }
 }

@@ -135,6 +135,71 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
     }
 
     [Fact]
+    public async Task A_site_with_more_sessions_than_a_page_lists_the_rest_on_the_next_page_once()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = -1 });
+        using var api = server.Admin();
+        var opened = new List<string>();
+        for (var i = 0; i < 105; i++)
+        {
+            opened.Add(await api.OpenedSessionIdAsync(siteId, $"user-{i:D3}"));
+        }
+
+        var page = await SignedInAsync($"/admin/sites/{siteId}");
+        var rows = page.Locator("#sessions tbody tr");
+        await Expect(rows).ToHaveCountAsync(100);
+        await Expect(page.Locator("#sessions-listed")).ToHaveTextAsync("The 100 oldest of 105 are listed.");
+        await Expect(page.Locator("#sessions-first")).ToHaveCountAsync(0);
+        Assert.Equal(opened[..100], await ListedAsync(page));
+
+        // With the keyboard alone, on to the next page: the other five, each once.
+        await TabToAsync(page, "sessions-next");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex("\\?cursor="));
+        await Expect(rows).ToHaveCountAsync(5);
+        Assert.Equal(opened[100..], await ListedAsync(page));
+        await Expect(page.Locator("#sessions-listed")).ToHaveTextAsync(new Regex("^Listed: 5 of 105"));
+        await Expect(page.Locator("#sessions-next")).ToHaveCountAsync(0);
+        await AssertAccessibleAsync(page);
+
+        // The live refresh stays on this page: a session opened now (the newest) joins it without a reload.
+        await page.EvaluateAsync("() => window.stillTheSamePage = true");
+        var newest = await api.OpenedSessionIdAsync(siteId, "user-105");
+        await Expect(rows).ToHaveCountAsync(6);
+        Assert.Equal(opened[100..].Append(newest), await ListedAsync(page));
+        Assert.True(await page.EvaluateAsync<bool>("() => window.stillTheSamePage === true"), "The list must update without reloading the page.");
+
+        // A kick brings the operator back to the page they were on.
+        await page.ClickAsync($"#kick-{newest}");
+        await Expect(page.Locator("#notice")).ToContainTextAsync($"Session {newest} was ended");
+        await Expect(rows).ToHaveCountAsync(5);
+        Assert.Equal(opened[100..], await ListedAsync(page));
+
+        await page.ClickAsync("#sessions-first");
+        await Expect(rows).ToHaveCountAsync(100);
+        Assert.Equal(opened[..100], await ListedAsync(page));
+    }
+
+    [Fact]
+    public async Task A_damaged_page_link_shows_the_first_page_and_says_so()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = -1 });
+        using var api = server.Admin();
+        var ann = await api.OpenedSessionIdAsync(siteId, "ann");
+        var page = await SignedInAsync();
+
+        var response = await page.GotoAsync(new Uri(Server, $"/admin/sites/{siteId}?cursor=not-a-cursor").ToString());
+
+        Assert.Equal((int)HttpStatusCode.BadRequest, response!.Status);
+        await Expect(page.Locator("#cursor-error")).ToContainTextAsync("the first page is shown");
+        Assert.Equal([ann], await ListedAsync(page));
+        Assert.DoesNotContain("cursor=", await page.Locator("#live").GetAttributeAsync("data-live-url") ?? "", StringComparison.Ordinal);
+        using var client = await OperatorPages.SignedInClientAsync(Server, ApiServer.AdminKey);
+        using var live = await client.GetAsync(new Uri(Server, $"/admin/sites/{siteId}?handler=Live&cursor=not-a-cursor"));
+        Assert.Equal(HttpStatusCode.BadRequest, live.StatusCode);
+    }
+
+    [Fact]
     public async Task A_limit_changed_in_the_form_applies_and_wrong_values_are_refused_next_to_their_fields()
     {
         var siteId = await server.NewSiteAsync(new { limit = 1 });
@@ -345,6 +410,10 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
         Assert.Equal(HttpStatusCode.Redirect, real.StatusCode);
         await AssertTouchEndsAsync(api, siteId, ann, "kicked");
     }
+
+    /// <summary>The ids of the sessions the page lists, in its order.</summary>
+    private static Task<string[]> ListedAsync(IPage page) =>
+        page.Locator("#sessions tbody tr[data-session]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.session)");
 
     private static FormUrlEncodedContent Form(params (string Name, string Value)[] fields) =>
         new(fields.Select(f => KeyValuePair.Create(f.Name, f.Value)));

@@ -5,7 +5,11 @@ namespace SessionGrains.Grains.Sessions;
 /// gone (an idle end, a silo restart) is told why it ended rather than that it never existed. While a session is
 /// live its site's lease is its durable record, so touches never write here.
 /// </summary>
-/// <remarks>Implementations throw <see cref="StorageUnavailableException"/> when the database cannot answer.</remarks>
+/// <remarks>
+/// A store may also keep only each site's newest ends (the state store's <c>SessionGrains:EndedSessions:KeptPerSite</c>):
+/// a session whose record is gone is unknown, as if it had never been, and its user must sign in again.
+/// Implementations throw <see cref="StorageUnavailableException"/> when the database cannot answer.
+/// </remarks>
 public interface ISessionEndLog
 {
     public static readonly TimeSpan Retention = TimeSpan.FromDays(7);

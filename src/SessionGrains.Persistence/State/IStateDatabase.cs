@@ -17,7 +17,12 @@ public interface IStateDatabase
     /// Applies every site write whose expected version still holds and records every end, in one transaction.
     /// A site write whose version no longer holds changes nothing; it is reported, and the rest commit.
     /// </summary>
-    /// <param name="endedBefore">When set, ends recorded before this moment are deleted in the same transaction.</param>
+    /// <param name="pruning">When set, the ends it names are deleted in the same transaction, after the new ones are recorded.</param>
     /// <returns>The indexes (into <paramref name="sites"/>) of the writes that lost to another writer.</returns>
-    Task<IReadOnlySet<int>> CommitAsync(IReadOnlyList<SiteWrite> sites, IReadOnlyList<SessionEnd> ends, DateTimeOffset? endedBefore, CancellationToken cancellationToken);
+    Task<IReadOnlySet<int>> CommitAsync(IReadOnlyList<SiteWrite> sites, IReadOnlyList<SessionEnd> ends, EndPruning? pruning, CancellationToken cancellationToken);
 }
+
+/// <summary>Which recorded session ends a commit deletes.</summary>
+/// <param name="EndedBefore">When set, every end recorded before this moment, of any site.</param>
+/// <param name="Sites">Sites of which only the newest <paramref name="KeptPerSite"/> ends are kept (by end time, then session id).</param>
+public sealed record EndPruning(DateTimeOffset? EndedBefore, IReadOnlyList<string> Sites, int KeptPerSite);

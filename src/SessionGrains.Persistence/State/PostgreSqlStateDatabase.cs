@@ -58,6 +58,21 @@ public sealed class PostgreSqlStateDatabase(NpgsqlDataSource database, string se
         SELECT count(*) FROM site;
         """;
 
+    // Per site, the newest ended session to delete is the one after those kept; it and all older go. Both steps walk
+    // the site's own index (0008-ended-sessions-per-site.sql) newest first, so the cost grows with what is kept and
+    // deleted, never with the table.
+    private const string PruneSites = """
+        DELETE FROM SessionGrainsEndedSessions AS ended
+        USING unnest($2::text[]) AS site(SiteId)
+        CROSS JOIN LATERAL (
+            SELECT newer.EndedAt, newer.SessionId FROM SessionGrainsEndedSessions AS newer
+            WHERE newer.ServiceId = $1 AND newer.SiteId = site.SiteId
+            ORDER BY newer.EndedAt DESC, newer.SessionId DESC
+            OFFSET $3 LIMIT 1) AS edge
+        WHERE ended.ServiceId = $1 AND ended.SiteId = site.SiteId
+            AND (ended.EndedAt, ended.SessionId) <= (edge.EndedAt, edge.SessionId);
+        """;
+
     public async Task<StoredSite?> ReadSiteAsync(string siteId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -109,7 +124,7 @@ public sealed class PostgreSqlStateDatabase(NpgsqlDataSource database, string se
             : null;
     }
 
-    public async Task<IReadOnlySet<int>> CommitAsync(IReadOnlyList<SiteWrite> sites, IReadOnlyList<SessionEnd> ends, DateTimeOffset? endedBefore, CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<int>> CommitAsync(IReadOnlyList<SiteWrite> sites, IReadOnlyList<SessionEnd> ends, EndPruning? pruning, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection);
@@ -134,9 +149,14 @@ public sealed class PostgreSqlStateDatabase(NpgsqlDataSource database, string se
                 ends.Select(e => e.EndedAt).ToArray()));
         }
 
-        if (endedBefore is { } cutoff)
+        if (pruning?.EndedBefore is { } cutoff)
         {
             batch.BatchCommands.Add(Command("DELETE FROM SessionGrainsEndedSessions WHERE ServiceId = $1 AND EndedAt < $2;", serviceId, cutoff));
+        }
+
+        if (pruning is { Sites.Count: > 0 })
+        {
+            batch.BatchCommands.Add(Command(PruneSites, serviceId, pruning.Sites.ToArray(), pruning.KeptPerSite));
         }
 
         // A batch without a transaction of its own runs as one implicit transaction: all of it commits, or none.

@@ -64,13 +64,13 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
             : null);
     }
 
-    public Task<IReadOnlySet<int>> CommitAsync(IReadOnlyList<SiteWrite> sites, IReadOnlyList<SessionEnd> ends, DateTimeOffset? endedBefore, CancellationToken cancellationToken)
+    public Task<IReadOnlySet<int>> CommitAsync(IReadOnlyList<SiteWrite> sites, IReadOnlyList<SessionEnd> ends, EndPruning? pruning, CancellationToken cancellationToken)
     {
         // The store commits one batch at a time, so one connection with its statements prepared once serves every commit.
         var writer = _writer ??= new Writer(Open(), serviceId);
         try
         {
-            return Task.FromResult<IReadOnlySet<int>>(writer.Commit(sites, ends, endedBefore, format));
+            return Task.FromResult<IReadOnlySet<int>>(writer.Commit(sites, ends, pruning, format));
         }
         catch
         {
@@ -105,6 +105,7 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
         private readonly SqliteCommand _deleteSession;
         private readonly SqliteCommand _insertEnd;
         private readonly SqliteCommand _prune;
+        private readonly SqliteCommand _pruneSite;
 
         public Writer(SqliteConnection connection, string serviceId)
         {
@@ -115,6 +116,20 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
             _deleteSession = Prepare("DELETE FROM SessionGrainsSiteSessions WHERE ServiceId = $service AND SiteId = $site AND SessionId = $id;", "$site", "$id");
             _insertEnd = Prepare("INSERT INTO SessionGrainsEndedSessions (ServiceId, SiteId, SessionId, Reason, EndedAt) VALUES ($service, $site, $id, $reason, $endedAt) ON CONFLICT DO NOTHING;", "$site", "$id", "$reason", "$endedAt");
             _prune = Prepare("DELETE FROM SessionGrainsEndedSessions WHERE ServiceId = $service AND EndedAt < $cutoff;", "$cutoff");
+
+            // The newest ended session to delete is the one after those kept; it and all older go. Both steps walk the
+            // site's own index (0006-ended-sessions-per-site.sql), so the cost grows with what is kept and deleted.
+            _pruneSite = Prepare(
+                """
+                DELETE FROM SessionGrainsEndedSessions
+                WHERE ServiceId = $service AND SiteId = $site AND (EndedAt, SessionId) <= (
+                    SELECT EndedAt, SessionId FROM SessionGrainsEndedSessions
+                    WHERE ServiceId = $service AND SiteId = $site
+                    ORDER BY EndedAt DESC, SessionId DESC
+                    LIMIT 1 OFFSET $kept);
+                """,
+                "$site",
+                "$kept");
 
             SqliteCommand Prepare(string sql, params string[] parameters)
             {
@@ -130,7 +145,7 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
             }
         }
 
-        public HashSet<int> Commit(IReadOnlyList<SiteWrite> sites, IReadOnlyList<SessionEnd> ends, DateTimeOffset? endedBefore, SiteRecordFormat format)
+        public HashSet<int> Commit(IReadOnlyList<SiteWrite> sites, IReadOnlyList<SessionEnd> ends, EndPruning? pruning, SiteRecordFormat format)
         {
             // Immediate: takes the write lock at once, so two writers never deadlock upgrading from a read.
             using var transaction = _connection.BeginTransaction(deferred: false);
@@ -184,11 +199,19 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
                 insertEnd.ExecuteNonQuery();
             }
 
-            if (endedBefore is { } cutoff)
+            if (pruning?.EndedBefore is { } cutoff)
             {
                 var prune = Bind(_prune, transaction);
                 prune.Parameters["$cutoff"].Value = cutoff.UtcTicks;
                 prune.ExecuteNonQuery();
+            }
+
+            var pruneSite = Bind(_pruneSite, transaction);
+            foreach (var siteId in pruning?.Sites ?? [])
+            {
+                pruneSite.Parameters["$site"].Value = siteId;
+                pruneSite.Parameters["$kept"].Value = pruning!.KeptPerSite;
+                pruneSite.ExecuteNonQuery();
             }
 
             transaction.Commit();
@@ -197,7 +220,7 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
 
         public void Dispose()
         {
-            foreach (var command in new[] { _insertSite, _updateSite, _upsertSession, _deleteSession, _insertEnd, _prune })
+            foreach (var command in new[] { _insertSite, _updateSite, _upsertSession, _deleteSession, _insertEnd, _prune, _pruneSite })
             {
                 command.Dispose();
             }

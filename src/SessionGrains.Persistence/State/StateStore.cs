@@ -20,14 +20,25 @@ public sealed partial class StateStore : ISiteStore, ISessionEndLog, IDisposable
     private readonly IStateDatabase _database;
     private readonly TimeProvider _clock;
     private readonly ILogger<StateStore> _logger;
+    private readonly int _endsKeptPerSite;
+    private readonly int _pruneAfterEnds;
     private readonly GroupCommit<StateWrite, bool> _commits;
+
+    // Ends this store recorded per site since it last pruned that site (one entry per site at most), and the sites due
+    // for a prune: every end of the cluster is recorded by some silo's store, so each site that grows is pruned by one
+    // of them. Only touched by commits, which run one at a time.
+    private readonly Dictionary<string, int> _endsSincePruned = [];
+    private readonly HashSet<string> _fullSites = [];
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
 
-    public StateStore(IStateDatabase database, TimeProvider clock, ILogger<StateStore> logger)
+    public StateStore(IStateDatabase database, TimeProvider clock, ILogger<StateStore> logger, int endsKeptPerSite = EndedSessionsOptions.DefaultKeptPerSite)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(endsKeptPerSite, 1);
         _database = database;
         _clock = clock;
         _logger = logger;
+        _endsKeptPerSite = endsKeptPerSite;
+        _pruneAfterEnds = Math.Max(1, endsKeptPerSite / 10);
 
         // A site has one write in flight at a time, but two activations of one site (a hand-over) may both queue
         // one: the later waits for the next transaction, where it meets the version the first one left. Commits
@@ -68,27 +79,29 @@ public sealed partial class StateStore : ISiteStore, ISessionEndLog, IDisposable
             else
             {
                 ends.Add(write.End!);
+                CountEnd(write.End!.SiteId);
             }
         }
 
-        var now = _clock.GetUtcNow();
-        DateTimeOffset? prune = null;
-        if (now >= _nextPrune)
-        {
-            prune = now - ISessionEndLog.Retention;
-            _nextPrune = now + PruneEvery;
-        }
-
+        var pruning = Pruning();
         IReadOnlySet<int> conflicts;
         try
         {
-            conflicts = await _database.CommitAsync(sites, ends, prune, CancellationToken.None).ConfigureAwait(false);
+            conflicts = await _database.CommitAsync(sites, ends, pruning, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             LogCommitFailed(ex, batch.Count);
+
+            // The counts stay: every site this commit was to prune is pruned by the next one, and so are old ends.
             _nextPrune = DateTimeOffset.MinValue;
             throw StorageFaultBoundary.Unavailable(ex);
+        }
+
+        foreach (var site in pruning?.Sites ?? [])
+        {
+            _endsSincePruned.Remove(site);
+            _fullSites.Remove(site);
         }
 
         // Conflicts are indexes into the site writes alone.
@@ -100,6 +113,37 @@ public sealed partial class StateStore : ISiteStore, ISessionEndLog, IDisposable
         }
 
         return committed;
+    }
+
+    /// <summary>
+    /// What this commit deletes: every 10 minutes, the ends past the retention; and a site's ends beyond the newest it
+    /// keeps as soon as it has ended a tenth as many again since its last prune. So a site's records exceed its allowance
+    /// by less than a tenth (per silo recording its ends, usually one), however fast it churns, and the walk down the
+    /// site's index that finds its surplus costs about ten index entries per ended session.
+    /// </summary>
+    private EndPruning? Pruning()
+    {
+        DateTimeOffset? endedBefore = null;
+        var now = _clock.GetUtcNow();
+        if (now >= _nextPrune)
+        {
+            endedBefore = now - ISessionEndLog.Retention;
+            _nextPrune = now + PruneEvery;
+        }
+
+        return endedBefore is null && _fullSites.Count == 0
+            ? null
+            : new EndPruning(endedBefore, [.. _fullSites], _endsKeptPerSite);
+    }
+
+    private void CountEnd(string siteId)
+    {
+        var count = _endsSincePruned.GetValueOrDefault(siteId) + 1;
+        _endsSincePruned[siteId] = count;
+        if (count >= _pruneAfterEnds)
+        {
+            _fullSites.Add(siteId);
+        }
     }
 
     private async Task<T> GuardAsync<T>(Task<T> operation)

@@ -3,20 +3,40 @@ namespace SessionGrains.Server.Admin;
 /// <summary>One live session as the site page lists it, with its idle deadline as its own grain knows it.</summary>
 public sealed record SessionRow(SessionInfo Session, DateTimeOffset IdleExpiresAt, bool Ending);
 
-/// <summary>What the site page shows: the site's status, its live sessions and its 24-hour chart.</summary>
-public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessions, HistoryChart Chart, DateTimeOffset Now)
+/// <summary>
+/// What the site page shows: the site's status, one page of its live sessions (<see cref="SessionPage.DefaultSize"/>,
+/// oldest first) and its 24-hour chart.
+/// </summary>
+/// <param name="Cursor">Where the listed page starts (<see cref="SessionPage.NextCursor"/> of the page before); null on the first.</param>
+public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessions, HistoryChart Chart, DateTimeOffset Now, string? Cursor)
 {
-    /// <summary>Every live session, exempt ones included; the page lists the first page of them (oldest first).</summary>
+    /// <summary>Every live session, exempt ones included; the page lists one page of them (oldest first).</summary>
     public int LiveSessions => Status.Summary.Active + Status.Summary.Exempt;
+
+    /// <summary>The site has more live sessions than one page: the page links to the others.</summary>
+    public bool Paged => Cursor is not null || Status.NextCursor is not null;
 
     public SiteLoad Load => SitesTable.LoadOf(Status.Summary.Settings.Limit, Status.Summary.Active);
 
-    public static async Task<SitePage> LoadAsync(IGrainFactory grains, string siteId, TimeProvider clock)
+    /// <summary>Loads the page of sessions that starts at <paramref name="cursor"/>; one the site did not give is refused with <see cref="InvalidRequestException"/>.</summary>
+    public static async Task<SitePage> LoadAsync(IGrainFactory grains, string siteId, TimeProvider clock, string? cursor = null)
     {
         var site = grains.GetSiteGrain(siteId);
-        var statusCall = site.GetStatusAsync();
-        var historyCall = site.GetHistoryAsync();
-        var status = await statusCall;
+        SiteStatus status;
+        Task<SiteHistory> historyCall;
+        if (cursor is null)
+        {
+            historyCall = site.GetHistoryAsync();
+            status = await site.GetStatusAsync();
+        }
+        else
+        {
+            // The cursor first: a refused one asks nothing else.
+            var page = await site.GetSessionsAsync(cursor, SessionPage.DefaultSize);
+            historyCall = site.GetHistoryAsync();
+            status = new SiteStatus { Summary = await site.GetSummaryAsync(), Sessions = page.Sessions, NextCursor = page.NextCursor };
+        }
+
         var history = await historyCall;
 
         // The site hears of activity only when a lease is renewed; the session grain knows the exact deadline.
@@ -29,7 +49,7 @@ public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessi
             _ => new SessionRow(session, session.IdleExpiresAt, Ending: true),
         }).ToList();
 
-        return new SitePage(status, rows, HistoryChart.Draw(history, status.Summary.Settings.Limit), clock.GetUtcNow());
+        return new SitePage(status, rows, HistoryChart.Draw(history, status.Summary.Settings.Limit), clock.GetUtcNow(), cursor);
     }
 
     /// <summary>The session's own answer, or null if it could not give one: the page then shows the site's view.</summary>

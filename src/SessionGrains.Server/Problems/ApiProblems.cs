@@ -94,7 +94,7 @@ public static class ApiProblems
         StatusCodes.Status404NotFound,
         "unknown_session",
         "No such session.",
-        "This site never admitted a session with this id.");
+        "This site holds no session with this id: it never admitted one, or the session ended so long ago that the site no longer remembers it.");
 
     public static IResult UnknownKey() => Problem(
         StatusCodes.Status404NotFound,

@@ -87,16 +87,19 @@ public sealed class HealthTests
         return logged.Split("Health check: asking").Length - 1;
     }
 
-    [Fact]
-    public async Task Invalid_configuration_stops_the_server_at_start_up()
+    [Theory]
+    [InlineData("SessionGrains__SiteDefaults__Limit", "-5", "SessionGrains:SiteDefaults:")]
+    [InlineData("SessionGrains__EndedSessions__KeptPerSite", "0", "SessionGrains:EndedSessions:KeptPerSite")]
+    public async Task Invalid_configuration_stops_the_server_at_start_up(string variable, string value, string named)
     {
         using var data = new TempFolder("sessiongrains-server");
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerProcess.StartAsync(new Dictionary<string, string>
         {
-            ["SessionGrains__SiteDefaults__Limit"] = "-5",
+            [variable] = value,
             ["SessionGrains__DataDirectory"] = data.Path,
         }));
 
         Assert.Contains("exited", error.Message, StringComparison.Ordinal);
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 }

@@ -13,6 +13,9 @@ namespace SessionGrains.Tests.Grains.Storage;
 /// <summary>The state store on a real database: writes carry changes only, conflicts change nothing, ends expire.</summary>
 public abstract class StateStoreTests(StorageKind kind) : IAsyncLifetime, IDisposable
 {
+    /// <summary>Ended sessions kept per site here: small, so churn past it is quick; a prune follows every 2 ends of a site.</summary>
+    private const int Kept = 20;
+
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
     private StorageTarget _storage = null!;
     private StateStore _store = null!;
@@ -29,7 +32,7 @@ public abstract class StateStoreTests(StorageKind kind) : IAsyncLifetime, IDispo
         IStateDatabase database = kind == StorageKind.PostgreSql
             ? new PostgreSqlStateDatabase(PostgreSqlStateDatabase.CreateDataSource(_storage.ConnectionString), "tests", format)
             : new SqliteStateDatabase(_storage.ConnectionString, "tests", format);
-        _store = new StateStore(database, _clock, NullLogger<StateStore>.Instance);
+        _store = new StateStore(database, _clock, NullLogger<StateStore>.Instance, Kept);
     }
 
     public Task DisposeAsync()
@@ -104,6 +107,73 @@ public abstract class StateStoreTests(StorageKind kind) : IAsyncLifetime, IDispo
 
         Assert.Null(await _store.FindAsync("s1", first.SessionId));
         Assert.Equal(later, await _store.FindAsync("s1", later.SessionId));
+    }
+
+    [Fact]
+    public async Task Churn_past_the_allowance_keeps_each_sites_newest_ends_and_leaves_other_sites_alone()
+    {
+        // The quiet site's ends are the oldest of all: only a prune by site leaves them.
+        var start = _clock.GetUtcNow();
+        var quiet = Enumerable.Range(0, 5).Select(i => End("quiet", start.AddSeconds(i))).ToList();
+        foreach (var end in quiet)
+        {
+            await _store.RecordAsync(end);
+        }
+
+        // Ends reach the store out of time order (sessions end on several silos): the newest are kept, not the last recorded.
+        var busy = Enumerable.Range(0, 3 * Kept).Select(i => End("busy", start.AddMinutes(1).AddSeconds(i))).ToList();
+        foreach (var end in busy.OrderBy(_ => Random.Shared.Next()))
+        {
+            await _store.RecordAsync(end);
+        }
+
+        Assert.Equal(busy.TakeLast(Kept), await FoundAsync(busy));
+        Assert.Equal(quiet, await FoundAsync(quiet));
+    }
+
+    [Fact]
+    public async Task Between_prunes_a_site_holds_less_than_a_tenth_over_its_allowance_however_its_ends_are_batched()
+    {
+        var start = _clock.GetUtcNow();
+        var ends = Enumerable.Range(0, 10 * Kept).Select(i => End("busy", start.AddSeconds(i))).ToList();
+
+        // Recorded all at once, they share commits: a prune follows the recording of each batch that fills a site.
+        await Task.WhenAll(ends.Select(end => _store.RecordAsync(end)));
+        var kept = await FoundAsync(ends);
+
+        Assert.InRange(kept.Count, Kept, Kept + (Kept / 10) - 1);
+        Assert.Equal(ends.TakeLast(kept.Count), kept);
+    }
+
+    [Fact]
+    public async Task Sessions_that_ended_at_the_same_moment_are_kept_to_the_allowance_exactly()
+    {
+        var at = _clock.GetUtcNow();
+        var ends = Enumerable.Range(0, Kept + 4).Select(_ => End("tied", at)).ToList();
+        foreach (var end in ends)
+        {
+            await _store.RecordAsync(end);
+        }
+
+        Assert.Equal(Kept, (await FoundAsync(ends)).Count);
+    }
+
+    private static SessionEnd End(string siteId, DateTimeOffset endedAt) => new(siteId, SessionId.New(), SessionEndReason.Logout, endedAt);
+
+    /// <summary>Those of <paramref name="ends"/> the store still finds, in their order.</summary>
+    private async Task<List<SessionEnd>> FoundAsync(IEnumerable<SessionEnd> ends)
+    {
+        var found = new List<SessionEnd>();
+        foreach (var end in ends)
+        {
+            if (await _store.FindAsync(end.SiteId, end.SessionId) is { } stored)
+            {
+                Assert.Equal(end, stored);
+                found.Add(end);
+            }
+        }
+
+        return found;
     }
 
     private LiveSession Session(string userId) => new()

@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace SessionGrains.Server.Admin.Pages;
 
 /// <summary>
-/// One site: its figures, live sessions (each with a Kick button) and chart, refreshed every two seconds
-/// (<c>?handler=Live</c>), and the form that changes its settings.
+/// One site: its figures, live sessions (each with a Kick button; a page of them at a time, <c>?cursor=</c> naming
+/// where a later page starts) and chart, refreshed every two seconds (<c>?handler=Live</c>, same cursor), and the form
+/// that changes its settings.
 /// </summary>
 public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, ILogger<SiteModel> logger) : PageModel
 {
@@ -21,6 +22,9 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
 
     public SitePage View { get; private set; } = null!;
 
+    /// <summary>Set when the page's cursor was refused: the first page is shown instead, and this says why.</summary>
+    public string? CursorError { get; private set; }
+
     public override Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         // Every handler works on the site in the route: an id no site can have is not found, and nothing is asked.
@@ -33,19 +37,39 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
         return next();
     }
 
-    public async Task<IActionResult> OnGetAsync()
+    public async Task<IActionResult> OnGetAsync(string? cursor)
     {
-        View = await SitePage.LoadAsync(grains, SiteId, clock);
+        try
+        {
+            View = await SitePage.LoadAsync(grains, SiteId, clock, NullIfEmpty(cursor));
+        }
+        catch (InvalidRequestException)
+        {
+            // A link cut short or edited: say so, and show the first page, from which every page can be reached.
+            CursorError = "That link to a page of sessions is damaged, so the first page is shown.";
+            View = await SitePage.LoadAsync(grains, SiteId, clock);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+
         Form = SettingsForm.From(View.Status.Summary.Settings);
         return Page();
     }
 
-    public async Task<IActionResult> OnGetLiveAsync()
+    public async Task<IActionResult> OnGetLiveAsync(string? cursor)
     {
-        return Partial("_SiteLive", await SitePage.LoadAsync(grains, SiteId, clock));
+        try
+        {
+            return Partial("_SiteLive", await SitePage.LoadAsync(grains, SiteId, clock, NullIfEmpty(cursor)));
+        }
+        catch (InvalidRequestException)
+        {
+            // The page only asks with a cursor the site gave it; the script reports that it is not updating.
+            return BadRequest();
+        }
     }
 
-    public async Task<IActionResult> OnPostKickAsync(string? sessionId)
+    /// <param name="cursor">The page of sessions the operator was on: they come back to it.</param>
+    public async Task<IActionResult> OnPostKickAsync(string? sessionId, string? cursor)
     {
         if (!SessionGrains.SessionId.TryParse(sessionId, out var id))
         {
@@ -61,7 +85,7 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
             Notice = $"Session {id} had already ended.";
         }
 
-        return RedirectToPage("/Site", new { siteId = SiteId });
+        return RedirectToPage("/Site", new { siteId = SiteId, cursor = NullIfEmpty(cursor) });
     }
 
     public async Task<IActionResult> OnPostSettingsAsync()
@@ -86,6 +110,8 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
         Response.StatusCode = StatusCodes.Status400BadRequest;
         return Page();
     }
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 
     public string? ErrorFor(string field) =>
         ModelState[SettingsForm.Key(field)]?.Errors.FirstOrDefault()?.ErrorMessage;
