@@ -81,7 +81,7 @@ internal static class SiteEndpoints
         return TypedResults.Created($"/api/sites/{siteId}/keys/{keyId}", new KeyIssuedView { KeyId = keyId, Key = key });
     }
 
-    private static async Task<IResult> RevokeKeyAsync(string siteId, string keyId, IGrainFactory grains, SiteKeyIds keyIds, SiteKeyStore siteKeys)
+    private static async Task<IResult> RevokeKeyAsync(string siteId, string keyId, IGrainFactory grains, SiteKeyIds keyIds, KeyVerifier keys)
     {
         RequestRules.EnsureValidSiteId(siteId);
         if (!ApiKeys.IsKeyId(keyId))
@@ -95,7 +95,7 @@ internal static class SiteEndpoints
             return ApiProblems.UnknownKey();
         }
 
-        siteKeys.Revoked(keyId);
+        keys.Revoked(keyId);
         return TypedResults.NoContent();
     }
 }

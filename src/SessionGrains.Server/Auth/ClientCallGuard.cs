@@ -14,16 +14,31 @@ public sealed partial class ClientCallGuard(SiloCallMark mark, KeyVerifier keys,
 {
     private readonly ConcurrentDictionary<MethodInfo, bool> _siteScoped = new();
 
-    public async Task Invoke(IIncomingGrainCallContext context)
+    public Task Invoke(IIncomingGrainCallContext context)
     {
-        if (!context.TargetId.IsSystemTarget() && !mark.IsOnCurrentCall() && await RefusalOfAsync(context) is { } refusal)
+        if (context.TargetId.IsSystemTarget() || mark.IsOnCurrentCall())
         {
-            var method = context.InterfaceMethod;
-            LogRefused(method.DeclaringType?.Name, method.Name, refusal);
-            throw new CallRefusedException($"{method.DeclaringType?.Name}.{method.Name} was refused: {refusal}.");
+            return context.Invoke();
         }
 
-        await context.Invoke();
+        // A busy client's key is verified already (KeyVerifier): then the answer is ready, and no await is needed.
+        var refusal = RefusalOfAsync(context);
+        return refusal.IsCompletedSuccessfully ? InvokeOrRefuse(context, refusal.Result) : InvokeOrRefuseAsync(context, refusal);
+    }
+
+    private async Task InvokeOrRefuseAsync(IIncomingGrainCallContext context, ValueTask<string?> refusal) =>
+        await InvokeOrRefuse(context, await refusal);
+
+    private Task InvokeOrRefuse(IIncomingGrainCallContext context, string? refusal)
+    {
+        if (refusal is null)
+        {
+            return context.Invoke();
+        }
+
+        var method = context.InterfaceMethod;
+        LogRefused(method.DeclaringType?.Name, method.Name, refusal);
+        return Task.FromException(new CallRefusedException($"{method.DeclaringType?.Name}.{method.Name} was refused: {refusal}."));
     }
 
     private async ValueTask<string?> RefusalOfAsync(IIncomingGrainCallContext context)

@@ -18,7 +18,36 @@ public sealed class SiloCallMark(ClusterSecret secret) : IOutgoingGrainCallFilte
 
     private string? _mark;
 
-    public async Task Invoke(IOutgoingGrainCallContext context)
+    public Task Invoke(IOutgoingGrainCallContext context)
+    {
+        if (_mark is null)
+        {
+            return LoadAndInvokeAsync(context);
+        }
+
+        // A grain that handles a marked call carries the mark already: nothing to change, the cheapest case.
+        if (IsOnCurrentCall() && RequestContext.Get(CallerKey.RequestContextName) is null && !context.TargetId.IsClient())
+        {
+            return context.Invoke();
+        }
+
+        return MarkAndInvokeAsync(context);
+    }
+
+    /// <summary>True when the call being handled was made by a silo of this cluster.</summary>
+    public bool IsOnCurrentCall() =>
+        RequestContext.Get(RequestContextName) is string presented
+        && _mark is { } mark
+        && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(presented.AsSpan()), MemoryMarshal.AsBytes(mark.AsSpan()));
+
+    private async Task LoadAndInvokeAsync(IOutgoingGrainCallContext context)
+    {
+        _mark = Convert.ToBase64String(await secret.DeriveKeyAsync(Purpose));
+        await MarkAndInvokeAsync(context);
+    }
+
+    // Async, so the change to the request context stays with this call and does not leak into the caller's.
+    private async Task MarkAndInvokeAsync(IOutgoingGrainCallContext context)
     {
         // The client's key was for the hop through the gateway; calls between silos need no copy of it.
         RequestContext.Remove(CallerKey.RequestContextName);
@@ -28,17 +57,9 @@ public sealed class SiloCallMark(ClusterSecret secret) : IOutgoingGrainCallFilte
         }
         else
         {
-            RequestContext.Set(RequestContextName, _mark ?? await LoadAsync());
+            RequestContext.Set(RequestContextName, _mark!);
         }
 
         await context.Invoke();
     }
-
-    /// <summary>True when the call being handled was made by a silo of this cluster.</summary>
-    public bool IsOnCurrentCall() =>
-        RequestContext.Get(RequestContextName) is string presented
-        && _mark is { } mark
-        && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(presented.AsSpan()), MemoryMarshal.AsBytes(mark.AsSpan()));
-
-    private async Task<string> LoadAsync() => _mark = Convert.ToBase64String(await secret.DeriveKeyAsync(Purpose));
 }
