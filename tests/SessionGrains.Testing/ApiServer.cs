@@ -72,13 +72,7 @@ public sealed class ApiServer : IAsyncLifetime
         response.EnsureSuccessStatusCode();
     }
 
-    public async Task<string> IssueKeyAsync(string siteId)
-    {
-        using var admin = Admin();
-        using var response = await admin.PostAsync(new Uri($"/api/sites/{siteId}/keys", UriKind.Relative), null);
-        response.EnsureSuccessStatusCode();
-        return (await response.ReadJsonAsync()).GetProperty("key").GetString()!;
-    }
+    public Task<string> IssueKeyAsync(string siteId) => SiteKeys.IssueAsync(Process.Address, AdminKey, siteId);
 }
 
 public static class HttpJson

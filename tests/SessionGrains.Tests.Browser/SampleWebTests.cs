@@ -137,12 +137,7 @@ public sealed class SampleWebTests : IClassFixture<Chromium>, IAsyncLifetime
             configured.EnsureSuccessStatusCode();
         }
 
-        string siteKey;
-        using (var issued = await admin.PostAsync(new Uri($"/api/sites/{siteId}/keys", UriKind.Relative), null))
-        {
-            issued.EnsureSuccessStatusCode();
-            siteKey = (await issued.ReadJsonAsync()).GetProperty("key").GetString()!;
-        }
+        var siteKey = await SiteKeys.IssueAsync(_server.Address, ApiServer.AdminKey, siteId);
 
         // Every request touches (no throttle), so an operator's kick shows on the very next page.
         var web = await SampleWebProcess.StartAsync(_server, siteId, siteKey, new Dictionary<string, string> { ["SessionGrains__TouchInterval"] = "00:00:00" });

@@ -21,11 +21,7 @@ public sealed class TlsTests(TlsCluster cluster, Chromium chromium) : IClassFixt
         }
 
         var siteId = Sites.NewId();
-        using var admin = new HttpClient { BaseAddress = cluster.Servers[0].Address };
-        admin.DefaultRequestHeaders.Authorization = new("Bearer", ApiServer.AdminKey);
-        using var issued = await admin.PostAsync(new Uri($"/api/sites/{siteId}/keys", UriKind.Relative), null);
-        issued.EnsureSuccessStatusCode();
-        var siteKey = (await issued.ReadJsonAsync()).GetProperty("key").GetString()!;
+        var siteKey = await SiteKeys.IssueAsync(cluster.Servers[0].Address, ApiServer.AdminKey, siteId);
 
         await using var web = await SampleWebProcess.StartAsync(siteId, siteKey, cluster.ClientSettings(cluster.Certificates.CaPath, cluster.WebCertificate));
         var alice = await chromium.NewPersonAsync();

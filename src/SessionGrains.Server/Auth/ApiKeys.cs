@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
@@ -21,7 +22,7 @@ public static class ApiKeys
     }
 
     /// <summary>A random secret for the admin key: 256 bits, URL-safe base64.</summary>
-    public static string NewSecret() => Base64Url(RandomNumberGenerator.GetBytes(32));
+    public static string NewSecret() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     public static bool IsKeyId([NotNullWhen(true)] string? text) =>
         text is { Length: 32 } && text.All(char.IsAsciiHexDigitLower);
@@ -51,7 +52,4 @@ public static class ApiKeys
     /// <summary>Compares in constant time, so response times say nothing about how much of a key was right.</summary>
     public static bool Matches(string secret, byte[] expectedHash) =>
         CryptographicOperations.FixedTimeEquals(Hash(secret), expectedHash);
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -92,16 +92,7 @@ public sealed class BenchmarkServer : IAsyncDisposable
                 await host.StopAsync();
                 host.Dispose();
             },
-            siteCreated: async siteId => siteKeys[siteId] = await IssueKeyAsync(siteId));
-    }
-
-    private async Task<string> IssueKeyAsync(string siteId)
-    {
-        using var admin = new HttpClient { BaseAddress = Address };
-        admin.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
-        using var issued = await admin.PostAsync(new Uri($"/api/sites/{siteId}/keys", UriKind.Relative), null);
-        issued.EnsureSuccessStatusCode();
-        return (await issued.ReadJsonAsync()).GetProperty("key").GetString()!;
+            siteCreated: async siteId => siteKeys[siteId] = await SiteKeys.IssueAsync(Address, AdminKey, siteId));
     }
 
     /// <summary>The site a site or session grain belongs to (its key, or its key's extension).</summary>

@@ -30,7 +30,7 @@ public sealed class LegacyKeyTests
 
         // A key as earlier versions issued it: a random id, stored by the key's grain.
         var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var secret = SiteKeys.NewSecret();
         var key = $"sgk_{keyId}_{secret}";
         await using (var server = await ServerProcess.StartAsync(environment))
         {

@@ -30,7 +30,7 @@ public sealed class MadeUpKeyTests
         var keysBefore = await KeyGrainActivationsAsync(admin);
         await Parallel.ForAsync(0, 10_000, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, _) =>
         {
-            using var response = await SendAsync(http, HttpMethod.Get, $"/api/sites/{siteId}", OrleansClientAccessTests.MadeUpKey());
+            using var response = await SendAsync(http, HttpMethod.Get, $"/api/sites/{siteId}", SiteKeys.MadeUp());
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         });
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Reflection;
-using System.Security.Cryptography;
 using SessionGrains.Grains.Keys;
 
 namespace SessionGrains.Tests.Api.Server;
@@ -72,7 +71,7 @@ public sealed class OrleansClientAccessTests(ApiServer server)
             case "none":
                 return null;
             case "made-up":
-                return MadeUpKey();
+                return SiteKeys.MadeUp();
             case "other site's":
                 return await server.IssueKeyAsync(await server.NewSiteAsync(new { limit = 5 }));
             case "revoked":
@@ -88,9 +87,6 @@ public sealed class OrleansClientAccessTests(ApiServer server)
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
         }
     }
-
-    internal static string MadeUpKey() =>
-        $"sgk_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}_{Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_')}";
 
     /// <summary>Every method of every grain interface of the product: the public contract and the internal protocol.</summary>
     private static IEnumerable<MethodInfo> GrainMethods() =>
