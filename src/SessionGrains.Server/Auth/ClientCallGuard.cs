@@ -12,7 +12,20 @@ namespace SessionGrains.Server.Auth;
 /// </summary>
 public sealed partial class ClientCallGuard(SiloCallMark mark, KeyVerifier keys, ILogger<ClientCallGuard> logger) : IIncomingGrainCallFilter
 {
-    private readonly ConcurrentDictionary<MethodInfo, bool> _siteScoped = new();
+    // What the guard needs of a method, worked out once: whether a site key may call it, and where its site is.
+    private readonly ConcurrentDictionary<MethodInfo, SiteScope> _scopes = new();
+
+    private enum SiteScope
+    {
+        /// <summary>Not site-scoped: only the admin key may call it.</summary>
+        None,
+
+        /// <summary>The site is the grain's key (a site grain).</summary>
+        GrainKey,
+
+        /// <summary>The site is the grain's key extension (a session grain).</summary>
+        KeyExtension,
+    }
 
     public Task Invoke(IIncomingGrainCallContext context)
     {
@@ -59,30 +72,37 @@ public sealed partial class ClientCallGuard(SiloCallMark mark, KeyVerifier keys,
             return null;
         }
 
-        if (!_siteScoped.GetOrAdd(context.InterfaceMethod, method => method.IsDefined(typeof(SiteScopedAttribute))))
+        var scope = _scopes.GetOrAdd(context.InterfaceMethod, ScopeOf);
+        if (scope == SiteScope.None)
         {
             return "a site's key may not make this call";
         }
 
-        return SiteOf(context) == caller.SiteId ? null : "the key belongs to another site";
+        return SiteOf(context.TargetId, scope) == caller.SiteId ? null : "the key belongs to another site";
     }
 
-    /// <summary>The site a site-scoped call is about: a site grain's key, or a session grain's key extension.</summary>
-    private static string? SiteOf(IIncomingGrainCallContext context)
+    private static SiteScope ScopeOf(MethodInfo method)
     {
-        var grainInterface = context.InterfaceMethod.DeclaringType;
-        if (typeof(IGrainWithStringKey).IsAssignableFrom(grainInterface))
+        var grainInterface = method.DeclaringType;
+        if (!method.IsDefined(typeof(SiteScopedAttribute)))
         {
-            return context.TargetId.Key.ToString();
+            return SiteScope.None;
         }
 
-        if (typeof(IGrainWithGuidCompoundKey).IsAssignableFrom(grainInterface))
+        return typeof(IGrainWithStringKey).IsAssignableFrom(grainInterface) ? SiteScope.GrainKey
+            : typeof(IGrainWithGuidCompoundKey).IsAssignableFrom(grainInterface) ? SiteScope.KeyExtension
+            : SiteScope.None;
+    }
+
+    private static string? SiteOf(GrainId grain, SiteScope scope)
+    {
+        if (scope == SiteScope.GrainKey)
         {
-            context.TargetId.GetGuidKey(out var siteId);
-            return siteId;
+            return grain.Key.ToString();
         }
 
-        return null;
+        grain.GetGuidKey(out var siteId);
+        return siteId;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Interface}.{Method} from an Orleans client: {Reason}")]
