@@ -24,6 +24,13 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
     public string Output => string.Join('\n', _output);
 
+    /// <summary>
+    /// Waits until the process has written a line containing <paramref name="text"/>. A log line may reach the pipe
+    /// after the HTTP response that caused it, so a test asserting on it waits for it rather than reading once.
+    /// </summary>
+    public Task WaitForOutputAsync(string text, TimeSpan? timeout = null) =>
+        Eventually.WaitForAsync(() => Task.FromResult(Output), output => output.Contains(text, StringComparison.Ordinal), timeout);
+
     public static async Task<AppProcess> StartAsync(string dllPath, IReadOnlyDictionary<string, string> environment, string readyPath)
     {
         var address = new Uri($"http://127.0.0.1:{Ports.Free()}");

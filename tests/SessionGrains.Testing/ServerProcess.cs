@@ -25,6 +25,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public string Output => _app.Output;
 
+    /// <inheritdoc cref="AppProcess.WaitForOutputAsync"/>
+    public Task WaitForOutputAsync(string text, TimeSpan? timeout = null) => _app.WaitForOutputAsync(text, timeout);
+
     /// <summary>The server as built in its own project's output.</summary>
     public static string DllPath => Repository.BuiltProgram("SessionGrains.Server");
 

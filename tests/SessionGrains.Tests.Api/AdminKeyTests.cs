@@ -19,7 +19,7 @@ public sealed class AdminKeyTests
             key = (await File.ReadAllTextAsync(path)).Trim();
             Assert.True(key.Length >= 40);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
-            Assert.Contains(path, server.Output, StringComparison.Ordinal);
+            await server.WaitForOutputAsync(path);
             Assert.DoesNotContain(key, server.Output, StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.OK, await ListSitesAsync(server, key));
         }

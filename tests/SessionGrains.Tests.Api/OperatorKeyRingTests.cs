@@ -56,7 +56,7 @@ public sealed class OperatorKeyRingTests : IDisposable
         using var page = await operatorClient.GetAsync(new Uri(rekeyed.Address, "/admin"));
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
         Assert.StartsWith("/admin/sign-in", page.Headers.Location!.AbsolutePath, StringComparison.Ordinal);
-        Assert.Contains("the admin key has changed since the operator signed in", rekeyed.Output, StringComparison.Ordinal);
+        await rekeyed.WaitForOutputAsync("the admin key has changed since the operator signed in");
 
         // Had the token been derived from the old admin key, the new server would refuse it (400).
         using var signIn = await PostFormAsync(visitor, new Uri(rekeyed.Address, "/admin/sign-in"), ("Key", NewAdminKey), ("__RequestVerificationToken", visitorToken));
@@ -85,7 +85,7 @@ public sealed class OperatorKeyRingTests : IDisposable
 
         Assert.Equal(HttpStatusCode.Redirect, status);
         Assert.True(TimeProvider.System.GetElapsedTime(signedIn) >= lifetime - TimeSpan.FromMilliseconds(500), "Signed out before the lifetime was over.");
-        Assert.Contains("the sign-in is older than the operators' sign-in lifetime", server.Output, StringComparison.Ordinal);
+        await server.WaitForOutputAsync("the sign-in is older than the operators' sign-in lifetime");
     }
 
     [Fact]
