@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
@@ -23,7 +24,7 @@ public static class RequestRules
     public static readonly TimeSpan MaxIdleTimeout = TimeSpan.FromDays(30);
 
     public static bool IsValidSiteId(string? siteId) =>
-        siteId is { Length: > 0 and <= MaxSiteIdLength } && siteId.All(IsSiteIdChar);
+        siteId is { Length: > 0 and <= MaxSiteIdLength } && !siteId.AsSpan().ContainsAnyExcept(SiteIdChars);
 
     public static void EnsureValidSiteId(string? siteId)
     {
@@ -40,7 +41,7 @@ public static class RequestRules
 
     /// <summary>A user agent is at most <see cref="MaxUserAgentLength"/> characters without control characters.</summary>
     public static bool IsValidUserAgent(string? userAgent) =>
-        userAgent is null || (userAgent.Length <= MaxUserAgentLength && !userAgent.Any(char.IsControl));
+        userAgent is null || (userAgent.Length <= MaxUserAgentLength && !HasControl(userAgent));
 
     /// <summary>
     /// Parses a client's address: IPv4 only as four dotted decimal numbers (not the short, octal or hexadecimal forms
@@ -58,18 +59,26 @@ public static class RequestRules
         if (text.Contains(':', StringComparison.Ordinal))
         {
             return text.Length <= MaxIpv6TextLength
-                && text.All(c => char.IsAsciiHexDigit(c) || c is ':' or '.')
+                && !text.AsSpan().ContainsAnyExcept(Ipv6Chars)
                 && IPAddress.TryParse(text, out address)
                 && address.AddressFamily == AddressFamily.InterNetworkV6;
         }
 
-        var parts = text.Split('.');
-        if (parts.Length != 4 || !parts.All(IsDecimalOctet))
+        Span<byte> octets = stackalloc byte[4];
+        var rest = text.AsSpan();
+        for (var i = 0; i < octets.Length; i++)
         {
-            return false;
+            // The last octet runs to the end, so a fifth part fails as a '.' in it.
+            var end = i < octets.Length - 1 ? rest.IndexOf('.') : rest.Length;
+            if (end < 0 || !TryParseDecimalOctet(rest[..end], out octets[i]))
+            {
+                return false;
+            }
+
+            rest = rest[Math.Min(end + 1, rest.Length)..];
         }
 
-        address = new IPAddress([.. parts.Select(part => byte.Parse(part, NumberStyles.None, CultureInfo.InvariantCulture))]);
+        address = new IPAddress(octets);
         return true;
     }
 
@@ -170,8 +179,25 @@ public static class RequestRules
     /// joiners and spaces, U+FEFF) make two ids that look the same differ, or one id look like another, on an operator's
     /// screen. Read by code point, so format characters outside the BMP (tags, U+E0001) count too.
     /// </summary>
+    // Sign-ins are checked on the hot path of every admission and refusal (by the caller and again by the site), so the
+    // checks below scan with vectorized span searches and do not allocate.
+    private static readonly SearchValues<char> SiteIdChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
+
+    private static readonly SearchValues<char> Ipv6Chars = SearchValues.Create("0123456789ABCDEFabcdef:.");
+
+    /// <summary>What <see cref="char.IsControl(char)"/> is true for: C0, DEL and C1.</summary>
+    private static bool HasControl(ReadOnlySpan<char> text) =>
+        text.ContainsAnyInRange('\u0000', '\u001f') || text.ContainsAnyInRange('\u007f', '\u009f');
+
     private static bool HasControlOrFormat(string text)
     {
+        // Printable ASCII, what nearly every user id and role is, holds neither.
+        if (!text.AsSpan().ContainsAnyExceptInRange(' ', '~'))
+        {
+            return false;
+        }
+
         foreach (var rune in text.EnumerateRunes())
         {
             if (Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format)
@@ -184,16 +210,26 @@ public static class RequestRules
     }
 
     /// <summary>0 to 255 in decimal, without a sign or leading zeros (which some parsers read as octal).</summary>
-    private static bool IsDecimalOctet(string part) =>
-        part is { Length: > 0 and <= 3 }
-        && part.All(char.IsAsciiDigit)
-        && (part.Length == 1 || part[0] != '0')
-        && int.Parse(part, NumberStyles.None, CultureInfo.InvariantCulture) <= 255;
+    private static bool TryParseDecimalOctet(ReadOnlySpan<char> part, out byte octet)
+    {
+        octet = 0;
+        if (part.Length is 0 or > 3 || part.ContainsAnyExceptInRange('0', '9') || (part.Length > 1 && part[0] == '0'))
+        {
+            return false;
+        }
+
+        var value = 0;
+        foreach (var digit in part)
+        {
+            value = (value * 10) + (digit - '0');
+        }
+
+        octet = (byte)value;
+        return value <= byte.MaxValue;
+    }
 
     // The longest IPv6 text form: eight groups of four with an embedded IPv4 address at the end.
     private const int MaxIpv6TextLength = 45;
-
-    private static bool IsSiteIdChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-';
 
     private static RequestError Error(string field, string message) => new() { Field = field, Message = message };
 

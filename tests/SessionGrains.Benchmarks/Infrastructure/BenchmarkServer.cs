@@ -74,14 +74,7 @@ public sealed class BenchmarkServer : IAsyncDisposable
         var siteKeys = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.UseOrleansClient(client => client
-            .UseLocalhostClustering(GatewayPort, ServiceId, "sessiongrains")
-            .AddOutgoingGrainCallFilter(async call =>
-            {
-                var key = SiteOf(call.TargetId) is { } siteId && siteKeys.TryGetValue(siteId, out var siteKey) ? siteKey : AdminKey;
-                RequestContext.Set(CallerKey.RequestContextName, key);
-                await call.Invoke();
-            }));
+        builder.UseOrleansClient(client => client.UseLocalhostClustering(GatewayPort, ServiceId, "sessiongrains"));
         var host = builder.Build();
         await host.StartAsync();
         return new GrainSessionLimiter(
@@ -92,12 +85,9 @@ public sealed class BenchmarkServer : IAsyncDisposable
                 await host.StopAsync();
                 host.Dispose();
             },
-            siteCreated: async siteId => siteKeys[siteId] = await SiteKeys.IssueAsync(Address, AdminKey, siteId));
+            siteCreated: async siteId => siteKeys[siteId] = await SiteKeys.IssueAsync(Address, AdminKey, siteId),
+            keys: new GrainSessionLimiter.ClientKeys(AdminKey, siteId => siteKeys[siteId]));
     }
-
-    /// <summary>The site a site or session grain belongs to (its key, or its key's extension).</summary>
-    private static string? SiteOf(GrainId grain) =>
-        grain.TryGetGuidKey(out _, out var extension) ? extension : grain.Key.ToString();
 
     public async ValueTask DisposeAsync()
     {

@@ -37,6 +37,8 @@ public sealed class RequestRulesTests
     [InlineData("Mozilla/5.0\u0000")]
     [InlineData("Mozilla/5.0\tFirefox")]
     [InlineData("Mozilla/5.0\u001B[31m")]
+    [InlineData("Mozilla/5.0\u007F")] // DEL
+    [InlineData("Mozilla/5.0\u0085")] // C1 next line
     public void User_agents_refuse_control_characters(string userAgent)
     {
         Assert.Equal("userAgent", RefusedField(new OpenSessionRequest { UserId = "ann", UserAgent = userAgent }));
@@ -60,6 +62,9 @@ public sealed class RequestRulesTests
     [InlineData("256.0.0.1")]
     [InlineData("1.2.3.4.5")]
     [InlineData("1.2.3.")]
+    [InlineData("1.2.3.4.")]
+    [InlineData("1..2.3")]
+    [InlineData("1.2.3.1000")]
     [InlineData("+1.2.3.4")]
     [InlineData(" 1.2.3.4")]
     [InlineData("١.٢.٣.٤")] // Arabic-Indic digits
