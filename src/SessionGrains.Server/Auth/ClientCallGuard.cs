@@ -12,6 +12,8 @@ namespace SessionGrains.Server.Auth;
 /// </summary>
 public sealed partial class ClientCallGuard(SiloCallMark mark, KeyVerifier keys, ILogger<ClientCallGuard> logger) : IIncomingGrainCallFilter
 {
+    private const int GuidDigits = 32;
+
     // What the guard needs of a method, worked out once: whether a site key may call it, and where its site is.
     private readonly ConcurrentDictionary<MethodInfo, SiteScope> _scopes = new();
 
@@ -34,34 +36,39 @@ public sealed partial class ClientCallGuard(SiloCallMark mark, KeyVerifier keys,
             return context.Invoke();
         }
 
-        // A busy client's key is verified already (KeyVerifier): then the answer is ready, and no await is needed.
-        var refusal = RefusalOfAsync(context);
-        return refusal.IsCompletedSuccessfully ? InvokeOrRefuse(context, refusal.Result) : InvokeOrRefuseAsync(context, refusal);
-    }
-
-    private async Task InvokeOrRefuseAsync(IIncomingGrainCallContext context, ValueTask<string?> refusal) =>
-        await InvokeOrRefuse(context, await refusal);
-
-    private Task InvokeOrRefuse(IIncomingGrainCallContext context, string? refusal)
-    {
-        if (refusal is null)
+        if (RequestContext.Get(CallerKey.RequestContextName) is not string presented)
         {
-            return context.Invoke();
+            return Refuse(context, "the call carries no key (SessionGrains:SiteKey)");
         }
 
+        // A busy client's key is verified already (KeyVerifier): then the answer is ready, and no await is needed.
+        var caller = keys.IdentifyAsync(presented);
+        return caller.IsCompletedSuccessfully ? InvokeOrRefuse(context, caller.Result) : InvokeOrRefuseAsync(context, caller);
+    }
+
+    private async Task InvokeOrRefuseAsync(IIncomingGrainCallContext context, ValueTask<Caller?> caller) =>
+        await InvokeOrRefuse(context, await caller);
+
+    private Task InvokeOrRefuse(IIncomingGrainCallContext context, Caller? caller)
+    {
+        if (RefusalFor(context, caller) is { } refusal)
+        {
+            return Refuse(context, refusal);
+        }
+
+        TakeKeyOut();
+        return context.Invoke();
+    }
+
+    private Task Refuse(IIncomingGrainCallContext context, string refusal)
+    {
         var method = context.InterfaceMethod;
         LogRefused(method.DeclaringType?.Name, method.Name, refusal);
         return Task.FromException(new CallRefusedException($"{method.DeclaringType?.Name}.{method.Name} was refused: {refusal}."));
     }
 
-    private async ValueTask<string?> RefusalOfAsync(IIncomingGrainCallContext context)
+    private string? RefusalFor(IIncomingGrainCallContext context, Caller? caller)
     {
-        if (RequestContext.Get(CallerKey.RequestContextName) is not string presented)
-        {
-            return "the call carries no key (SessionGrains:SiteKey)";
-        }
-
-        var caller = await keys.IdentifyAsync(presented);
         if (caller is null)
         {
             return "its key is unknown or was revoked";
@@ -78,7 +85,7 @@ public sealed partial class ClientCallGuard(SiloCallMark mark, KeyVerifier keys,
             return "a site's key may not make this call";
         }
 
-        return SiteOf(context.TargetId, scope) == caller.SiteId ? null : "the key belongs to another site";
+        return caller.IsSite(SiteOf(context.TargetId, scope)) ? null : "the key belongs to another site";
     }
 
     private static SiteScope ScopeOf(MethodInfo method)
@@ -94,15 +101,32 @@ public sealed partial class ClientCallGuard(SiloCallMark mark, KeyVerifier keys,
             : SiteScope.None;
     }
 
-    private static string? SiteOf(GrainId grain, SiteScope scope)
+    /// <summary>The site a call's target belongs to, as its grain key holds it (UTF-8).</summary>
+    private static ReadOnlySpan<byte> SiteOf(GrainId grain, SiteScope scope)
     {
+        var key = grain.Key.AsSpan();
         if (scope == SiteScope.GrainKey)
         {
-            return grain.Key.ToString();
+            return key;
         }
 
-        grain.GetGuidKey(out var siteId);
-        return siteId;
+        // A compound key is Orleans' form of a Guid key with an extension: 32 hex digits, '+', the extension.
+        return key.Length > GuidDigits && key[GuidDigits] == (byte)'+' ? key[(GuidDigits + 1)..] : [];
+    }
+
+    /// <summary>
+    /// Takes the key out of the request context the call came with, once checked. Orleans sends the context of the
+    /// turn that handled a call back with its answer, so a key left in would travel back to the client with every
+    /// answer, and on with every call the grain makes. The context Orleans made for this turn is taken out of the
+    /// message for this turn alone, so it is changed in place: a change through <see cref="RequestContext.Remove"/>
+    /// would hold only inside this filter, not where Orleans builds the answer.
+    /// </summary>
+    private static void TakeKeyOut()
+    {
+        if (RequestContext.Entries is IDictionary<string, object> turnContext)
+        {
+            turnContext.Remove(CallerKey.RequestContextName);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Interface}.{Method} from an Orleans client: {Reason}")]
