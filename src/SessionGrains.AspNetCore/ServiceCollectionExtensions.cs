@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,10 +68,10 @@ public static class ServiceCollectionExtensions
             }
 
             orleans.UseConnectionRetryFilter<ConnectUntilReachable>();
-            orleans.AddOutgoingGrainCallFilter<SiteKeyCallFilter>();
             ClientTls.ConfigureTls(orleans, client);
         });
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionGateOptions>, SiteKeyRequired>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, SiteKeyPerRequest>());
 
         builder.Services.AddOptions<SessionGateOptions>().Bind(builder.Configuration.GetSection(SessionGateOptions.SectionName));
         builder.Services.AddSessionGate(configure);

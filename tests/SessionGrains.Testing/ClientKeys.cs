@@ -9,7 +9,7 @@ public static class ClientKeys
     public static IClientBuilder ActWithKey(this IClientBuilder client, string key) =>
         client.AddOutgoingGrainCallFilter(async call =>
         {
-            RequestContext.Set(CallerKey.RequestContextName, key);
+            CallerKey.Use(key);
             await call.Invoke();
         });
 }
