@@ -6,7 +6,7 @@
 #   deploy/local-cluster.sh status                   which processes run, and the Orleans membership table
 #   deploy/local-cluster.sh stop                     stop everything this script started (safe to repeat)
 #
-# Silo i: HTTP API http://127.0.0.1:(5000+i), silo port 11110+i, gateway port 30000+i.
+# Silo i: HTTP API http://127.0.0.1:(5000+i), silo port 11120+i, gateway port 30000+i.
 # Sample app: http://127.0.0.1:${SAMPLE_PORT:-8080}.
 # PostgreSQL: set SESSIONGRAINS_PG to an Npgsql connection string to use an existing server; otherwise a throwaway
 # one is created in .local-cluster/pg, listening on 127.0.0.1:${PGPORT:-55432} (needs: apt-get install postgresql).
@@ -258,7 +258,7 @@ start_silo() {
         SessionGrains__Storage=PostgreSql \
             SessionGrains__Clustering=AdoNet \
             SessionGrains__AdvertisedAddress=127.0.0.1 \
-            SessionGrains__SiloPort=$((11110 + i)) \
+            SessionGrains__SiloPort=$((11120 + i)) \
             SessionGrains__GatewayPort=$((30000 + i)) \
             SessionGrains__AdminApiKey=$key \
             ConnectionStrings__SessionGrains=$conn \
@@ -322,7 +322,7 @@ cmd_start() {
     done
 
     for ((i = 1; i <= n; i++)); do
-        for port in $((5000 + i)) $((11110 + i)) $((30000 + i)); do
+        for port in $((5000 + i)) $((11120 + i)) $((30000 + i)); do
             if port_busy "$port"; then
                 die "port $port (silo $i) is in use by another program"
             fi
@@ -384,7 +384,7 @@ cmd_start() {
     say ""
     say "The local cluster runs: $n silo(s)."
     for ((i = 1; i <= n; i++)); do
-        say "  silo $i HTTP API:  http://127.0.0.1:$((5000 + i))   (silo port $((11110 + i)), gateway $((30000 + i)))"
+        say "  silo $i HTTP API:  http://127.0.0.1:$((5000 + i))   (silo port $((11120 + i)), gateway $((30000 + i)))"
     done
     say "  sample app:        http://127.0.0.1:$sample_port   (users alice, bob, carol, dave, erin; password demo)"
     say "  admin key:         $key_file"
