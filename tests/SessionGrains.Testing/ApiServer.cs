@@ -114,6 +114,11 @@ public static class HttpJson
         var problem = JsonDocument.Parse(body).RootElement.Clone();
         Assert.Equal(code, problem.GetProperty("code").GetString());
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+
+        // Every problem carries the same fields, whatever its status.
+        Assert.True(Uri.TryCreate(problem.GetProperty("type").GetString(), UriKind.Absolute, out _), $"No type: {body}");
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()), $"No title: {body}");
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()), $"No detail: {body}");
         return problem;
     }
 }

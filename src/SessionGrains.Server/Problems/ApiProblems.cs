@@ -132,12 +132,15 @@ public static class ApiProblems
     /// </summary>
     public static void Complete(ProblemDetails problem)
     {
+        var status = problem.Status ?? StatusCodes.Status500InternalServerError;
+
+        // The framework names a type only for the statuses in its own table; every problem carries the same fields.
+        problem.Type ??= TypeFor(status);
         if (problem.Extensions.ContainsKey(CodeKey))
         {
             return;
         }
 
-        var status = problem.Status ?? StatusCodes.Status500InternalServerError;
         var ours = status switch
         {
             StatusCodes.Status413PayloadTooLarge => BodyTooLarge(RequestLimits.MaxBodyBytes).ProblemDetails,
@@ -151,7 +154,18 @@ public static class ApiProblems
         }
 
         problem.Extensions[CodeKey] = CodeFor(status);
+        problem.Detail ??= DetailFor(status) ?? problem.Title;
     }
+
+    /// <summary>A detail for problems the framework raises itself without one.</summary>
+    private static string? DetailFor(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "The request could not be read; check its path, query and body against the API's description.",
+        StatusCodes.Status404NotFound => "Nothing is found at this path.",
+        StatusCodes.Status405MethodNotAllowed => "This path does not take this method.",
+        >= 500 => "The error was logged; nothing was changed by this request.",
+        _ => null,
+    };
 
     /// <summary>A stable code for problems the framework raises itself.</summary>
     private static string CodeFor(int status) => status switch
@@ -165,6 +179,16 @@ public static class ApiProblems
         StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
         >= 500 => "internal_error",
         _ => "error",
+    };
+
+    /// <summary>Where a status is defined, for the statuses the framework's own table leaves out.</summary>
+    private static string TypeFor(int status) => status switch
+    {
+        StatusCodes.Status410Gone => "https://tools.ietf.org/html/rfc9110#section-15.5.11",
+        StatusCodes.Status413PayloadTooLarge => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+        StatusCodes.Status429TooManyRequests => "https://tools.ietf.org/html/rfc6585#section-4",
+        >= 500 => "https://tools.ietf.org/html/rfc9110#section-15.6",
+        _ => "https://tools.ietf.org/html/rfc9110#section-15.5",
     };
 
     private const string CodeKey = "code";
