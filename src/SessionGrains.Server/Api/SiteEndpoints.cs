@@ -54,8 +54,15 @@ internal static class SiteEndpoints
 
     private static async Task<Ok<SiteSettingsView>> UpdateAsync(string siteId, [FromBody] SiteSettingsChange change, IGrainFactory grains)
     {
-        var settings = await grains.GetSiteGrain(siteId).UpdateSettingsAsync(change.ToUpdate());
-        return TypedResults.Ok(SiteSettingsView.From(siteId, settings));
+        try
+        {
+            var settings = await grains.GetSiteGrain(siteId).UpdateSettingsAsync(change.ToUpdate());
+            return TypedResults.Ok(SiteSettingsView.From(siteId, settings));
+        }
+        catch (InvalidRequestException refusal)
+        {
+            throw SiteSettingsChange.InApiTerms(refusal);
+        }
     }
 
     private static async Task<Ok<SiteDetailsView>> GetAsync(string siteId, IGrainFactory grains)

@@ -21,16 +21,12 @@ public sealed record SiteSettingsChange
     /// <summary>The most live sessions the site may hold, exempt ones included (1 or more).</summary>
     public int? MaxSessions { get; init; }
 
+    /// <summary>
+    /// The change for the site grain, which checks every field of the result at once. Any number of seconds fits a
+    /// <see cref="TimeSpan"/>, so an idle timeout out of range goes to the grain too, to be named with the rest.
+    /// </summary>
     public SiteSettingsUpdate ToUpdate()
     {
-        if (IdleTimeoutSeconds is { } seconds
-            && (seconds < RequestRules.MinIdleTimeout.TotalSeconds || seconds > RequestRules.MaxIdleTimeout.TotalSeconds))
-        {
-            throw new InvalidRequestException(
-                "idleTimeoutSeconds",
-                $"The idle timeout is between {RequestRules.MinIdleTimeout.TotalSeconds} and {RequestRules.MaxIdleTimeout.TotalSeconds} seconds (30 days).");
-        }
-
         return new SiteSettingsUpdate
         {
             Limit = Limit,
@@ -42,4 +38,14 @@ public sealed record SiteSettingsChange
             MaxSessions = MaxSessions,
         };
     }
+
+    /// <summary>The grain's refusal in the API's words: its idle timeout is <c>idleTimeoutSeconds</c> here.</summary>
+    public static InvalidRequestException InApiTerms(InvalidRequestException refusal) =>
+        new([.. refusal.Errors.Select(error => error.Field == "idleTimeout"
+            ? new RequestError
+            {
+                Field = "idleTimeoutSeconds",
+                Message = $"The idle timeout is between {RequestRules.MinIdleTimeout.TotalSeconds} and {RequestRules.MaxIdleTimeout.TotalSeconds} seconds (30 days).",
+            }
+            : error)]);
 }
