@@ -219,21 +219,25 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
         Assert.Equal(["support", "ops"], settings.GetProperty("exemptRoles").EnumerateArray().Select(r => r.GetString()));
         await api.OpenedSessionIdAsync(siteId, "bob");
 
-        // Mistakes: each is shown next to its own field, and nothing is changed.
+        // Mistakes: each is shown next to its own field, all at once, whether the form cannot read it or the site's
+        // rules refuse it, and nothing is changed.
         await page.FillAsync("#Form_Limit", "lots");
         await page.FillAsync("#Form_IdleTimeoutMinutes", "0");
+        await page.FillAsync("#Form_PerUserLimit", "-7");
         await page.ClickAsync("#save-settings");
         await Expect(page.Locator("#Form_Limit-error")).ToContainTextAsync("The limit is a whole number");
-        await Expect(page.Locator("#Form_IdleTimeoutMinutes-error")).ToContainTextAsync("The idle timeout is a number of minutes");
+        await Expect(page.Locator("#Form_IdleTimeoutMinutes-error")).ToContainTextAsync("The idle timeout is between 1 second and 30 days");
+        await Expect(page.Locator("#Form_PerUserLimit-error")).ToContainTextAsync("-1 (none)");
         await Expect(page.Locator("#Form_Limit")).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(page.Locator("#Form_Limit")).ToHaveValueAsync("lots");
 
-        // A value the form can read but the site's rules refuse is shown next to its field too.
         await page.FillAsync("#Form_Limit", "-5");
-        await page.FillAsync("#Form_IdleTimeoutMinutes", "60");
+        await page.FillAsync("#Form_IdleTimeoutMinutes", "abc");
+        await page.FillAsync("#Form_PerUserLimit", "-1");
         await page.FillAsync("#Form_Message", " ");
         await page.ClickAsync("#save-settings");
         await Expect(page.Locator("#Form_Limit-error")).ToContainTextAsync("-1 (unlimited), 0 (closed)");
+        await Expect(page.Locator("#Form_IdleTimeoutMinutes-error")).ToContainTextAsync("The idle timeout is a number of minutes");
         await Expect(page.Locator("#Form_Message-error")).ToContainTextAsync("The message is 1 to");
         Assert.Equal(2, (await api.GetSiteAsync(siteId)).GetProperty("limit").GetInt32());
         using var third = await api.OpenSessionAsync(siteId, "cat");

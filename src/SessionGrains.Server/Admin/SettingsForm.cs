@@ -53,8 +53,12 @@ public sealed class SettingsForm
 
     public static string Key(string field) => $"{Prefix}.{field}";
 
-    /// <summary>The change the form asks for, or null with every parse error added to <paramref name="errors"/>.</summary>
-    public SiteSettingsUpdate? ToUpdate(ModelStateDictionary errors)
+    /// <summary>
+    /// The change the form asks for, or null with every mistake added to <paramref name="errors"/>: what does not parse,
+    /// and what breaks the site's rules among the rest, checked against <paramref name="current"/>, so every bad field
+    /// is named at once.
+    /// </summary>
+    public SiteSettingsUpdate? ToUpdate(SiteSettings current, ModelStateDictionary errors)
     {
         var limit = ParseInt(Limit, nameof(Limit), "The limit is a whole number: -1 for unlimited, 0 to close the site.", errors);
         var perUser = ParseInt(PerUserLimit, nameof(PerUserLimit), "The per-user limit is a whole number: -1 for none.", errors);
@@ -62,14 +66,11 @@ public sealed class SettingsForm
         TimeSpan? idle = null;
         if (double.TryParse(IdleTimeoutMinutes, NumberStyles.Float, CultureInfo.InvariantCulture, out var minutes) && double.IsFinite(minutes))
         {
-            var seconds = Math.Round(minutes * 60);
-            if (seconds >= RequestRules.MinIdleTimeout.TotalSeconds && seconds <= RequestRules.MaxIdleTimeout.TotalSeconds)
-            {
-                idle = TimeSpan.FromSeconds(seconds);
-            }
+            // Out of range stays out of range (the rules name it), but within what a TimeSpan holds.
+            var seconds = Math.Clamp(Math.Round(minutes * 60), -1, RequestRules.MaxIdleTimeout.TotalSeconds + 1);
+            idle = TimeSpan.FromSeconds(seconds);
         }
-
-        if (idle is null)
+        else
         {
             errors.AddModelError(Key(nameof(IdleTimeoutMinutes)), "The idle timeout is a number of minutes from 0.0167 (one second) to 43200 (30 days).");
         }
@@ -85,12 +86,7 @@ public sealed class SettingsForm
             errors.AddModelError(Key(nameof(OnFull)), "Choose deny or evict idlest.");
         }
 
-        if (!errors.IsValid)
-        {
-            return null;
-        }
-
-        return new SiteSettingsUpdate
+        var update = new SiteSettingsUpdate
         {
             Limit = limit,
             IdleTimeout = idle,
@@ -99,9 +95,25 @@ public sealed class SettingsForm
             MaxSessions = maxSessions,
             ExemptRoles = [.. (ExemptRoles ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
 
-            // An empty message is the grain's to refuse, next to the field, like every other rule.
+            // An empty message is the rules' to refuse, next to the field, like every other rule.
             Message = Message ?? string.Empty,
         };
+        if (errors.IsValid)
+        {
+            return update;
+        }
+
+        // A field that did not parse keeps its current value here, so the rules speak only of the others.
+        try
+        {
+            RequestRules.EnsureValid(update.ApplyTo(current));
+        }
+        catch (InvalidRequestException refusal)
+        {
+            AddErrors(refusal, errors);
+        }
+
+        return null;
     }
 
     /// <summary>Shows the grain's refusal of a change next to the fields it names.</summary>
@@ -109,7 +121,11 @@ public sealed class SettingsForm
     {
         foreach (var error in refusal.Errors)
         {
-            errors.AddModelError(FieldsByRule.TryGetValue(error.Field, out var field) ? Key(field) : string.Empty, error.Message);
+            var key = FieldsByRule.TryGetValue(error.Field, out var field) ? Key(field) : string.Empty;
+            if (errors[key] is not { Errors.Count: > 0 })
+            {
+                errors.AddModelError(key, error.Message);
+            }
         }
     }
 

@@ -90,7 +90,8 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
 
     public async Task<IActionResult> OnPostSettingsAsync()
     {
-        if (Form.ToUpdate(ModelState) is { } update)
+        var current = await grains.GetSiteGrain(SiteId).GetSettingsAsync();
+        if (Form.ToUpdate(current, ModelState) is { } update)
         {
             try
             {
