@@ -37,6 +37,20 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
     }
 
     [Fact]
+    public async Task Admin_pages_name_an_icon_the_server_serves()
+    {
+        // Without one, a browser asks for /favicon.ico on every page and logs the 404 as an error.
+        var page = await chromium.NewPersonAsync();
+        await page.GotoAsync(new Uri(Server, "/admin/sign-in").ToString());
+
+        var href = await page.Locator("link[rel=icon]").GetAttributeAsync("href");
+        var icon = await page.Context.APIRequest.GetAsync(new Uri(Server, href).ToString());
+
+        Assert.Equal(200, icon.Status);
+        Assert.Equal("image/svg+xml", icon.Headers["content-type"]);
+    }
+
+    [Fact]
     public async Task A_wrong_key_is_refused_and_opens_nothing()
     {
         var page = await chromium.NewPersonAsync();

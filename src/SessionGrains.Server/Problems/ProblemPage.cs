@@ -34,7 +34,7 @@ internal static class ProblemPage
             $"""
             <!DOCTYPE html>
             <html lang="en">
-            <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · SessionGrains operator</title><link rel="stylesheet" href="/admin/assets/admin.css"></head>
+            <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · SessionGrains operator</title><link rel="icon" href="/admin/assets/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/admin/assets/admin.css"></head>
             <body><main id="content"><h1 id="error-title">{title}</h1><p id="error-detail">{detail}</p><p><a href="{again}">Try again</a> · <a href="/admin">Sites</a></p></main></body>
             </html>
             """);
