@@ -28,7 +28,12 @@ public sealed class GrainSessionLimiter(
     public async Task<IReadOnlyList<string>> CreateSiteAsync(string siteId, int limit, TimeSpan idleTimeout, int liveSessions)
     {
         var site = grains.GetSiteGrain(siteId);
-        Act(keys?.Admin);
+        if (keys is not null)
+        {
+            // Set here, in this async method, the admin key stays with setting the site up.
+            CallerKey.Use(keys.Admin);
+        }
+
         await site.UpdateSettingsAsync(new SiteSettingsUpdate { Limit = limit, IdleTimeout = idleTimeout });
         if (siteCreated is not null)
         {
@@ -92,15 +97,6 @@ public sealed class GrainSessionLimiter(
         }
 
         return flow;
-    }
-
-    // Called at the top of an async method: the key stays with that method's calls (RequestContext is async-local).
-    private static void Act(string? key)
-    {
-        if (key is not null)
-        {
-            CallerKey.Use(key);
-        }
     }
 
     /// <summary>An Orleans client's keys: the admin key, and each site's own.</summary>
