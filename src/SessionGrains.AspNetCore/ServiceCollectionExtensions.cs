@@ -26,6 +26,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionGateOptions>, SessionGateOptionsValidator>());
         services.TryAddSingleton<TouchThrottle>();
+        services.TryAddSingleton<PushedEnds>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EndWatchSubscription>());
         services.TryAddSingleton<SessionNotices>();
         services.TryAddSingleton<SiteAdmissions>();
         services.TryAddSingleton<SessionGate>();

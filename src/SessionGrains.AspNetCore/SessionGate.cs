@@ -21,6 +21,7 @@ internal sealed partial class SessionGate(
     SiteAdmissions admissions,
     IOptionsMonitor<SessionGateOptions> options,
     TouchThrottle throttle,
+    PushedEnds pushedEnds,
     SessionNotices notices,
     ILogger<SessionGate> logger)
 {
@@ -90,22 +91,22 @@ internal sealed partial class SessionGate(
         }
 
         var sessionId = seat.Value.SessionId;
-        if (throttle.IsFresh(sessionId))
+        TouchResult touched;
+        if (pushedEnds.TryGet(sessionId, out var pushedReason))
+        {
+            // The site said so already, once the end was stored: no need to ask the session.
+            touched = new SessionEnded { Reason = pushedReason };
+        }
+        else if (throttle.IsFresh(sessionId))
         {
             return;
         }
-
-        TouchResult touched;
-        try
+        else if (await TouchAsync(seat.Value) is { } answer)
         {
-            touched = await grains.GetSessionGrain(seat.Value.SiteId, sessionId).TouchAsync();
+            touched = answer;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        else
         {
-            // The seat is held whatever happens here; an outage must not sign everybody out.
-            // Trying again at the next interval, not at every request, spares a struggling cluster.
-            LogTouchFailed(ex, sessionId);
-            throttle.Record(sessionId);
             return;
         }
 
@@ -126,6 +127,23 @@ internal sealed partial class SessionGate(
                 throttle.Forget(sessionId);
                 await SignOutAsync(context, SessionNotice.Unknown());
                 break;
+        }
+    }
+
+    /// <summary>The session's answer to a touch; null when the cluster did not answer (the request goes on).</summary>
+    private async Task<TouchResult?> TouchAsync(Seat seat)
+    {
+        try
+        {
+            return await grains.GetSessionGrain(seat.SiteId, seat.SessionId).TouchAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The seat is held whatever happens here; an outage must not sign everybody out.
+            // Trying again at the next interval, not at every request, spares a struggling cluster.
+            LogTouchFailed(ex, seat.SessionId);
+            throttle.Record(seat.SessionId);
+            return null;
         }
     }
 

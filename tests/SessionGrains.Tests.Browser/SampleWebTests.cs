@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -75,14 +76,11 @@ public sealed class SampleWebTests : IClassFixture<Chromium>, IAsyncLifetime
             kicked.EnsureSuccessStatusCode();
         }
 
-        // The kick reaches the session as a one-way signal; the next page load after it lands signs alice out.
-        await Eventually.WaitForAsync(
-            async () =>
-            {
-                await alice.GotoAsync(web.App.Address.ToString());
-                return alice.Url;
-            },
-            url => url.Contains("/Login", StringComparison.Ordinal));
+        // The site pushes the end to the sample once it is stored; from then on, the very next page signs alice out,
+        // though her last touch is seconds old and the touch interval is half a minute.
+        await web.App.WaitForOutputAsync($"session {sessionId} (Kicked)");
+        await alice.GotoAsync(web.App.Address.ToString());
+        await Expect(alice).ToHaveURLAsync(new Regex("/Login"));
         await Expect(alice.Locator("#notice")).ToHaveTextAsync("An administrator ended your session.");
     }
 
@@ -98,13 +96,9 @@ public sealed class SampleWebTests : IClassFixture<Chromium>, IAsyncLifetime
         await bob.SignInAsync(web.App, "bob");
         await Expect(bob.Locator("#who .user")).ToHaveTextAsync(["bob"]);
 
-        await Eventually.WaitForAsync(
-            async () =>
-            {
-                await alice.ReloadAsync();
-                return alice.Url;
-            },
-            url => url.Contains("/Login", StringComparison.Ordinal));
+        await web.App.WaitForOutputAsync("(Evicted)");
+        await alice.ReloadAsync();
+        await Expect(alice).ToHaveURLAsync(new Regex("/Login"));
         await Expect(alice.Locator("#notice")).ToContainTextAsync("to make room for another user");
     }
 
@@ -139,8 +133,8 @@ public sealed class SampleWebTests : IClassFixture<Chromium>, IAsyncLifetime
 
         var siteKey = await SiteKeys.IssueAsync(_server.Address, ApiServer.AdminKey, siteId);
 
-        // Every request touches (no throttle), so an operator's kick shows on the very next page.
-        var web = await SampleWebProcess.StartAsync(_server, siteId, siteKey, new Dictionary<string, string> { ["SessionGrains__TouchInterval"] = "00:00:00" });
+        // The sample's own touch interval (30 s): ends reach it by the site's push. Its log says when one arrived.
+        var web = await SampleWebProcess.StartAsync(_server, siteId, siteKey, new Dictionary<string, string> { ["Logging__LogLevel__SessionGrains.AspNetCore.PushedEnds"] = "Debug" });
         return new SampleSite(web, siteId);
     }
 

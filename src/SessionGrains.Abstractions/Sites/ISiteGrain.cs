@@ -49,4 +49,15 @@ public interface ISiteGrain : IGrainWithStringKey
 
     /// <summary>An operator ends a session. Returns false when the session was not live (idempotent).</summary>
     Task<bool> KickAsync(SessionId sessionId);
+
+    /// <summary>
+    /// Subscribes a web server to this site's ends, or renews its subscription (see <see cref="IEndWatcher"/>). A site
+    /// takes at most <see cref="EndWatch.MaxWatchers"/> watchers; one more is refused with <see cref="InvalidRequestException"/>.
+    /// </summary>
+    [SiteScoped]
+    Task WatchEndsAsync(IEndWatcher watcher);
+
+    /// <summary>Ends a web server's subscription (it shuts down); nothing if it had none.</summary>
+    [SiteScoped]
+    Task UnwatchEndsAsync(IEndWatcher watcher);
 }

@@ -26,22 +26,22 @@ internal sealed class DurableSite
     private readonly string _siteId;
     private readonly SiteHeader _header;
     private readonly LiveSessionSet _sessions;
-    private readonly Action<IReadOnlyList<(SessionId SessionId, SessionEndReason Reason)>> _written;
+    private readonly Action<IReadOnlyList<StoredEnd>> _written;
     private readonly Action<Exception> _failed;
     private readonly GroupCommit<bool, bool> _writes;
-    private readonly List<(SessionId SessionId, SessionEndReason Reason)> _unsentEndSignals = [];
+    private readonly List<StoredEnd> _unsentEnds = [];
     private long _version;
     private bool _headerChanged;
     private bool _broken;
 
-    /// <param name="written">After each write: the end signals it made safe to send.</param>
+    /// <param name="written">After each write: the ends it stored, now safe to tell.</param>
     /// <param name="failed">Once, when a write fails.</param>
     public DurableSite(
         ISiteStore store,
         IGrainFactory grains,
         string siteId,
         StoredSite? stored,
-        Action<IReadOnlyList<(SessionId SessionId, SessionEndReason Reason)>> written,
+        Action<IReadOnlyList<StoredEnd>> written,
         Action<Exception> failed)
     {
         _store = store;
@@ -84,8 +84,24 @@ internal sealed class DurableSite
         }
 
         ended.Add(new EndedSession { SessionId = session.SessionId, Reason = reason, EndedAt = now });
-        _unsentEndSignals.Add((session.SessionId, reason));
+        _unsentEnds.Add(new StoredEnd(session.SessionId, reason, BySite: true));
         _headerChanged = true;
+    }
+
+    /// <summary>
+    /// Takes out a session that ended on its own (its idle timer, a logout): its grain knows why already, so the site
+    /// remembers nothing, and only the web servers watching the site are told once the end is stored. False if the
+    /// session was not live here.
+    /// </summary>
+    public bool Release(SessionId sessionId, SessionEndReason reason)
+    {
+        if (_sessions.Remove(sessionId) is null)
+        {
+            return false;
+        }
+
+        _unsentEnds.Add(new StoredEnd(sessionId, reason, BySite: false));
+        return true;
     }
 
     /// <summary>Ends every session whose lease ran out; returns how many.</summary>
@@ -160,27 +176,27 @@ internal sealed class DurableSite
             throw new StorageUnavailableException();
         }
 
-        IReadOnlyList<(SessionId, SessionEndReason)> signals;
+        IReadOnlyList<StoredEnd> ends;
         try
         {
-            signals = await WriteChangesAsync();
+            ends = await WriteChangesAsync();
         }
         catch (Exception ex)
         {
             _broken = true;
-            _unsentEndSignals.Clear();
+            _unsentEnds.Clear();
             _failed(ex);
 
             // Callers get one plain type for "not stored, try again", whatever the storage's own fault was.
             throw new StorageUnavailableException();
         }
 
-        _written(signals);
+        _written(ends);
         return requests;
     }
 
-    /// <summary>Writes what changed since the last write; returns the end signals that write makes safe to send.</summary>
-    private async Task<IReadOnlyList<(SessionId, SessionEndReason)>> WriteChangesAsync()
+    /// <summary>Writes what changed since the last write; returns the ends that write stored.</summary>
+    private async Task<IReadOnlyList<StoredEnd>> WriteChangesAsync()
     {
         if (!_header.Listed)
         {
@@ -194,8 +210,8 @@ internal sealed class DurableSite
         var (upserts, removals) = _sessions.TakeChanges();
         var changes = new SiteWrite(_siteId, _version, _headerChanged ? _header.Snapshot() : null, upserts, removals);
         _headerChanged = false;
-        (SessionId, SessionEndReason)[] signals = [.. _unsentEndSignals];
-        _unsentEndSignals.Clear();
+        StoredEnd[] ends = [.. _unsentEnds];
+        _unsentEnds.Clear();
 
         if (!changes.IsEmpty)
         {
@@ -203,6 +219,9 @@ internal sealed class DurableSite
             _version++;
         }
 
-        return signals;
+        return ends;
     }
 }
+
+/// <summary>A session's end, as a write stored it: <see cref="BySite"/> when the site decided it, so its grain must be told.</summary>
+internal readonly record struct StoredEnd(SessionId SessionId, SessionEndReason Reason, bool BySite);

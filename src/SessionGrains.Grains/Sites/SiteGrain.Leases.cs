@@ -51,8 +51,7 @@ public sealed partial class SiteGrain
     {
         ExpireLeases(clock.GetUtcNow());
 
-        // The session ended on its own and knows why: no signal, nothing to remember.
-        if (Sessions.Remove(sessionId) is not null)
+        if (_site.Release(sessionId, reason))
         {
             LogSessionEnded(SiteId, sessionId, reason);
         }

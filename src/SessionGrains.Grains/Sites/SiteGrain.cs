@@ -266,13 +266,21 @@ public sealed partial class SiteGrain(
         return live;
     }
 
-    /// <summary>After each write: the sessions it ended may be told, and the timers and history catch up with it.</summary>
-    private void OnWritten(IReadOnlyList<(SessionId SessionId, SessionEndReason Reason)> endSignals)
+    /// <summary>
+    /// After each write: the sessions it ended may be told (those the site ended) and the web servers watching the site
+    /// too (all of them), and the timers and history catch up with it.
+    /// </summary>
+    private void OnWritten(IReadOnlyList<StoredEnd> ends)
     {
-        foreach (var (sessionId, reason) in endSignals)
+        foreach (var end in ends)
         {
-            Control(sessionId).EndAsync(reason).Ignore();
+            if (end.BySite)
+            {
+                Control(end.SessionId).EndAsync(end.Reason).Ignore();
+            }
         }
+
+        TellWatchers(ends);
 
         var now = clock.GetUtcNow();
         _expiryTimer.Schedule(now);

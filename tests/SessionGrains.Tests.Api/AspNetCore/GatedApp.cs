@@ -22,13 +22,17 @@ public sealed class GatedApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private GatedApp(WebApplication app, Uri address)
+    private GatedApp(WebApplication app, Uri address, CapturedLog log)
     {
         _app = app;
         Address = address;
+        Log = log;
     }
 
     public Uri Address { get; }
+
+    /// <summary>What the library logged, down to debug.</summary>
+    public CapturedLog Log { get; }
 
     /// <param name="dataProtection">Shared by apps that must read each other's cookies (one app restarted with other settings).</param>
     /// <param name="configureCookie">The app's own cookie settings, e.g. its own events.</param>
@@ -41,7 +45,10 @@ public sealed class GatedApp : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var log = new CapturedLog();
         builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(log);
+        builder.Logging.AddFilter("SessionGrains", LogLevel.Debug);
         builder.Services.AddSingleton(silo.Grains);
         builder.Services.AddSingleton<TimeProvider>(silo.Clock);
         if (dataProtection is not null)
@@ -101,7 +108,7 @@ public sealed class GatedApp : IAsyncDisposable
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new GatedApp(app, new Uri(address));
+        return new GatedApp(app, new Uri(address), log);
     }
 
     public static TimeSpan TouchInterval { get; } = TimeSpan.FromSeconds(30);

@@ -124,6 +124,59 @@ public sealed class SessionGateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_kicked_user_is_signed_out_by_their_very_next_request_well_within_the_touch_interval()
+    {
+        var site = await NewSiteAsync(limit: 5);
+        await using var app = await GatedApp.StartAsync(_silo, site.GetPrimaryKeyString());
+        using var ann = app.NewBrowser();
+        (await ann.SignInAsync("ann")).Dispose();
+        var seat = (await ann.VisitAsync())!.Value;
+        var touches = _calls.Count(nameof(ISessionGrain.TouchAsync));
+
+        // The clock stands still: without the site's push, the last touch would cover the next half minute.
+        Assert.True(await site.KickAsync(seat));
+        await app.Log.WaitForAsync($"session {seat} (Kicked)");
+
+        Assert.Null(await ann.VisitAsync());
+        Assert.Equal(nameof(SessionEndReason.Kicked), (await ann.NoticeAsync())?.GetProperty("endReason").GetString());
+        Assert.Equal(touches, _calls.Count(nameof(ISessionGrain.TouchAsync)));
+    }
+
+    [Fact]
+    public async Task Ends_reach_every_web_server_of_the_site_at_once()
+    {
+        var site = await NewSiteAsync(limit: 5);
+        var dataProtection = new EphemeralDataProtectionProvider();
+        await using var one = await GatedApp.StartAsync(_silo, site.GetPrimaryKeyString(), dataProtection: dataProtection);
+        await using var two = await GatedApp.StartAsync(_silo, site.GetPrimaryKeyString(), dataProtection: dataProtection);
+
+        // Each user's last requests went to both servers, so both hold a fresh touch for the session.
+        using var annOnOne = one.NewBrowser();
+        using var annOnTwo = annOnOne.At(two.Address);
+        using var bobOnTwo = two.NewBrowser();
+        using var bobOnOne = bobOnTwo.At(one.Address);
+        (await annOnOne.SignInAsync("ann")).Dispose();
+        (await bobOnTwo.SignInAsync("bob")).Dispose();
+        var ann = (await annOnOne.VisitAsync())!.Value;
+        Assert.Equal(ann, await annOnTwo.VisitAsync());
+        var bob = (await bobOnTwo.VisitAsync())!.Value;
+        Assert.Equal(bob, await bobOnOne.VisitAsync());
+
+        Assert.True(await site.KickAsync(ann));
+        Assert.True(await site.KickAsync(bob));
+        foreach (var app in new[] { one, two })
+        {
+            await app.Log.WaitForAsync($"session {ann} (Kicked)");
+            await app.Log.WaitForAsync($"session {bob} (Kicked)");
+        }
+
+        Assert.Null(await annOnTwo.VisitAsync());
+        Assert.Equal(nameof(SessionEndReason.Kicked), (await annOnTwo.NoticeAsync())?.GetProperty("endReason").GetString());
+        Assert.Null(await bobOnOne.VisitAsync());
+        Assert.Equal(nameof(SessionEndReason.Kicked), (await bobOnOne.NoticeAsync())?.GetProperty("endReason").GetString());
+    }
+
+    [Fact]
     public async Task After_idling_a_user_gets_a_new_seat_without_noticing()
     {
         var site = await NewSiteAsync(limit: 1);
