@@ -27,8 +27,8 @@ internal sealed partial class PushedEnds(
     /// </summary>
     public bool TryGet(SessionId sessionId, out SessionEndReason reason)
     {
-        // Most requests come while nothing ended: spare them the lookup.
-        if (_ended.IsEmpty || !_ended.TryGetValue(sessionId, out var end))
+        // A lock-free read: it runs on every authenticated request.
+        if (!_ended.TryGetValue(sessionId, out var end))
         {
             reason = default;
             return false;
