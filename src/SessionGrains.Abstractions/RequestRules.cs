@@ -150,12 +150,22 @@ public static class RequestRules
 
         CheckRoles(settings.ExemptRoles, "exemptRoles", errors);
 
-        if (settings.Message is not { Length: > 0 and <= MaxMessageLength } || string.IsNullOrWhiteSpace(settings.Message))
-        {
-            errors.Add(Error("message", $"The message is 1 to {MaxMessageLength} characters."));
-        }
+        CheckMessage(settings.Message, "message", errors);
+        CheckMessage(settings.ClosedMessage, "closedMessage", errors);
 
         ThrowIfAny(errors);
+    }
+
+    private static void CheckMessage(string? message, string field, List<RequestError> errors)
+    {
+        if (message is not { Length: > 0 and <= MaxMessageLength } || string.IsNullOrWhiteSpace(message))
+        {
+            errors.Add(Error(field, $"The message is 1 to {MaxMessageLength} characters."));
+        }
+        else if (MessageTemplate.FindMistake(message) is { } mistake)
+        {
+            errors.Add(Error(field, mistake));
+        }
     }
 
     private static void CheckRoles(IReadOnlyList<string>? roles, string field, List<RequestError> errors)

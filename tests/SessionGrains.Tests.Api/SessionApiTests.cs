@@ -99,15 +99,16 @@ public sealed class SessionApiTests(ApiServer server)
     }
 
     [Fact]
-    public async Task A_closed_site_refuses_with_503_site_closed()
+    public async Task A_closed_site_refuses_with_503_site_closed_and_its_own_message()
     {
-        var siteId = await server.NewSiteAsync(new { limit = 0 });
+        var siteId = await server.NewSiteAsync(new { limit = 0, closedMessage = "Closed for maintenance: {limit} {limit|seat|seats} open." });
         using var admin = server.Admin();
 
         using var response = await admin.OpenSessionAsync(siteId, "ann");
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "site_closed");
         Assert.Equal(0, problem.GetProperty("limit").GetInt32());
+        Assert.Equal("Closed for maintenance: 0 seats open.", problem.GetProperty("detail").GetString());
         Assert.Equal(0, (await admin.GetSiteAsync(siteId)).GetProperty("sessions").GetArrayLength());
     }
 

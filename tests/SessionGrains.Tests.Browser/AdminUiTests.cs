@@ -249,10 +249,12 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
         await page.FillAsync("#Form_IdleTimeoutMinutes", "abc");
         await page.FillAsync("#Form_PerUserLimit", "-1");
         await page.FillAsync("#Form_Message", " ");
+        await page.FillAsync("#Form_ClosedMessage", "Closed to {actve} users");
         await page.ClickAsync("#save-settings");
         await Expect(page.Locator("#Form_Limit-error")).ToContainTextAsync("-1 (unlimited), 0 (closed)");
         await Expect(page.Locator("#Form_IdleTimeoutMinutes-error")).ToContainTextAsync("The idle timeout is a number of minutes");
         await Expect(page.Locator("#Form_Message-error")).ToContainTextAsync("The message is 1 to");
+        await Expect(page.Locator("#Form_ClosedMessage-error")).ToContainTextAsync("'{actve}' is no placeholder");
         Assert.Equal(2, (await api.GetSiteAsync(siteId)).GetProperty("limit").GetInt32());
         using var third = await api.OpenSessionAsync(siteId, "cat");
         Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);

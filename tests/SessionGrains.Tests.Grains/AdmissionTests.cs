@@ -42,18 +42,20 @@ public abstract class AdmissionTests(SiloFixture fixture)
         Assert.Equal(2, (await site.GetStatusAsync()).Summary.Active);
     }
 
-    [Fact]
-    public async Task The_default_message_names_the_number_of_users()
+    [Theory]
+    [InlineData(12, "Sorry, there are already 12 users working on this site. Please try again later.")]
+    [InlineData(1, "Sorry, there is already 1 user working on this site. Please try again later.")]
+    public async Task The_default_message_names_the_number_of_users_in_good_english(int limit, string expected)
     {
-        var site = await SiteAsync(new() { Limit = 12 });
-        for (var i = 0; i < 12; i++)
+        var site = await SiteAsync(new() { Limit = limit });
+        for (var i = 0; i < limit; i++)
         {
             await site.AdmitAsync(Sites.User($"user-{i}"));
         }
 
         var refused = await site.RefuseAsync(Sites.User("late"));
 
-        Assert.Equal("Sorry, there are already 12 users working on this site. Please try again later.", refused.Message);
+        Assert.Equal(expected, refused.Message);
     }
 
     [Fact]
@@ -81,6 +83,7 @@ public abstract class AdmissionTests(SiloFixture fixture)
         var exempt = await site.AdmitAsync(Sites.User("op", "editor", "operator"));
 
         Assert.Equal(RefusalReason.SiteClosed, refused.Reason);
+        Assert.Equal(SiteSettings.DefaultClosedMessage, refused.Message);
         Assert.Null(refused.RetryAfter);
         Assert.True(exempt.Exempt);
         Assert.Equal(0, exempt.Active);

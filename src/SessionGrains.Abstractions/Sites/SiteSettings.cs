@@ -11,7 +11,8 @@ public sealed record SiteSettings
     public const int Unlimited = -1;
     public const int Closed = 0;
     public const int DefaultMaxSessions = 10_000;
-    public const string DefaultMessage = "Sorry, there are already {active} users working on this site. Please try again later.";
+    public const string DefaultMessage = "Sorry, there {active|is|are} already {active} {active|user|users} working on this site. Please try again later.";
+    public const string DefaultClosedMessage = "Sorry, this site is closed to new users right now. Please try again later.";
     public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(60);
 
     /// <summary>-1: unlimited; 0: closed to new sessions; N &gt; 0: at most N counted sessions.</summary>
@@ -33,7 +34,7 @@ public sealed record SiteSettings
     [Id(4)]
     public IReadOnlyList<string> ExemptRoles { get; init; } = [];
 
-    /// <summary>The refusal text; <c>{active}</c> and <c>{limit}</c> are replaced by the current figures.</summary>
+    /// <summary>The text for users refused because the site is full (or their own sessions are); see <see cref="MessageTemplate"/>.</summary>
     [Id(5)]
     public string Message { get; init; } = DefaultMessage;
 
@@ -43,6 +44,13 @@ public sealed record SiteSettings
     /// </summary>
     [Id(6)]
     public int MaxSessions { get; init; } = DefaultMaxSessions;
+
+    /// <summary>
+    /// The text for users refused because the site is closed (limit 0); see <see cref="MessageTemplate"/>. A site stored
+    /// before it had one gets <see cref="DefaultClosedMessage"/>.
+    /// </summary>
+    [Id(7)]
+    public string ClosedMessage { get; init; } = DefaultClosedMessage;
 
     public static SiteSettings Default { get; } = new();
 
@@ -59,8 +67,7 @@ public sealed record SiteSettings
         return false;
     }
 
-    public string RenderMessage(int active) =>
-        Message
-            .Replace("{active}", active.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("{limit}", Limit.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    /// <summary>What a user refused for <paramref name="reason"/> reads, with the figures filled in.</summary>
+    public string RenderMessage(RefusalReason reason, int active) =>
+        MessageTemplate.Render(reason == RefusalReason.SiteClosed ? ClosedMessage : Message, active, Limit);
 }

@@ -27,6 +27,9 @@ public sealed record SiteSettingsUpdate
     [Id(6)]
     public int? MaxSessions { get; init; }
 
+    [Id(7)]
+    public string? ClosedMessage { get; init; }
+
     public SiteSettings ApplyTo(SiteSettings current) => current with
     {
         Limit = Limit ?? current.Limit,
@@ -36,5 +39,6 @@ public sealed record SiteSettingsUpdate
         ExemptRoles = ExemptRoles ?? current.ExemptRoles,
         Message = Message ?? current.Message,
         MaxSessions = MaxSessions ?? current.MaxSessions,
+        ClosedMessage = ClosedMessage ?? current.ClosedMessage,
     };
 }

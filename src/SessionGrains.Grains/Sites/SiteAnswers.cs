@@ -29,7 +29,7 @@ internal static class SiteAnswers
             Reason = reason,
             Active = sessions.Counted,
             Limit = settings.Limit,
-            Message = settings.RenderMessage(sessions.Counted),
+            Message = settings.RenderMessage(reason, sessions.Counted),
             RetryAfter = freesAt is { } at ? Max(at - now, TimeSpan.FromSeconds(1)) : null,
         };
     }

@@ -17,6 +17,8 @@ public sealed class SiteDefaultsOptions
 
     public string Message { get; set; } = SiteSettings.DefaultMessage;
 
+    public string ClosedMessage { get; set; } = SiteSettings.DefaultClosedMessage;
+
     /// <summary>The most live sessions a site may hold, exempt ones included.</summary>
     public int MaxSessions { get; set; } = SiteSettings.DefaultMaxSessions;
 
@@ -28,6 +30,7 @@ public sealed class SiteDefaultsOptions
         PerUserLimit = PerUserLimit,
         ExemptRoles = [.. ExemptRoles],
         Message = Message,
+        ClosedMessage = ClosedMessage,
         MaxSessions = MaxSessions,
     };
 }

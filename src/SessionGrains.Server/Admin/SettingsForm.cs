@@ -20,6 +20,7 @@ public sealed class SettingsForm
         ["perUserLimit"] = nameof(PerUserLimit),
         ["exemptRoles"] = nameof(ExemptRoles),
         ["message"] = nameof(Message),
+        ["closedMessage"] = nameof(ClosedMessage),
         ["maxSessions"] = nameof(MaxSessions),
     };
 
@@ -36,6 +37,8 @@ public sealed class SettingsForm
 
     public string? Message { get; set; }
 
+    public string? ClosedMessage { get; set; }
+
     public string? MaxSessions { get; set; }
 
     public static SettingsForm From(SiteSettings settings) => new()
@@ -46,6 +49,7 @@ public sealed class SettingsForm
         PerUserLimit = settings.PerUserLimit.ToString(CultureInfo.InvariantCulture),
         ExemptRoles = string.Join(", ", settings.ExemptRoles),
         Message = settings.Message,
+        ClosedMessage = settings.ClosedMessage,
         MaxSessions = settings.MaxSessions.ToString(CultureInfo.InvariantCulture),
     };
 
@@ -97,6 +101,7 @@ public sealed class SettingsForm
 
             // An empty message is the rules' to refuse, next to the field, like every other rule.
             Message = Message ?? string.Empty,
+            ClosedMessage = ClosedMessage ?? string.Empty,
         };
         if (errors.IsValid)
         {

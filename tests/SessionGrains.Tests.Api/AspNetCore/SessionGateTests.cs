@@ -40,7 +40,7 @@ public sealed class SessionGateTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         var refusal = await HttpJson.ReadJsonAsync(refused);
-        Assert.Equal("Sorry, there are already 1 users working on this site. Please try again later.", refusal.GetProperty("message").GetString());
+        Assert.Equal("Sorry, there is already 1 user working on this site. Please try again later.", refusal.GetProperty("message").GetString());
         Assert.Equal(IdleTimeout.TotalSeconds, refusal.GetProperty("retryAfterSeconds").GetDouble());
         Assert.False(bob.HasAuthCookie);
         Assert.Null(await bob.VisitAsync());
@@ -225,7 +225,7 @@ public sealed class SessionGateTests : IAsyncLifetime
 
         var notice = await ann.NoticeAsync();
         Assert.Equal(nameof(RefusalReason.SiteFull), notice?.GetProperty("refusal").GetString());
-        Assert.Equal("Sorry, there are already 1 users working on this site. Please try again later.", notice?.GetProperty("message").GetString());
+        Assert.Equal("Sorry, there is already 1 user working on this site. Please try again later.", notice?.GetProperty("message").GetString());
         Assert.Equal("bob", Assert.Single((await site.GetStatusAsync()).Sessions).UserId);
     }
 

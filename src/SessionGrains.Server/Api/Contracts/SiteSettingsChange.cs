@@ -15,8 +15,14 @@ public sealed record SiteSettingsChange
 
     public IReadOnlyList<string>? ExemptRoles { get; init; }
 
-    /// <summary>Shown to refused users; <c>{active}</c> and <c>{limit}</c> are replaced by the current figures.</summary>
+    /// <summary>
+    /// Shown to users refused because the site is full: <c>{active}</c> and <c>{limit}</c> become the current figures,
+    /// <c>{active|one|other}</c> the words for 1 or for any other number.
+    /// </summary>
     public string? Message { get; init; }
+
+    /// <summary>Shown to users refused because the site is closed (limit 0); the same placeholders.</summary>
+    public string? ClosedMessage { get; init; }
 
     /// <summary>The most live sessions the site may hold, exempt ones included (1 or more).</summary>
     public int? MaxSessions { get; init; }
@@ -35,6 +41,7 @@ public sealed record SiteSettingsChange
             PerUserLimit = PerUserLimit,
             ExemptRoles = ExemptRoles,
             Message = Message,
+            ClosedMessage = ClosedMessage,
             MaxSessions = MaxSessions,
         };
     }

@@ -18,7 +18,11 @@ public record SiteSettingsView
 
     public required IReadOnlyList<string> ExemptRoles { get; init; }
 
+    /// <summary>Shown to users refused because the site is full.</summary>
     public required string Message { get; init; }
+
+    /// <summary>Shown to users refused because the site is closed (limit 0).</summary>
+    public required string ClosedMessage { get; init; }
 
     /// <summary>The most live sessions the site may hold, exempt ones included.</summary>
     public required int MaxSessions { get; init; }
@@ -32,6 +36,7 @@ public record SiteSettingsView
         PerUserLimit = settings.PerUserLimit,
         ExemptRoles = settings.ExemptRoles,
         Message = settings.Message,
+        ClosedMessage = settings.ClosedMessage,
         MaxSessions = settings.MaxSessions,
     };
 }
