@@ -214,6 +214,25 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
     }
 
     [Fact]
+    public async Task A_site_never_configured_says_so_plainly_and_saving_its_settings_configures_it()
+    {
+        var typo = Sites.NewId();
+        var page = await SignedInAsync($"/admin/sites/{typo}");
+
+        await Expect(page.Locator("#never-configured")).ToContainTextAsync("has never been configured");
+        await Expect(page.Locator("#Form_Limit")).ToHaveValueAsync("-1");
+        using var api = server.Admin();
+        Assert.False((await api.GetSiteAsync(typo)).GetProperty("configured").GetBoolean());
+
+        await page.FillAsync("#Form_Limit", "3");
+        await page.ClickAsync("#save-settings");
+
+        await Expect(page.Locator("#notice")).ToHaveTextAsync("Settings saved.");
+        await Expect(page.Locator("#never-configured")).ToHaveCountAsync(0);
+        Assert.True((await api.GetSiteAsync(typo)).GetProperty("configured").GetBoolean());
+    }
+
+    [Fact]
     public async Task A_limit_changed_in_the_form_applies_and_wrong_values_are_refused_next_to_their_fields()
     {
         var siteId = await server.NewSiteAsync(new { limit = 1 });

@@ -25,4 +25,8 @@ public sealed record SiteSummary
     /// <summary>The most sessions counted at once since midnight (UTC).</summary>
     [Id(5)]
     public required int PeakToday { get; init; }
+
+    /// <summary>False while no operator has set the site's settings: the configured defaults apply (and an id may be a typo).</summary>
+    [Id(6)]
+    public bool Configured { get; init; }
 }

@@ -241,6 +241,7 @@ public sealed partial class SiteGrain(
             Exempt = Sessions.Count - Sessions.Counted,
             RefusalsLastHour = _history.RefusalsLastHour(now),
             PeakToday = _history.PeakToday(now),
+            Configured = _site.Settings is not null,
         };
     }
 

@@ -66,12 +66,17 @@ public record SiteSummaryView : SiteSettingsView
     [JsonPropertyOrder(2)]
     public required int PeakToday { get; init; }
 
+    /// <summary>False while the site has no settings of its own (none were ever set): the server's defaults apply.</summary>
+    [JsonPropertyOrder(2)]
+    public required bool Configured { get; init; }
+
     public static SiteSummaryView From(SiteSummary summary) => new(SiteSettingsView.From(summary.SiteId, summary.Settings))
     {
         Active = summary.Active,
         Exempt = summary.Exempt,
         RefusalsLastHour = summary.RefusalsLastHour,
         PeakToday = summary.PeakToday,
+        Configured = summary.Configured,
     };
 }
 
