@@ -36,6 +36,10 @@ public static class RequestRules
         }
     }
 
+    /// <summary>A user id is 1 to <see cref="MaxUserIdLength"/> characters without control or format characters.</summary>
+    public static bool IsValidUserId(string? userId) =>
+        userId is { Length: > 0 and <= MaxUserIdLength } && !HasControlOrFormat(userId);
+
     /// <summary>A role is 1 to <see cref="MaxRoleLength"/> characters without control or format characters.</summary>
     public static bool IsValidRole(string? role) => role is { Length: > 0 and <= MaxRoleLength } && !HasControlOrFormat(role);
 
@@ -100,7 +104,7 @@ public static class RequestRules
         }
 
         var errors = new List<RequestError>();
-        if (request.UserId is not { Length: > 0 and <= MaxUserIdLength } || HasControlOrFormat(request.UserId))
+        if (!IsValidUserId(request.UserId))
         {
             errors.Add(Error("userId", $"A user id is 1 to {MaxUserIdLength} characters, without control or format characters."));
         }

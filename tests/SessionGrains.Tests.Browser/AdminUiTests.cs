@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using System.Threading.Channels;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -89,13 +90,16 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
 
         await api.OpenedSessionIdAsync($"{prefix}-wiki", "editor");
         var page = await SignedInAsync();
+        await page.EvaluateAsync("() => window.stillTheSamePage = true");
+
+        // The filter applies as it is typed; the address follows, so a reload keeps it.
         await page.FillAsync("#filter", prefix);
-        await page.PressAsync("#filter", "Enter");
         var row = page.Locator($"tr[data-site='{shop}']");
         await Expect(row.Locator(".count")).ToHaveTextAsync("0");
         await Expect(page.Locator("#sites tbody tr")).ToHaveCountAsync(4);
+        await Expect(page).ToHaveURLAsync(new Regex($"\\?q={prefix}$"));
         await Expect(page.Locator($"tr[data-site='{prefix}-blog']")).ToHaveClassAsync("load-near");
-        await page.EvaluateAsync("() => window.stillTheSamePage = true");
+        await Expect(page.Locator("#live-status")).ToHaveTextAsync(new Regex("^Live · updated [0-2][0-9]:[0-5][0-9]:[0-5][0-9] UTC$"));
 
         for (var active = 1; active <= 3; active++)
         {
@@ -137,10 +141,18 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
         await Expect(annRow).ToContainTextAsync("198.51.100.23");
         await Expect(annRow).ToContainTextAsync("Firefox/133.0");
         await Expect(annRow.Locator(".time-left")).ToHaveTextAsync(new Regex("^(59 min|1 h)"));
+        await page.EvaluateAsync("() => window.stillTheSamePage = true");
+
+        // The operator is asked first, about ann by name; saying no changes nothing.
+        var asked = AnswerConfirmations(page, false, true);
+        await page.ClickAsync($"#kick-{ann}");
+        Assert.StartsWith("Kick ann? Their session (started ", await asked.Reader.ReadAsync());
+        Assert.True(await page.EvaluateAsync<bool>("() => window.stillTheSamePage === true"), "A kick the operator declined must not be sent.");
+        await Expect(annRow).ToHaveCountAsync(1);
 
         await page.ClickAsync($"#kick-{ann}");
 
-        await Expect(page.Locator("#notice")).ToContainTextAsync($"Session {ann} was ended");
+        await Expect(page.Locator("#notice")).ToContainTextAsync($"ann's session ({ann}) was ended");
         await Expect(annRow).ToHaveCountAsync(0);
         await Expect(page.Locator("#figure-active")).ToHaveTextAsync("1");
         await AssertTouchEndsAsync(api, siteId, ann, "kicked");
@@ -184,8 +196,9 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
         Assert.True(await page.EvaluateAsync<bool>("() => window.stillTheSamePage === true"), "The list must update without reloading the page.");
 
         // A kick brings the operator back to the page they were on.
+        AnswerConfirmations(page, true);
         await page.ClickAsync($"#kick-{newest}");
-        await Expect(page.Locator("#notice")).ToContainTextAsync($"Session {newest} was ended");
+        await Expect(page.Locator("#notice")).ToContainTextAsync($"({newest}) was ended");
         await Expect(rows).ToHaveCountAsync(5);
         Assert.Equal(opened[100..], await ListedAsync(page));
 
@@ -365,6 +378,7 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
         await AssertFitsTheScreenAsync(page);
 
         await TabToAsync(page, $"kick-{ann}");
+        AnswerConfirmations(page, true);
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("#notice")).ToContainTextAsync("was ended");
         await AssertTouchEndsAsync(api, siteId, ann, "kicked");
@@ -456,6 +470,20 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
 
     private static FormUrlEncodedContent Form(params (string Name, string Value)[] fields) =>
         new(fields.Select(f => KeyValuePair.Create(f.Name, f.Value)));
+
+    /// <summary>Answers the page's confirmation questions in turn (true: OK), once answered; returns the questions.</summary>
+    private static Channel<string> AnswerConfirmations(IPage page, params bool[] answers)
+    {
+        var asked = Channel.CreateUnbounded<string>();
+        var next = 0;
+        page.Dialog += async (_, dialog) =>
+        {
+            var turn = Interlocked.Increment(ref next);
+            await (turn <= answers.Length && answers[turn - 1] ? dialog.AcceptAsync() : dialog.DismissAsync());
+            asked.Writer.TryWrite(dialog.Message);
+        };
+        return asked;
+    }
 
     private async Task<IPage> SignedInAsync(string path = "/admin")
     {

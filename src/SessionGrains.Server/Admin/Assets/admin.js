@@ -1,10 +1,14 @@
 // Live regions: an element with data-live-url is fetched again every two seconds and its content replaced.
 // Polling pauses while the tab is hidden; keyboard focus inside a region survives the swap (elements keep their ids).
+// Forms with data-confirm ask first. The sites filter applies as you type. Without scripts, every form still works.
 'use strict';
 
 (() => {
   const periodMs = 2000;
+  const typingPauseMs = 250;
   const status = document.getElementById('live-status');
+  const timers = new Map();
+  const latest = new Map();
 
   const setStatus = (text, failing) => {
     if (status) {
@@ -13,7 +17,18 @@
     }
   };
 
+  // The page's times are UTC, 24-hour: so is this one.
+  const utcTime = () => new Date().toISOString().slice(11, 19);
+
+  const schedule = (region, delayMs) => {
+    clearTimeout(timers.get(region));
+    timers.set(region, setTimeout(() => refresh(region), delayMs));
+  };
+
   const refresh = async (region) => {
+    // Only the newest fetch of a region may fill it: an answer to an older address (before the filter changed) is dropped.
+    const ticket = (latest.get(region) ?? 0) + 1;
+    latest.set(region, ticket);
     if (!document.hidden) {
       try {
         const response = await fetch(region.dataset.liveUrl, {
@@ -32,22 +47,66 @@
         }
 
         const html = await response.text();
+        if (latest.get(region) !== ticket) {
+          return;
+        }
+
         const focused = region.contains(document.activeElement) ? document.activeElement.id : '';
         region.innerHTML = html;
         if (focused) {
           document.getElementById(focused)?.focus();
         }
 
-        setStatus('Live · updated ' + new Date().toLocaleTimeString(), false);
+        setStatus('Live · updated ' + utcTime() + ' UTC', false);
       } catch {
         setStatus('Not updating: the server did not answer; retrying', true);
       }
     }
 
-    setTimeout(() => refresh(region), periodMs);
+    if (latest.get(region) === ticket) {
+      schedule(region, periodMs);
+    }
   };
 
   for (const region of document.querySelectorAll('[data-live-url]')) {
-    setTimeout(() => refresh(region), periodMs);
+    schedule(region, periodMs);
+  }
+
+  // Kicks and other forms that cannot be undone ask first (delegated: live regions replace their forms).
+  document.addEventListener('submit', (event) => {
+    const question = event.target.dataset?.confirm;
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
+
+  // The sites filter: the rows, the sort links and the address follow what is typed, without a reload.
+  const filter = document.getElementById('filter');
+  const rows = document.querySelector('#sites tbody[data-live-url]');
+  if (filter && rows) {
+    const withFilter = (href) => {
+      const url = new URL(href, location.href);
+      if (filter.value.trim()) {
+        url.searchParams.set('q', filter.value.trim());
+      } else {
+        url.searchParams.delete('q');
+      }
+
+      return url.pathname + url.search;
+    };
+
+    let typing;
+    filter.addEventListener('input', () => {
+      clearTimeout(typing);
+      typing = setTimeout(() => {
+        rows.dataset.liveUrl = withFilter(rows.dataset.liveUrl);
+        for (const link of document.querySelectorAll('#sites thead a')) {
+          link.setAttribute('href', withFilter(link.getAttribute('href')));
+        }
+
+        history.replaceState(null, '', withFilter(location.href));
+        refresh(rows);
+      }, typingPauseMs);
+    });
   }
 })();

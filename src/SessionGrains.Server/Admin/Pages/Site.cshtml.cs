@@ -68,9 +68,11 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
         }
     }
 
+    /// <param name="userId">The user of the row the operator kicked, to name them in the notice (only shown back to them).</param>
     /// <param name="cursor">The page of sessions the operator was on: they come back to it.</param>
-    public async Task<IActionResult> OnPostKickAsync(string? sessionId, string? cursor)
+    public async Task<IActionResult> OnPostKickAsync(string? sessionId, string? userId, string? cursor)
     {
+        var whose = RequestRules.IsValidUserId(userId) ? $"{userId}'s session" : "The session";
         if (!SessionGrains.SessionId.TryParse(sessionId, out var id))
         {
             Notice = "That is not a session id; nothing was changed.";
@@ -78,11 +80,11 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
         else if (await grains.GetSiteGrain(SiteId).KickAsync(id))
         {
             LogKicked(logger, SiteId, id);
-            Notice = $"Session {id} was ended. Its user is told so at their next request.";
+            Notice = $"{whose} ({id}) was ended. They are signed out at their next request.";
         }
         else
         {
-            Notice = $"Session {id} had already ended.";
+            Notice = $"{whose} ({id}) had already ended.";
         }
 
         return RedirectToPage("/Site", new { siteId = SiteId, cursor = NullIfEmpty(cursor) });
