@@ -12,7 +12,8 @@
 # Chromium, so together they take about half as long as one after another), then cluster alone: its tests time failure
 # detection, which other load would blur.
 # Installs what the chosen layers need on a fresh Debian machine that has only the .NET SDK (the PostgreSQL server
-# binaries, whose throwaway server the tests start themselves, and Chromium for the browser tests), then builds and tests.
+# binaries, whose throwaway server the tests start themselves, Chromium for the browser tests, and Node.js with Redocly's
+# OpenAPI linter for the api tests), then builds and tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,9 +28,11 @@ project() { echo "tests/SessionGrains.Tests.${1^}/SessionGrains.Tests.${1^}.cspr
 
 postgres=false
 chromium=false
+node=false
 for layer in "${layers[@]}"; do
   case "$layer" in
-    grains | api) postgres=true ;;
+    grains) postgres=true ;;
+    api) postgres=true node=true ;;
     browser) chromium=true ;;
     cluster) postgres=true chromium=true ;;
   esac
@@ -37,7 +40,13 @@ done
 missing=()
 if $postgres; then ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql); fi
 if $chromium; then [ -x /usr/bin/chromium ] || missing+=(chromium); fi
+if $node; then command -v npm >/dev/null || missing+=(nodejs npm); fi
 ./tests/install-missing.sh ${missing[@]+"${missing[@]}"}
+
+# The api layer lints the served OpenAPI document with Redocly's CLI, pinned in tests/openapi/package-lock.json.
+if $node && [ ! tests/openapi/node_modules/.package-lock.json -nt tests/openapi/package-lock.json ]; then
+  npm ci --prefix tests/openapi --no-audit --no-fund --loglevel=error
+fi
 
 # Everything (the benchmarks too, so warnings anywhere fail), or only what one layer needs.
 if [ ${#layers[@]} -gt 1 ]; then

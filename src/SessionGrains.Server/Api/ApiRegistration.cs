@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using SessionGrains.Server.Api.OpenApi;
 using SessionGrains.Server.Auth;
 using SessionGrains.Server.Hosting;
 using SessionGrains.Server.Problems;
@@ -41,7 +42,13 @@ public static class ApiRegistration
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiClaims.Scheme, configureOptions: null);
         services.AddAuthorization(AccessPolicies.Add);
 
-        services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerKeyDocumentTransformer>());
+        services.AddOpenApi(openApi =>
+        {
+            openApi.AddDocumentTransformer<DocumentFacts>();
+            openApi.AddDocumentTransformer<BearerKeyDocumentTransformer>();
+            openApi.AddDocumentTransformer<ProblemSchema>();
+            openApi.AddOperationTransformer<CommonResponses>();
+        });
         builder.AddSessionGrainsRateLimits();
         return builder;
     }
@@ -62,7 +69,7 @@ public static class ApiRegistration
 
     public static WebApplication MapSessionGrainsApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api").WithTags("SessionGrains");
+        var api = app.MapGroup("/api");
         SiteEndpoints.Map(api);
         SessionEndpoints.Map(api);
         app.MapOpenApi();

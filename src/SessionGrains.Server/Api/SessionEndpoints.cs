@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using SessionGrains.Server.Api.Contracts;
+using SessionGrains.Server.Api.OpenApi;
 using SessionGrains.Server.Auth;
 using SessionGrains.Server.Problems;
 using SessionGrains.Server.RateLimits;
@@ -12,36 +15,45 @@ internal static class SessionEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        var sessions = api.MapGroup("/sites/{siteId}/sessions").RequireAuthorization(AccessPolicies.SiteOrAdmin);
+        var sessions = api.MapGroup("/sites/{siteId}/sessions").RequireAuthorization(AccessPolicies.SiteOrAdmin).WithTags(DocumentFacts.SessionsTag);
 
         sessions.MapPost("/", OpenAsync)
+            .WithName("OpenSession")
             .ChecksSiteIdFirst()
             .Produces<SessionOpenedView>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest)
+            .Answers(StatusCodes.Status429TooManyRequests, ProblemCodes.SiteFull, ProblemCodes.UserLimit, ProblemCodes.MaxSessions)
+            .Answers(StatusCodes.Status503ServiceUnavailable, ProblemCodes.SiteClosed)
             .RequireRateLimiting(RateLimitRegistration.SiteOpens)
             .WithSummary("Asks for a seat. 429 (site_full, user_limit, max_sessions; rate_limited past the site's sign-ins per second) or 503 (site_closed) when refused.");
 
         sessions.MapGet("/", ListAsync)
+            .WithName("ListSessions")
+            .AddOpenApiOperationTransformer(DescribePageSize)
             .Produces<SessionPageView>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest)
             .WithSummary($"A page of live sessions, oldest first: at most 'limit' (1 to {SessionPage.MaxSize}, default {SessionPage.DefaultSize}); pass 'nextCursor' as 'cursor' for the next page.");
 
         sessions.MapGet("/{sessionId}", GetAsync)
+            .WithName("GetSession")
             .Produces<SessionStateView>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status410Gone)
+            .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest)
+            .Answers(StatusCodes.Status404NotFound, ProblemCodes.UnknownSession)
+            .Answers(StatusCodes.Status410Gone, ProblemCodes.SessionEnded)
             .WithSummary("A session's state, without counting as activity.");
 
         sessions.MapPost("/{sessionId}/touch", TouchAsync)
+            .WithName("TouchSession")
             .Produces<SessionTouchedView>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status410Gone)
+            .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest)
+            .Answers(StatusCodes.Status404NotFound, ProblemCodes.UnknownSession)
+            .Answers(StatusCodes.Status410Gone, ProblemCodes.SessionEnded)
             .WithSummary("Records activity. 410 (session_ended, with its reason) once the session has ended.");
 
         sessions.MapDelete("/{sessionId}", EndAsync)
+            .WithName("EndSession")
             .Produces(StatusCodes.Status204NoContent)
+            .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest)
             .WithSummary("Ends a session: a logout with the site's key, a kick with the admin key. Idempotent.");
     }
 
@@ -63,6 +75,24 @@ internal static class SessionEndpoints
             SessionRefused refused => ApiProblems.Refused(refused),
             _ => throw new InvalidOperationException($"Unexpected admission result {result.GetType().Name}."),
         };
+    }
+
+    /// <summary>The page size is read as text, so a bad one gets this API's own problem; it is an integer all the same.</summary>
+    private static Task DescribePageSize(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (operation.Parameters?.FirstOrDefault(parameter => parameter.Name == "limit") is OpenApiParameter limit)
+        {
+            limit.Schema = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Integer,
+                Format = "int32",
+                Minimum = "1",
+                Maximum = SessionPage.MaxSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Default = System.Text.Json.Nodes.JsonValue.Create(SessionPage.DefaultSize),
+            };
+        }
+
+        return Task.CompletedTask;
     }
 
     private static async Task<Ok<SessionPageView>> ListAsync(string siteId, string? cursor, string? limit, IGrainFactory grains)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using SessionGrains.Grains.Keys;
 using SessionGrains.Grains.Sites;
 using SessionGrains.Server.Api.Contracts;
+using SessionGrains.Server.Api.OpenApi;
 using SessionGrains.Server.Auth;
 using SessionGrains.Server.Problems;
 
@@ -13,36 +14,43 @@ internal static class SiteEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
+        api = api.MapGroup(string.Empty).WithTags(DocumentFacts.SitesTag);
         api.MapGet("/sites", ListAsync)
+            .WithName("ListSites")
             .RequireAuthorization(AccessPolicies.Admin)
             .WithSummary("Lists every site with its settings and counts.");
 
         api.MapPut("/sites/{siteId}", UpdateAsync)
+            .WithName("ConfigureSite")
             .ChecksSiteIdFirst()
             .RequireAuthorization(AccessPolicies.Admin)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest)
             .WithSummary("Creates or changes a site's settings; fields left out stay unchanged.");
 
         api.MapGet("/sites/{siteId}", GetAsync)
+            .WithName("GetSite")
             .RequireAuthorization(AccessPolicies.SiteOrAdmin)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest)
             .WithSummary("A site's settings, counts and first page of live sessions (see GET /api/sites/{siteId}/sessions for the rest).");
 
         api.MapGet("/sites/{siteId}/activity", GetHistoryAsync)
+            .WithName("GetSiteActivity")
             .RequireAuthorization(AccessPolicies.SiteOrAdmin)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest)
             .WithSummary("Counted sessions and refusals over the last 24 hours, one bucket a minute.");
 
         api.MapPost("/sites/{siteId}/keys", IssueKeyAsync)
+            .WithName("IssueSiteKey")
             .RequireAuthorization(AccessPolicies.Admin)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest)
             .WithSummary("Issues a key for one site. The key is shown once and stored only as a hash.");
 
         api.MapDelete("/sites/{siteId}/keys/{keyId}", RevokeKeyAsync)
+            .WithName("RevokeSiteKey")
             .RequireAuthorization(AccessPolicies.Admin)
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest)
+            .Answers(StatusCodes.Status404NotFound, ProblemCodes.UnknownKey)
             .WithSummary("Revokes a site key (idempotent). 404 (unknown_key) when the site was never issued a key with this id.");
     }
 

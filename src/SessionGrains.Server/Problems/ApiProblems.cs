@@ -13,7 +13,7 @@ public static class ApiProblems
 {
     public static IResult InvalidRequest(IReadOnlyList<RequestError> errors) => Problem(
         StatusCodes.Status400BadRequest,
-        "invalid_request",
+        ProblemCodes.InvalidRequest,
         "The request is invalid.",
         string.Join(" ", errors.Select(e => e.Message)),
         new Dictionary<string, object?>
@@ -24,29 +24,29 @@ public static class ApiProblems
         });
 
     public static IResult InvalidJson(string detail) =>
-        Problem(StatusCodes.Status400BadRequest, "invalid_json", "The body is not valid JSON for this request.", detail);
+        Problem(StatusCodes.Status400BadRequest, ProblemCodes.InvalidJson, "The body is not valid JSON for this request.", detail);
 
     public static ProblemHttpResult BodyTooLarge(long limit) => Problem(
         StatusCodes.Status413PayloadTooLarge,
-        "body_too_large",
+        ProblemCodes.BodyTooLarge,
         "The body is too large.",
         $"Request bodies are at most {limit.ToString(CultureInfo.InvariantCulture)} bytes.");
 
     public static ProblemHttpResult UnsupportedMediaType() => Problem(
         StatusCodes.Status415UnsupportedMediaType,
-        "unsupported_media_type",
+        ProblemCodes.UnsupportedMediaType,
         "The body must be JSON.",
         "Send the body with 'Content-Type: application/json'.");
 
     public static IResult Unauthorized() => Problem(
         StatusCodes.Status401Unauthorized,
-        "unauthorized",
+        ProblemCodes.Unauthorized,
         "An API key is required.",
         "Send a valid key as 'Authorization: Bearer <key>'.");
 
     public static IResult Forbidden() => Problem(
         StatusCodes.Status403Forbidden,
-        "forbidden",
+        ProblemCodes.Forbidden,
         "This key may not do that.",
         "A site key may open, touch and close its own site's sessions and read its own site; everything else needs the admin key.");
 
@@ -54,11 +54,11 @@ public static class ApiProblems
     {
         var (status, code, title) = refusal.Reason switch
         {
-            RefusalReason.SiteFull => (StatusCodes.Status429TooManyRequests, "site_full", "The site is full."),
-            RefusalReason.UserLimit => (StatusCodes.Status429TooManyRequests, "user_limit", "The user has as many sessions as the site allows."),
-            RefusalReason.MaxSessions => (StatusCodes.Status429TooManyRequests, "max_sessions", "The site holds as many sessions as it may hold at all."),
-            RefusalReason.SiteClosed => (StatusCodes.Status503ServiceUnavailable, "site_closed", "The site admits no new sessions."),
-            _ => (StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "New sessions cannot be admitted right now."),
+            RefusalReason.SiteFull => (StatusCodes.Status429TooManyRequests, ProblemCodes.SiteFull, "The site is full."),
+            RefusalReason.UserLimit => (StatusCodes.Status429TooManyRequests, ProblemCodes.UserLimit, "The user has as many sessions as the site allows."),
+            RefusalReason.MaxSessions => (StatusCodes.Status429TooManyRequests, ProblemCodes.MaxSessions, "The site holds as many sessions as it may hold at all."),
+            RefusalReason.SiteClosed => (StatusCodes.Status503ServiceUnavailable, ProblemCodes.SiteClosed, "The site admits no new sessions."),
+            _ => (StatusCodes.Status503ServiceUnavailable, ProblemCodes.StorageUnavailable, "New sessions cannot be admitted right now."),
         };
         var problem = Problem(status, code, title, refusal.Message, new Dictionary<string, object?>
         {
@@ -72,14 +72,14 @@ public static class ApiProblems
     public static IResult RateLimited(TimeSpan retryAfter) => new WithRetryAfter(
         Problem(
             StatusCodes.Status429TooManyRequests,
-            "rate_limited",
+            ProblemCodes.RateLimited,
             "Too many requests.",
             "This request was not handled: too many came from the same site key or, after wrong keys, from the same address. Try again after the time in Retry-After."),
         retryAfter);
 
     public static IResult SessionEnded(SessionEndReason reason) => Problem(
         StatusCodes.Status410Gone,
-        "session_ended",
+        ProblemCodes.SessionEnded,
         "The session has ended.",
         reason switch
         {
@@ -92,13 +92,13 @@ public static class ApiProblems
 
     public static IResult UnknownSession() => Problem(
         StatusCodes.Status404NotFound,
-        "unknown_session",
+        ProblemCodes.UnknownSession,
         "No such session.",
         "This site holds no session with this id: it never admitted one, or the session ended so long ago that the site no longer remembers it.");
 
     public static IResult UnknownKey() => Problem(
         StatusCodes.Status404NotFound,
-        "unknown_key",
+        ProblemCodes.UnknownKey,
         "No such key.",
         "This site was never issued a key with this id.");
 
@@ -106,7 +106,7 @@ public static class ApiProblems
 
     public static IResult ServiceUnavailable() => Problem(
         StatusCodes.Status503ServiceUnavailable,
-        "service_unavailable",
+        ProblemCodes.ServiceUnavailable,
         "The service is unavailable.",
         "The cluster could not answer in time; try again shortly.");
 
@@ -114,14 +114,14 @@ public static class ApiProblems
     public static IResult StorageUnavailable() => new WithRetryAfter(
         Problem(
             StatusCodes.Status503ServiceUnavailable,
-            "storage_unavailable",
+            ProblemCodes.StorageUnavailable,
             "New sessions cannot be admitted right now.",
             "The session service cannot reach its database, so it admits nobody new and changes nothing until it can. Sessions already admitted keep working. Try again shortly."),
         StorageRetryAfter);
 
     public static IResult InternalError() => Problem(
         StatusCodes.Status500InternalServerError,
-        "internal_error",
+        ProblemCodes.InternalError,
         "Something went wrong on our side.",
         "The error was logged; nothing was changed by this request.");
 
@@ -170,15 +170,15 @@ public static class ApiProblems
     /// <summary>A stable code for problems the framework raises itself.</summary>
     private static string CodeFor(int status) => status switch
     {
-        StatusCodes.Status400BadRequest => "invalid_request",
-        StatusCodes.Status401Unauthorized => "unauthorized",
-        StatusCodes.Status403Forbidden => "forbidden",
-        StatusCodes.Status404NotFound => "not_found",
-        StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
-        StatusCodes.Status413PayloadTooLarge => "body_too_large",
-        StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
-        >= 500 => "internal_error",
-        _ => "error",
+        StatusCodes.Status400BadRequest => ProblemCodes.InvalidRequest,
+        StatusCodes.Status401Unauthorized => ProblemCodes.Unauthorized,
+        StatusCodes.Status403Forbidden => ProblemCodes.Forbidden,
+        StatusCodes.Status404NotFound => ProblemCodes.NotFound,
+        StatusCodes.Status405MethodNotAllowed => ProblemCodes.MethodNotAllowed,
+        StatusCodes.Status413PayloadTooLarge => ProblemCodes.BodyTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => ProblemCodes.UnsupportedMediaType,
+        >= 500 => ProblemCodes.InternalError,
+        _ => ProblemCodes.Error,
     };
 
     /// <summary>Where a status is defined, for the statuses the framework's own table leaves out.</summary>

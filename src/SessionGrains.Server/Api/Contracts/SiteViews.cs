@@ -91,6 +91,7 @@ public sealed record SiteDetailsView : SiteSummaryView
 
     /// <summary>The oldest live sessions, at most the default page size.</summary>
     [JsonPropertyOrder(3)]
+    [JsonRequired]
     public IReadOnlyList<SessionView> Sessions { get; init; } = [];
 
     /// <summary>The <c>cursor</c> of <c>GET /api/sites/{siteId}/sessions</c> for the sessions after these; null if none.</summary>
@@ -107,7 +108,8 @@ public sealed record SiteDetailsView : SiteSummaryView
 /// <summary><c>GET /api/sites/{siteId}/sessions</c>: one page of live sessions, oldest first.</summary>
 public sealed record SessionPageView
 {
-    public required IReadOnlyList<SessionView> Sessions { get; init; }
+    [JsonRequired]
+    public IReadOnlyList<SessionView> Sessions { get; init; } = [];
 
     /// <summary>Pass it as <c>cursor</c> for the next page; null on the last page.</summary>
     public string? NextCursor { get; init; }

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
-namespace SessionGrains.Server.Api;
+namespace SessionGrains.Server.Api.OpenApi;
 
 /// <summary>Tells OpenAPI readers that every <c>/api</c> call takes <c>Authorization: Bearer &lt;key&gt;</c>.</summary>
 internal sealed class BearerKeyDocumentTransformer : IOpenApiDocumentTransformer
