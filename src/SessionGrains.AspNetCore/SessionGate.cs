@@ -130,6 +130,17 @@ internal sealed partial class SessionGate(
         }
     }
 
+    public async Task OnSigningOutAsync(CookieSigningOutContext context)
+    {
+        if (context.HttpContext.Items.ContainsKey(SignedOutByGate) || !Seat.TryRead(context.HttpContext.User, out var seat))
+        {
+            return;
+        }
+
+        throttle.Forget(seat.Value.SessionId);
+        await CloseQuietlyAsync(seat.Value);
+    }
+
     /// <summary>The session's answer to a touch; null when the cluster did not answer (the request goes on).</summary>
     private async Task<TouchResult?> TouchAsync(Seat seat)
     {
@@ -145,17 +156,6 @@ internal sealed partial class SessionGate(
             throttle.Record(seat.SessionId);
             return null;
         }
-    }
-
-    public async Task OnSigningOutAsync(CookieSigningOutContext context)
-    {
-        if (context.HttpContext.Items.ContainsKey(SignedOutByGate) || !Seat.TryRead(context.HttpContext.User, out var seat))
-        {
-            return;
-        }
-
-        throttle.Forget(seat.Value.SessionId);
-        await CloseQuietlyAsync(seat.Value);
     }
 
     /// <summary>
