@@ -7,4 +7,7 @@ public static class GrainFactoryExtensions
 
     public static ISessionGrain GetSessionGrain(this IGrainFactory grains, string siteId, SessionId sessionId) =>
         grains.GetGrain<ISessionGrain>(sessionId.Value, siteId);
+
+    public static ISignInGuardGrain GetSignInGuard(this IGrainFactory grains, string siteId) =>
+        grains.GetGrain<ISignInGuardGrain>(siteId);
 }

@@ -22,6 +22,8 @@ public static class RequestRules
     public const int MaxLimit = 10_000_000;
     public static readonly TimeSpan MinIdleTimeout = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan MaxIdleTimeout = TimeSpan.FromDays(30);
+    public const int MaxGuardFailures = 100_000;
+    public static readonly TimeSpan MaxGuardTime = TimeSpan.FromDays(1);
 
     public static bool IsValidSiteId(string? siteId) =>
         siteId is { Length: > 0 and <= MaxSiteIdLength } && !siteId.AsSpan().ContainsAnyExcept(SiteIdChars);
@@ -154,19 +156,53 @@ public static class RequestRules
 
         CheckRoles(settings.ExemptRoles, "exemptRoles", errors);
 
-        CheckMessage(settings.Message, "message", errors);
-        CheckMessage(settings.ClosedMessage, "closedMessage", errors);
+        CheckMessage(settings.Message, "message", MessageTemplate.RefusalFigures, errors);
+        CheckMessage(settings.ClosedMessage, "closedMessage", MessageTemplate.RefusalFigures, errors);
+        CheckGuard(settings.Guard, errors);
 
         ThrowIfAny(errors);
     }
 
-    private static void CheckMessage(string? message, string field, List<RequestError> errors)
+    /// <summary>The sign-in guard's settings: fields named <c>guard.…</c>, as the HTTP API names them.</summary>
+    private static void CheckGuard(GuardSettings? guard, List<RequestError> errors)
+    {
+        if (guard is null)
+        {
+            errors.Add(Error("guard", "The sign-in guard's settings are required."));
+            return;
+        }
+
+        if (guard.MaxFailures is < 1 or > MaxGuardFailures)
+        {
+            errors.Add(Error("guard.maxFailures", $"The failures that block an address are a number from 1 to {MaxGuardFailures}."));
+        }
+
+        if (guard.PerUserMaxFailures is < 0 or > MaxGuardFailures)
+        {
+            errors.Add(Error("guard.perUserMaxFailures", $"The failures that block a user are 0 (not counted) or a number up to {MaxGuardFailures}."));
+        }
+
+        if (guard.Block < TimeSpan.FromSeconds(1) || guard.Block > MaxGuardTime)
+        {
+            errors.Add(Error("guard.blockSeconds", $"A block lasts 1 to {MaxGuardTime.TotalSeconds:0} seconds (a day)."));
+        }
+
+        if (guard.Window < TimeSpan.FromSeconds(1) || guard.Window > MaxGuardTime)
+        {
+            errors.Add(Error("guard.windowSeconds", $"The window lasts 1 to {MaxGuardTime.TotalSeconds:0} seconds (a day)."));
+        }
+
+        CheckMessage(guard.AddressMessage, "guard.addressMessage", MessageTemplate.BlockFigures, errors);
+        CheckMessage(guard.UserMessage, "guard.userMessage", MessageTemplate.BlockFigures, errors);
+    }
+
+    private static void CheckMessage(string? message, string field, IReadOnlyList<string> figures, List<RequestError> errors)
     {
         if (message is not { Length: > 0 and <= MaxMessageLength } || string.IsNullOrWhiteSpace(message))
         {
             errors.Add(Error(field, $"The message is 1 to {MaxMessageLength} characters."));
         }
-        else if (MessageTemplate.FindMistake(message) is { } mistake)
+        else if (MessageTemplate.FindMistake(message, figures) is { } mistake)
         {
             errors.Add(Error(field, mistake));
         }

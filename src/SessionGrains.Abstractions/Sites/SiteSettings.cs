@@ -52,6 +52,10 @@ public sealed record SiteSettings
     [Id(7)]
     public string ClosedMessage { get; init; } = DefaultClosedMessage;
 
+    /// <summary>The sign-in guard: failed sign-ins that block an address or a user. A site stored before it had one gets the defaults.</summary>
+    [Id(8)]
+    public GuardSettings Guard { get; init; } = new();
+
     public static SiteSettings Default { get; } = new();
 
     public bool IsExempt(IReadOnlyList<string> roles)

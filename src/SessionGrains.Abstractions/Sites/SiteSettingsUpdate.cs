@@ -30,6 +30,9 @@ public sealed record SiteSettingsUpdate
     [Id(7)]
     public string? ClosedMessage { get; init; }
 
+    [Id(8)]
+    public GuardSettingsUpdate? Guard { get; init; }
+
     public SiteSettings ApplyTo(SiteSettings current) => current with
     {
         Limit = Limit ?? current.Limit,
@@ -40,5 +43,6 @@ public sealed record SiteSettingsUpdate
         Message = Message ?? current.Message,
         MaxSessions = MaxSessions ?? current.MaxSessions,
         ClosedMessage = ClosedMessage ?? current.ClosedMessage,
+        Guard = Guard?.ApplyTo(current.Guard) ?? current.Guard,
     };
 }

@@ -22,6 +22,9 @@ public sealed class SiteDefaultsOptions
     /// <summary>The most live sessions a site may hold, exempt ones included.</summary>
     public int MaxSessions { get; set; } = SiteSettings.DefaultMaxSessions;
 
+    /// <summary>The sign-in guard of a site never configured (<c>SessionGrains:SiteDefaults:Guard</c>).</summary>
+    public GuardDefaultsOptions Guard { get; set; } = new();
+
     public SiteSettings ToSettings() => new()
     {
         Limit = Limit,
@@ -32,5 +35,40 @@ public sealed class SiteDefaultsOptions
         Message = Message,
         ClosedMessage = ClosedMessage,
         MaxSessions = MaxSessions,
+        Guard = Guard.ToSettings(),
+    };
+}
+
+/// <summary>The sign-in guard of a site never configured; the defaults are <see cref="GuardSettings"/>'s.</summary>
+public sealed class GuardDefaultsOptions
+{
+    private static readonly GuardSettings Defaults = new();
+
+    public bool Enabled { get; set; } = Defaults.Enabled;
+
+    public int MaxFailures { get; set; } = Defaults.MaxFailures;
+
+    public TimeSpan Block { get; set; } = Defaults.Block;
+
+    public TimeSpan Window { get; set; } = Defaults.Window;
+
+    public bool ExtendWhileBlocked { get; set; } = Defaults.ExtendWhileBlocked;
+
+    public int PerUserMaxFailures { get; set; } = Defaults.PerUserMaxFailures;
+
+    public string AddressMessage { get; set; } = Defaults.AddressMessage;
+
+    public string UserMessage { get; set; } = Defaults.UserMessage;
+
+    public GuardSettings ToSettings() => new()
+    {
+        Enabled = Enabled,
+        MaxFailures = MaxFailures,
+        Block = Block,
+        Window = Window,
+        ExtendWhileBlocked = ExtendWhileBlocked,
+        PerUserMaxFailures = PerUserMaxFailures,
+        AddressMessage = AddressMessage,
+        UserMessage = UserMessage,
     };
 }
