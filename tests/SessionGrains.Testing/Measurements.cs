@@ -1,9 +1,9 @@
 using Xunit.Abstractions;
 
-namespace SessionGrains.Tests.Cluster.Infrastructure;
+namespace SessionGrains.Testing;
 
 /// <summary>
-/// Figures a test measured (recovery times): written to the test's output, and appended to the file that
+/// Figures a test measured (recovery times, memory): written to the test's output, and appended to the file that
 /// <c>SESSIONGRAINS_MEASUREMENTS</c> names, which tests/run.sh prints after the summary.
 /// </summary>
 public static class Measurements
