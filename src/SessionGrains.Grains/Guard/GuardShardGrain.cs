@@ -21,14 +21,10 @@ public sealed partial class GuardShardGrain(
     private GuardSettings? _settings;
     private DateTimeOffset _settingsReadAt;
     private Task? _refreshing;
-    private string _siteId = "";
+    private string? _siteId;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        var key = this.GetPrimaryKeyString();
-        _siteId = key[..key.LastIndexOf('/')];
-        return Task.CompletedTask;
-    }
+    // Read when first needed, not at activation: a caller the gateway refuses may still activate a grain of any key.
+    private string SiteId => _siteId ??= this.GetPrimaryKeyString() is var key && key.LastIndexOf('/') is > 0 and var slash ? key[..slash] : key;
 
     async Task<GuardVerdict> IGuardShardGrain.CheckAsync(GuardAddress? address, string? userId)
     {
@@ -71,7 +67,7 @@ public sealed partial class GuardShardGrain(
         {
             // Idle collection must not lift a block: stay until it ends (or is restarted, which comes here again).
             DelayDeactivation(guard.Block);
-            LogBlocked(_siteId, address, userId, now + guard.Block);
+            LogBlocked(SiteId, address, userId, now + guard.Block);
         }
     }
 
@@ -170,7 +166,7 @@ public sealed partial class GuardShardGrain(
 
     private async Task<GuardSettings> ReadAsync()
     {
-        var settings = await GrainFactory.GetSiteGrain(_siteId).GetSettingsAsync();
+        var settings = await GrainFactory.GetSiteGrain(SiteId).GetSettingsAsync();
         _settings = settings.Guard;
         _settingsReadAt = clock.GetUtcNow();
         return _settings;
@@ -186,7 +182,7 @@ public sealed partial class GuardShardGrain(
         {
             // The settings known go on; the next call tries again.
             _settingsReadAt = clock.GetUtcNow();
-            LogRefreshFailed(ex, _siteId);
+            LogRefreshFailed(ex, SiteId);
         }
     }
 

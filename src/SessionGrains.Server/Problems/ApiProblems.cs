@@ -102,6 +102,22 @@ public static class ApiProblems
         "No such key.",
         "This site was never issued a key with this id.");
 
+    /// <summary>The sign-in guard refuses an attempt: <c>detail</c> is the site's message, <c>Retry-After</c> when the block ends.</summary>
+    public static IResult SignInBlocked(SignInBlocked blocked, DateTimeOffset now) => new WithRetryAfter(
+        Problem(
+            StatusCodes.Status429TooManyRequests,
+            ProblemCodes.SignInBlocked,
+            blocked.Scope == BlockScope.Address ? "Too many failed sign-ins from this address." : "Too many failed sign-ins for this user.",
+            blocked.Message,
+            new Dictionary<string, object?> { ["scope"] = ApiNames.Of(blocked.Scope), ["blockedUntil"] = blocked.BlockedUntil }),
+        blocked.BlockedUntil - now);
+
+    public static IResult UnknownBlock() => Problem(
+        StatusCodes.Status404NotFound,
+        ProblemCodes.UnknownBlock,
+        "No such block.",
+        "This address or user is not blocked on this site.");
+
     private static readonly TimeSpan StorageRetryAfter = TimeSpan.FromSeconds(5);
 
     public static IResult ServiceUnavailable() => Problem(

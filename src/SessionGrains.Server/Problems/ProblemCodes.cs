@@ -22,6 +22,8 @@ public static class ProblemCodes
     public const string SessionEnded = "session_ended";
     public const string UnknownSession = "unknown_session";
     public const string UnknownKey = "unknown_key";
+    public const string SignInBlocked = "sign_in_blocked";
+    public const string UnknownBlock = "unknown_block";
     public const string ServiceUnavailable = "service_unavailable";
     public const string StorageUnavailable = "storage_unavailable";
     public const string InternalError = "internal_error";
@@ -32,7 +34,7 @@ public static class ProblemCodes
     public static IReadOnlyList<string> All { get; } =
     [
         InvalidRequest, InvalidJson, BodyTooLarge, UnsupportedMediaType, Unauthorized, Forbidden, NotFound, MethodNotAllowed,
-        SiteFull, UserLimit, MaxSessions, SiteClosed, RateLimited, SessionEnded, UnknownSession, UnknownKey,
+        SiteFull, UserLimit, MaxSessions, SiteClosed, RateLimited, SessionEnded, UnknownSession, UnknownKey, SignInBlocked, UnknownBlock,
         ServiceUnavailable, StorageUnavailable, InternalError, Error,
     ];
 }

@@ -27,6 +27,9 @@ public sealed record SiteSettingsChange
     /// <summary>The most live sessions the site may hold, exempt ones included (1 or more).</summary>
     public int? MaxSessions { get; init; }
 
+    /// <summary>The sign-in guard; fields left out stay as they are.</summary>
+    public GuardSettingsChange? Guard { get; init; }
+
     /// <summary>
     /// The change for the site grain, which checks every field of the result at once. Any number of seconds fits a
     /// <see cref="TimeSpan"/>, so an idle timeout out of range goes to the grain too, to be named with the rest.
@@ -43,6 +46,7 @@ public sealed record SiteSettingsChange
             Message = Message,
             ClosedMessage = ClosedMessage,
             MaxSessions = MaxSessions,
+            Guard = Guard?.ToUpdate(),
         };
     }
 
@@ -55,4 +59,37 @@ public sealed record SiteSettingsChange
                 Message = $"The idle timeout is between {RequestRules.MinIdleTimeout.TotalSeconds} and {RequestRules.MaxIdleTimeout.TotalSeconds} seconds (30 days).",
             }
             : error)]);
+}
+
+/// <summary>The <c>guard</c> of <c>PUT /api/sites/{siteId}</c>: fields left out (or null) stay as they are.</summary>
+public sealed record GuardSettingsChange
+{
+    public bool? Enabled { get; init; }
+
+    public int? MaxFailures { get; init; }
+
+    public int? BlockSeconds { get; init; }
+
+    public int? WindowSeconds { get; init; }
+
+    public bool? ExtendWhileBlocked { get; init; }
+
+    /// <summary>0: failures per user are not counted.</summary>
+    public int? PerUserMaxFailures { get; init; }
+
+    public string? AddressMessage { get; init; }
+
+    public string? UserMessage { get; init; }
+
+    public GuardSettingsUpdate ToUpdate() => new()
+    {
+        Enabled = Enabled,
+        MaxFailures = MaxFailures,
+        Block = BlockSeconds is { } block ? TimeSpan.FromSeconds(block) : null,
+        Window = WindowSeconds is { } window ? TimeSpan.FromSeconds(window) : null,
+        ExtendWhileBlocked = ExtendWhileBlocked,
+        PerUserMaxFailures = PerUserMaxFailures,
+        AddressMessage = AddressMessage,
+        UserMessage = UserMessage,
+    };
 }

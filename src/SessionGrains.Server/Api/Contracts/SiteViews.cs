@@ -27,6 +27,9 @@ public record SiteSettingsView
     /// <summary>The most live sessions the site may hold, exempt ones included.</summary>
     public required int MaxSessions { get; init; }
 
+    /// <summary>The sign-in guard: failed sign-ins that block an address or a user.</summary>
+    public required GuardSettingsView Guard { get; init; }
+
     public static SiteSettingsView From(string siteId, SiteSettings settings) => new()
     {
         SiteId = siteId,
@@ -38,6 +41,45 @@ public record SiteSettingsView
         Message = settings.Message,
         ClosedMessage = settings.ClosedMessage,
         MaxSessions = settings.MaxSessions,
+        Guard = GuardSettingsView.From(settings.Guard),
+    };
+}
+
+/// <summary>A site's sign-in guard as the API shows it.</summary>
+public sealed record GuardSettingsView
+{
+    public required bool Enabled { get; init; }
+
+    /// <summary>Failures from one address within the window that block it.</summary>
+    public required int MaxFailures { get; init; }
+
+    public required int BlockSeconds { get; init; }
+
+    /// <summary>Failures are counted from the first; this long after it they are forgotten.</summary>
+    public required int WindowSeconds { get; init; }
+
+    /// <summary>An attempt while blocked restarts the block.</summary>
+    public required bool ExtendWhileBlocked { get; init; }
+
+    /// <summary>Failures for one user id, from any address, that block the user; 0: not counted.</summary>
+    public required int PerUserMaxFailures { get; init; }
+
+    /// <summary>Shown to a blocked address; <c>{seconds}</c> is the time left.</summary>
+    public required string AddressMessage { get; init; }
+
+    /// <summary>Shown to attempts for a blocked user.</summary>
+    public required string UserMessage { get; init; }
+
+    public static GuardSettingsView From(GuardSettings guard) => new()
+    {
+        Enabled = guard.Enabled,
+        MaxFailures = guard.MaxFailures,
+        BlockSeconds = (int)guard.Block.TotalSeconds,
+        WindowSeconds = (int)guard.Window.TotalSeconds,
+        ExtendWhileBlocked = guard.ExtendWhileBlocked,
+        PerUserMaxFailures = guard.PerUserMaxFailures,
+        AddressMessage = guard.AddressMessage,
+        UserMessage = guard.UserMessage,
     };
 }
 

@@ -8,6 +8,7 @@ internal sealed class DocumentFacts : IOpenApiDocumentTransformer
 {
     public const string SitesTag = "Sites";
     public const string SessionsTag = "Sessions";
+    public const string GuardTag = "Sign-in guard";
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
@@ -27,6 +28,7 @@ internal sealed class DocumentFacts : IOpenApiDocumentTransformer
         {
             new() { Name = SitesTag, Description = "Sites and their settings, counts, history and keys. Settings, the site list and keys take the admin key; a site's own key may read its site." },
             new() { Name = SessionsTag, Description = "Seats: open a session at sign-in, touch it on activity, end it at sign-out (or kick it, with the admin key). A site's web app calls these with its site key." },
+            new() { Name = GuardTag, Description = "Failed sign-ins that block an address or a user for a while: the site's app checks before a password check and reports after it (its site key); operators see and lift blocks (the admin key)." },
         };
         return Task.CompletedTask;
     }

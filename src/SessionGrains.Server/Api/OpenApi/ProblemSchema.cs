@@ -41,6 +41,8 @@ internal sealed class ProblemSchema : IOpenApiDocumentTransformer
                 ["reason"] = Words("`session_ended`: why the session ended.", [.. Enum.GetValues<SessionEndReason>().Select(ApiNames.Of)]),
                 ["active"] = Integer("A refusal (`site_full`, `user_limit`, `max_sessions`, `site_closed`): the sessions counted when it was decided."),
                 ["limit"] = Integer("A refusal: the site's limit when it was decided (-1: unlimited; 0: closed)."),
+                ["scope"] = Words("`sign_in_blocked`: what is blocked.", [.. Enum.GetValues<BlockScope>().Select(ApiNames.Of)]),
+                ["blockedUntil"] = Text("`sign_in_blocked`: when the block ends (unless an attempt restarts it).", "date-time"),
             },
         };
         return Task.CompletedTask;
