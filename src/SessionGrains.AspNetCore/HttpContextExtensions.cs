@@ -27,6 +27,17 @@ public static class HttpContextExtensions
         }
     }
 
+    /// <summary>
+    /// Runs the app's password check under the site's sign-in guard: asks first whether this client may try (by its
+    /// address and <paramref name="userId"/>), runs <paramref name="checkPassword"/> only then, and reports how it went.
+    /// Sign the user in only when <see cref="SignInGuardResult.Succeeded"/>; when blocked, show the result's message.
+    /// </summary>
+    public static Task<SignInGuardResult> GuardSignInAsync(this HttpContext context, string userId, Func<Task<bool>> checkPassword)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.RequestServices.GetRequiredService<SignInGuard>().GuardAsync(context, userId, checkPassword);
+    }
+
     /// <summary>Why this user was signed out or refused by the gate on a recent request, once; null if nothing happened.</summary>
     public static SessionNotice? TakeSessionNotice(this HttpContext context)
     {

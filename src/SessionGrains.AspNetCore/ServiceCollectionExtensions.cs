@@ -31,6 +31,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<SessionNotices>();
         services.TryAddSingleton<SiteAdmissions>();
         services.TryAddSingleton<SessionGate>();
+        services.TryAddSingleton<SignInGuard>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CookieAuthenticationOptions>, CookieEventsHook>());
         services.AddDataProtection();
         return services;

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -221,7 +219,7 @@ internal sealed partial class SessionGate(
                 .Where(RequestRules.IsValidRole)
                 .Distinct(StringComparer.Ordinal)
                 .Take(RequestRules.MaxRoles)],
-            ClientIp = ClientIpOf(http.Connection.RemoteIpAddress),
+            ClientIp = ClientAddress.Of(http.Connection.RemoteIpAddress),
             // A browser's header is no reason to refuse a sign-in: one the site could not store (control characters) is left out.
             UserAgent = userAgent.Length == 0 || !RequestRules.IsValidUserAgent(userAgent) ? null : userAgent,
             Resumes = resumes,
@@ -263,14 +261,6 @@ internal sealed partial class SessionGate(
         ?? principal.Identity?.Name
         ?? throw new InvalidOperationException($"The principal has neither a '{options.CurrentValue.UserIdClaimType}' claim nor a name to use as its user id.");
 
-    // Without an IPv6 zone (fe80::1%2): it names an interface of this host, not the client, and the site refuses it.
-    private static string? ClientIpOf(IPAddress? address) => address switch
-    {
-        null => null,
-        { IsIPv4MappedToIPv6: true } => address.MapToIPv4().ToString(),
-        { AddressFamily: AddressFamily.InterNetworkV6 } => new IPAddress(address.GetAddressBytes()).ToString(),
-        _ => address.ToString(),
-    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The site refused a seat ({Reason}) to user {UserId}")]
     private partial void LogRefused(RefusalReason reason, string userId);

@@ -122,6 +122,28 @@ public sealed class SampleWebTests : IClassFixture<Chromium>, IAsyncLifetime
         return admin;
     }
 
+    [Fact]
+    public async Task Four_wrong_passwords_block_the_address_and_then_even_the_right_one_is_refused()
+    {
+        await using var web = await StartSampleAsync(limit: 5);
+        var mallory = await _chromium.NewPersonAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            await mallory.SignInAsync(web.App, "alice", $"guess-{i}");
+            await Expect(mallory.Locator("#notice")).ToHaveTextAsync("Wrong user name or password.");
+        }
+
+        var response = await mallory.RunAndWaitForResponseAsync(() => mallory.SignInAsync(web.App, "alice"), r => r.Request.Method == "POST");
+
+        Assert.Equal(429, response.Status);
+        await Expect(mallory.Locator("#blocked")).ToHaveTextAsync("Too many failed sign-ins from your address. Please try again in 60 seconds.");
+        await Expect(mallory.Locator("#signed-in-user")).ToHaveCountAsync(0);
+        using var admin = Admin();
+        Assert.Equal(0, (await admin.GetSiteAsync(web.SiteId)).GetProperty("active").GetInt32());
+        using var blocks = await admin.GetAsync(new Uri($"/api/sites/{web.SiteId}/blocks", UriKind.Relative));
+        Assert.Equal("127.0.0.1", (await blocks.ReadJsonAsync()).GetProperty("blocks")[0].GetProperty("value").GetString());
+    }
+
     private async Task<SampleSite> StartSampleAsync(int limit, string onFull = "deny")
     {
         var siteId = Sites.NewId();

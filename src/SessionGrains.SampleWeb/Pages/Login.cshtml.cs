@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SessionGrains.AspNetCore;
@@ -9,6 +10,9 @@ public sealed class LoginModel(DemoUserStore users, TimeProvider clock) : PageMo
 {
     /// <summary>Why the user was signed out, or a confirmation that they did it themselves.</summary>
     public string? Notice { get; private set; }
+
+    /// <summary>The sign-in guard's message, when too many sign-ins failed.</summary>
+    public string? Blocked { get; private set; }
 
     /// <summary>The site's refusal message, when no seat was free.</summary>
     public string? Refusal { get; private set; }
@@ -43,7 +47,18 @@ public sealed class LoginModel(DemoUserStore users, TimeProvider clock) : PageMo
     public async Task<IActionResult> OnPostAsync(string userName, string password)
     {
         UserName = userName;
-        var principal = users.Authenticate(userName ?? "", password ?? "");
+
+        // The password is checked only if the site's sign-in guard lets this client try, and the guard learns how it went.
+        ClaimsPrincipal? principal = null;
+        var guarded = await HttpContext.GuardSignInAsync(userName ?? "", () =>
+            Task.FromResult((principal = users.Authenticate(userName ?? "", password ?? "")) is not null));
+        if (guarded.Outcome == SignInGuardOutcome.Blocked)
+        {
+            Blocked = guarded.Message;
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return Page();
+        }
+
         if (principal is null)
         {
             Notice = "Wrong user name or password.";

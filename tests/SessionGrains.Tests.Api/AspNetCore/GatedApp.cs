@@ -87,6 +87,15 @@ public sealed class GatedApp : IAsyncDisposable
                 ? Results.Ok()
                 : Results.Json(new { message = refusal.Message, retryAfterSeconds = refusal.RetryAfter?.TotalSeconds }, statusCode: StatusCodes.Status409Conflict);
         });
+        app.MapPost("/guarded-login/{user}", async (string user, string password, HttpContext http) =>
+        {
+            var guarded = await http.GuardSignInAsync(user, () =>
+            {
+                Interlocked.Increment(ref _passwordChecks);
+                return Task.FromResult(password == "right");
+            });
+            return Results.Json(new { outcome = guarded.Outcome.ToString(), message = guarded.Message });
+        });
         app.MapGet("/me", (HttpContext http) => Results.Text(http.GetSeat()?.SessionId.ToString() ?? "")).RequireAuthorization();
         app.MapGet("/notice", (HttpContext http) => http.TakeSessionNotice() is { } notice
             ? Results.Json(new { endReason = notice.EndReason?.ToString(), refusal = notice.Refusal?.ToString(), message = notice.Message })
@@ -112,6 +121,11 @@ public sealed class GatedApp : IAsyncDisposable
     }
 
     public static TimeSpan TouchInterval { get; } = TimeSpan.FromSeconds(30);
+
+    private static int _passwordChecks;
+
+    /// <summary>How often any app's <c>/guarded-login</c> ran its password check.</summary>
+    public static int PasswordChecks => Volatile.Read(ref _passwordChecks);
 
     /// <summary>A client with its own cookie jar: one browser.</summary>
     public Browser NewBrowser() => new(Address);

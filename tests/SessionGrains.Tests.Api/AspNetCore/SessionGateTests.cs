@@ -177,6 +177,33 @@ public sealed class SessionGateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_guard_blocks_after_four_wrong_passwords_and_then_checks_no_password_at_all()
+    {
+        var site = await NewSiteAsync(limit: 5);
+        await using var app = await GatedApp.StartAsync(_silo, site.GetPrimaryKeyString());
+        using var http = new HttpClient { BaseAddress = app.Address };
+        async Task<System.Text.Json.JsonElement> TryAsync(string password)
+        {
+            using var response = await http.PostAsync(new Uri($"/guarded-login/ann?password={password}", UriKind.Relative), null);
+            return await HttpJson.ReadJsonAsync(response);
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal("Failed", (await TryAsync("wrong")).GetProperty("outcome").GetString());
+        }
+
+        var checks = GatedApp.PasswordChecks;
+        var blocked = await TryAsync("right");
+
+        Assert.Equal("Blocked", blocked.GetProperty("outcome").GetString());
+        Assert.StartsWith("Too many failed sign-ins from your address.", blocked.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(checks, GatedApp.PasswordChecks);
+        _silo.Clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal("Succeeded", (await TryAsync("right")).GetProperty("outcome").GetString());
+    }
+
+    [Fact]
     public async Task After_idling_a_user_gets_a_new_seat_without_noticing()
     {
         var site = await NewSiteAsync(limit: 1);
