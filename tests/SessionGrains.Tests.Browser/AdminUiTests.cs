@@ -227,6 +227,30 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
     }
 
     [Fact]
+    public async Task Sign_in_blocks_are_listed_on_the_site_page_and_lifted_there()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 5, guard = new { maxFailures = 2, perUserMaxFailures = 0 } });
+        using var site = server.Client(await server.IssueKeyAsync(siteId));
+        for (var i = 0; i < 2; i++)
+        {
+            using var failed = await site.PostAsJsonAsync($"/api/sites/{siteId}/sign-in-attempts", new { clientIp = "198.51.100.66", userId = "ann", succeeded = false });
+            Assert.Equal(HttpStatusCode.NoContent, failed.StatusCode);
+        }
+
+        var page = await SignedInAsync($"/admin/sites/{siteId}");
+        var row = page.Locator("#blocks tr[data-block='address:198.51.100.66']");
+        await Expect(row.Locator(".blocked-value")).ToHaveTextAsync("198.51.100.66");
+
+        await row.Locator("button").ClickAsync();
+
+        await Expect(page.Locator("#notice")).ToContainTextAsync("The block of address 198.51.100.66 was lifted");
+        await Expect(row).ToHaveCountAsync(0);
+        await Expect(page.Locator("#blocks")).ToContainTextAsync("Nothing is blocked.");
+        using var check = await site.PostAsJsonAsync($"/api/sites/{siteId}/sign-in-attempts/check", new { clientIp = "198.51.100.66", userId = "ann" });
+        Assert.Equal(HttpStatusCode.OK, check.StatusCode);
+    }
+
+    [Fact]
     public async Task A_site_never_configured_says_so_plainly_and_saving_its_settings_configures_it()
     {
         var typo = Sites.NewId();

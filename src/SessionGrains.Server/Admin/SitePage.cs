@@ -5,10 +5,10 @@ public sealed record SessionRow(SessionInfo Session, DateTimeOffset IdleExpiresA
 
 /// <summary>
 /// What the site page shows: the site's status, one page of its live sessions (<see cref="SessionPage.DefaultSize"/>,
-/// oldest first) and its 24-hour chart.
+/// oldest first), its 24-hour chart, and the sign-in guard's blocks.
 /// </summary>
 /// <param name="Cursor">Where the listed page starts (<see cref="SessionPage.NextCursor"/> of the page before); null on the first.</param>
-public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessions, HistoryChart Chart, DateTimeOffset Now, string? Cursor)
+public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessions, HistoryChart Chart, IReadOnlyList<SignInBlock> Blocks, DateTimeOffset Now, string? Cursor)
 {
     /// <summary>Every live session, exempt ones included; the page lists one page of them (oldest first).</summary>
     public int LiveSessions => Status.Summary.Active + Status.Summary.Exempt;
@@ -22,6 +22,7 @@ public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessi
     public static async Task<SitePage> LoadAsync(IGrainFactory grains, string siteId, TimeProvider clock, string? cursor = null)
     {
         var site = grains.GetSiteGrain(siteId);
+        var blocksCall = grains.GetSignInGuard(siteId).GetBlocksAsync();
         SiteStatus status;
         Task<SiteHistory> historyCall;
         if (cursor is null)
@@ -49,7 +50,7 @@ public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessi
             _ => new SessionRow(session, session.IdleExpiresAt, Ending: true),
         }).ToList();
 
-        return new SitePage(status, rows, HistoryChart.Draw(history, status.Summary.Settings.Limit), clock.GetUtcNow(), cursor);
+        return new SitePage(status, rows, HistoryChart.Draw(history, status.Summary.Settings.Limit), await blocksCall, clock.GetUtcNow(), cursor);
     }
 
     /// <summary>The session's own answer, or null if it could not give one: the page then shows the site's view.</summary>

@@ -90,6 +90,33 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
         return RedirectToPage("/Site", new { siteId = SiteId, cursor = NullIfEmpty(cursor) });
     }
 
+    /// <summary>Lifts a sign-in block and forgets its failures; the operator comes back to the page they were on.</summary>
+    public async Task<IActionResult> OnPostLiftAsync(string? scope, string? value, string? cursor)
+    {
+        BlockScope? parsed = scope switch { "address" => BlockScope.Address, "user" => BlockScope.User, _ => null };
+        bool lifted;
+        try
+        {
+            lifted = parsed is { } kind && value is not null && await grains.GetSignInGuard(SiteId).LiftAsync(kind, value);
+        }
+        catch (InvalidRequestException)
+        {
+            lifted = false;
+        }
+
+        if (lifted)
+        {
+            LogLifted(logger, SiteId, scope!, value!);
+            Notice = $"The block of {scope} {value} was lifted; its failures are forgotten.";
+        }
+        else
+        {
+            Notice = "That block had already ended; nothing was changed.";
+        }
+
+        return RedirectToPage("/Site", new { siteId = SiteId, cursor = NullIfEmpty(cursor) });
+    }
+
     public async Task<IActionResult> OnPostSettingsAsync()
     {
         var current = await grains.GetSiteGrain(SiteId).GetSettingsAsync();
@@ -121,6 +148,9 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "An operator ended session {SessionId} of site {SiteId} in the admin UI")]
     private static partial void LogKicked(ILogger logger, string siteId, SessionId sessionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "An operator lifted the sign-in block of {Scope} {Value} on site {SiteId} in the admin UI")]
+    private static partial void LogLifted(ILogger logger, string siteId, string scope, string value);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "An operator changed the settings of site {SiteId} in the admin UI")]
     private static partial void LogSettingsChanged(ILogger logger, string siteId);
