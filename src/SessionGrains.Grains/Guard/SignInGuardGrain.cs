@@ -5,9 +5,11 @@ namespace SessionGrains.Grains.Guard;
 /// <summary>
 /// A site's sign-in guard as callers see it (key: the site id): checks the input, then asks the shards that hold the
 /// address and the user (<see cref="GuardShards"/>): one call when both hash to the same shard, else two side by side.
-/// A stateless worker, so each silo answers from an activation of its own, without a hop to one busy grain.
+/// A stateless worker, so each silo answers from an activation of its own, without a hop to one busy grain; reentrant,
+/// as it holds nothing: while one request waits for its shards, the next is already on its way to theirs.
 /// </summary>
 [StatelessWorker]
+[Reentrant]
 public sealed class SignInGuardGrain : Grain, ISignInGuardGrain
 {
     private string SiteId => this.GetPrimaryKeyString();

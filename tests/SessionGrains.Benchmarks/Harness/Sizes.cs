@@ -14,7 +14,10 @@ public sealed record Sizes(
     int EvictionSiteSessions,
     int[] MemorySessionCounts,
     int ExpirySessions,
-    TimeSpan LatencyRunLength)
+    TimeSpan LatencyRunLength,
+    int GuardAddresses,
+    int GuardUsers,
+    int GuardMemoryAddresses)
 {
     public static Sizes Reference { get; } = new(
         Workers: 64,
@@ -29,7 +32,10 @@ public sealed record Sizes(
         EvictionSiteSessions: 100_000,
         MemorySessionCounts: [100_000, 1_000_000],
         ExpirySessions: 100_000,
-        LatencyRunLength: TimeSpan.FromSeconds(5));
+        LatencyRunLength: TimeSpan.FromSeconds(5),
+        GuardAddresses: 100_000,
+        GuardUsers: 10_000,
+        GuardMemoryAddresses: 200_000);
 
     public static Sizes Quick { get; } = new(
         Workers: 16,
@@ -44,5 +50,8 @@ public sealed record Sizes(
         EvictionSiteSessions: 1_000,
         MemorySessionCounts: [2_000, 10_000],
         ExpirySessions: 2_000,
-        LatencyRunLength: TimeSpan.FromSeconds(1));
+        LatencyRunLength: TimeSpan.FromSeconds(1),
+        GuardAddresses: 10_000,
+        GuardUsers: 1_000,
+        GuardMemoryAddresses: 10_000);
 }

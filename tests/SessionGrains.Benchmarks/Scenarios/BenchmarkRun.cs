@@ -7,7 +7,7 @@ using SessionGrains.Testing;
 namespace SessionGrains.Benchmarks.Scenarios;
 
 /// <summary>Every measurement of the report, in order, each contender at the same client concurrency.</summary>
-/// <param name="only">Parts to run (admissions, new, touches, http, evictions, durable, memory, expiry); all when empty.</param>
+/// <param name="only">Parts to run (admissions, new, touches, http, evictions, durable, memory, expiry, guard); all when empty.</param>
 public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<string> log)
 {
     public const string SessionGrains = "SessionGrains";
@@ -58,6 +58,48 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
         {
             await ExpiryAsync();
         }
+
+        if (Runs("guard"))
+        {
+            await GuardAsync(redisProcess);
+        }
+    }
+
+    /// <summary>The sign-in guard against the one people build on Redis with INCR and EXPIRE: attempts per second and memory per address.</summary>
+    private async Task GuardAsync(RedisProcess redisProcess)
+    {
+        var operations = new GuardOperations(sizes.GuardAddresses, sizes.GuardUsers);
+        var note = $"Sign-in attempts from {sizes.GuardAddresses:N0} addresses for {sizes.GuardUsers:N0} users on one site: each a check and, when allowed, a report (one in four a failure). One attempt counts once.";
+        const string RedisGuard = "Redis INCR/EXPIRE guard";
+        await using (var server = await BenchmarkServer.StartAsync())
+        await using (var silo = await CoHostedSilo.StartOnSqliteAsync())
+        await using (var coHosted = new GrainSignInGuard(silo.Grains, SessionGrains))
+        await using (var http = new HttpSignInGuard(server.Address, server.AdminKey, sizes.Workers))
+        await using (var redis = await RedisSignInGuard.CreateAsync(redisProcess.ConnectionString))
+        {
+            log("Sign-in guard: SessionGrains co-hosted...");
+            var coHostedRuns = await _operations.MeasureAsync(() => operations.AttemptsAsync(coHosted));
+            log("Sign-in guard: SessionGrains over HTTP...");
+            var httpRuns = await _operations.MeasureAsync(() => operations.AttemptsAsync(http));
+            log("Sign-in guard: Redis...");
+            var redisRuns = await _operations.MeasureAsync(() => operations.AttemptsAsync(redis));
+            var redisFigure = new Figure("Sign-in guard attempts, co-hosted", RedisGuard, "/s", redisRuns,
+                Note: "Over loopback TCP (StackExchange.Redis): a check is one MGET, a failure one Lua script (INCR, EXPIRE, SET EX), a success one DEL. In memory only, as the grain's counters are.");
+            _figures.Add(new("Sign-in guard attempts, co-hosted", SessionGrains, "/s", coHostedRuns, Note: $"The load calls the guard grain in the silo's own process. {note}"));
+            _figures.Add(redisFigure);
+            _figures.Add(new("Sign-in guard attempts, over HTTP", SessionGrains, "/s", httpRuns,
+                Note: $"{sizes.Workers} keep-alive connections from a .NET client (HttpClient) to the server's HTTP API: a check and a report are two requests. Redis, for comparison, over its own protocol."));
+            _figures.Add(redisFigure with { Scenario = "Sign-in guard attempts, over HTTP", Note = null });
+
+            log($"Sign-in guard: memory per tracked address ({sizes.GuardMemoryAddresses:N0} addresses)...");
+            var redisBytes = await GuardOperations.RedisBytesPerAddressAsync(redis, sizes.GuardMemoryAddresses);
+            _figures.Add(new($"Sign-in guard memory per tracked address, {sizes.GuardMemoryAddresses:N0} addresses", RedisGuard, "bytes", [redisBytes], HigherIsBetter: false,
+                Note: "used_memory before and after one failure from each address: a counter key with its time to live."));
+        }
+
+        var grainBytes = await GuardOperations.GrainBytesPerAddressAsync(sizes.GuardMemoryAddresses);
+        _figures.Add(new($"Sign-in guard memory per tracked address, {sizes.GuardMemoryAddresses:N0} addresses", SessionGrains, "bytes", [grainBytes], HigherIsBetter: false,
+            Note: "Live managed heap after a full collection, before and after one failure from each address, in a fresh co-hosted silo (bounded at 262,144 addresses per site)."));
     }
 
     private bool Runs(string part) => only.Count == 0 || only.Contains(part);
