@@ -155,6 +155,23 @@ public abstract class GuardTests(StorageKind kind) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Attempts_the_guard_refuses_show_in_the_sites_history_as_their_own_series()
+    {
+        var (siteId, guard) = await NewSiteAsync(new GuardSettingsUpdate { MaxFailures = 1 });
+        await guard.ReportAsync(Attempt("203.0.113.7", "ann"), succeeded: false);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.IsType<SignInBlocked>(await guard.CheckAsync(Attempt("203.0.113.7", "ann")));
+        }
+
+        // The first refusal is told at once, the rest after the shard's spacing.
+        _silo.Clock.Advance(GuardShardGrain.RefusalReportSpacing);
+        var history = await Eventually.WaitForAsync(() => _silo.Grains.GetSiteGrain(siteId).GetHistoryAsync(), h => h.GuardRefusals.Sum() == 3);
+        Assert.Equal(0, history.Refusals.Sum());
+    }
+
+    [Fact]
     public async Task Bad_input_is_refused_with_every_field_named_and_changes_nothing()
     {
         var (_, guard) = await NewSiteAsync(new GuardSettingsUpdate());

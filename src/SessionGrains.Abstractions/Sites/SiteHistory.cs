@@ -2,7 +2,7 @@ namespace SessionGrains;
 
 /// <summary>
 /// A site's activity over the last 24 hours, one bucket a minute, oldest first: the most sessions counted at once
-/// in each minute, and the sign-ins refused in it. Kept by the site and stored, so it survives restarts.
+/// in each minute, the sign-ins refused in it, and the attempts its sign-in guard refused. Kept by the site and stored, so it survives restarts.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SiteHistory
@@ -22,4 +22,8 @@ public sealed record SiteHistory
     /// <summary>Per bucket: sign-ins refused (site full, closed, or the user's own limit).</summary>
     [Id(2)]
     public required IReadOnlyList<int> Refusals { get; init; }
+
+    /// <summary>Per bucket: sign-in attempts the site's guard refused (a blocked address or user).</summary>
+    [Id(3)]
+    public IReadOnlyList<int> GuardRefusals { get; init; } = [];
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using SessionGrains.Grains.Sites;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -21,6 +22,11 @@ public sealed partial class GuardShardGrain(
     private GuardSettings? _settings;
     private DateTimeOffset _settingsReadAt;
     private Task? _refreshing;
+    private int _unreportedRefusals;
+    private Task? _reporting;
+
+    /// <summary>A shard tells its site of refused attempts at most this often, however many it refuses.</summary>
+    public static readonly TimeSpan RefusalReportSpacing = TimeSpan.FromSeconds(1);
     private string? _siteId;
 
     // Read when first needed, not at activation: a caller the gateway refuses may still activate a grain of any key.
@@ -106,11 +112,13 @@ public sealed partial class GuardShardGrain(
     {
         if (address is { } client && Check(ref _addresses.Find(client), guard, now) is { } addressBlock)
         {
+            CountRefusal();
             return Blocked(guard, BlockScope.Address, addressBlock, now);
         }
 
         if (userId is not null && guard.PerUserMaxFailures > 0 && Check(ref _users.Find(userId), guard, now) is { } userBlock)
         {
+            CountRefusal();
             return Blocked(guard, BlockScope.User, userBlock, now);
         }
 
@@ -131,6 +139,37 @@ public sealed partial class GuardShardGrain(
         }
 
         return until;
+    }
+
+    /// <summary>Counts a refused attempt for the site's history; the count goes to the site now, or after the report in flight.</summary>
+    private void CountRefusal()
+    {
+        _unreportedRefusals++;
+        if (_reporting is null or { IsCompleted: true })
+        {
+            _reporting = ReportRefusalsAsync();
+        }
+    }
+
+    private async Task ReportRefusalsAsync()
+    {
+        while (_unreportedRefusals > 0)
+        {
+            var count = _unreportedRefusals;
+            _unreportedRefusals = 0;
+            try
+            {
+                await GrainFactory.GetGrain<ISiteLeaseGrain>(SiteId).RecordGuardRefusalsAsync(count);
+            }
+            catch (Exception ex)
+            {
+                // Only the history misses them; the blocks hold regardless.
+                LogRefusalReportFailed(ex, SiteId, count);
+            }
+
+            // Under a robot's attack a shard refuses thousands of attempts a second; its site hears of them once a second.
+            await Task.Delay(RefusalReportSpacing, clock);
+        }
     }
 
     private static bool Fail<TKey>(GuardTable<TKey> table, TKey key, int maxFailures, GuardSettings guard, DateTimeOffset now)
@@ -188,6 +227,9 @@ public sealed partial class GuardShardGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Site {SiteId}: failed sign-ins from {Address} for user {UserId} blocked the address, the user or both until {Until}")]
     private partial void LogBlocked(string siteId, GuardAddress? address, string? userId, DateTimeOffset until);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId}: telling the site of {Count} refused sign-in attempts failed; its history misses them")]
+    private partial void LogRefusalReportFailed(Exception exception, string siteId, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId}: reading the guard's settings failed; the known ones stay in force")]
     private partial void LogRefreshFailed(Exception exception, string siteId);

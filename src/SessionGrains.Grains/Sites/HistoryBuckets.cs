@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace SessionGrains.Grains.Sites;
 
 /// <summary>
-/// Keeps a site's activity over the last 24 hours in one-minute buckets: the peak of counted sessions and the
-/// refusals. A minute in which nothing happened takes no bucket (the count stays at the previous bucket's last
+/// Keeps a site's activity over the last 24 hours in one-minute buckets: the peak of counted sessions, the
+/// refusals, and the attempts the sign-in guard refused. A minute in which nothing happened takes no bucket (the count stays at the previous bucket's last
 /// value), so an idle site costs nothing and a busy one at most <see cref="SiteHistory.BucketCount"/> buckets.
 /// </summary>
 internal sealed class HistoryBuckets(HistoryState state)
@@ -35,6 +35,13 @@ internal sealed class HistoryBuckets(HistoryState state)
     {
         ref var bucket = ref Current(MinuteOf(now));
         bucket.Refusals++;
+        Unwritten = true;
+    }
+
+    public void RecordGuardRefusals(DateTimeOffset now, int count)
+    {
+        ref var bucket = ref Current(MinuteOf(now));
+        bucket.GuardRefusals += count;
         Unwritten = true;
     }
 
@@ -78,6 +85,7 @@ internal sealed class HistoryBuckets(HistoryState state)
         var first = last - SiteHistory.BucketCount + 1;
         var active = new int[SiteHistory.BucketCount];
         var refusals = new int[SiteHistory.BucketCount];
+        var guardRefusals = new int[SiteHistory.BucketCount];
         var level = LevelAt(first - 1);
         var buckets = state.Buckets;
         var next = buckets.FindIndex(b => b.Minute >= first);
@@ -88,6 +96,7 @@ internal sealed class HistoryBuckets(HistoryState state)
                 var bucket = buckets[next++];
                 active[i] = bucket.Peak;
                 refusals[i] = bucket.Refusals;
+                guardRefusals[i] = bucket.GuardRefusals;
                 level = bucket.Last;
             }
             else
@@ -96,7 +105,7 @@ internal sealed class HistoryBuckets(HistoryState state)
             }
         }
 
-        return new SiteHistory { From = UnixEpoch.AddMinutes(first), Active = active, Refusals = refusals };
+        return new SiteHistory { From = UnixEpoch.AddMinutes(first), Active = active, Refusals = refusals, GuardRefusals = guardRefusals };
     }
 
     private int? LatestMinute => state.Buckets.Count > 0 ? state.Buckets[^1].Minute : null;

@@ -34,6 +34,8 @@ internal sealed partial class HistoryRecorder
 
     public void RecordRefusal(DateTimeOffset now) => _history.RecordRefusal(now);
 
+    public void RecordGuardRefusals(DateTimeOffset now, int count) => _history.RecordGuardRefusals(now, count);
+
     public SiteHistory Snapshot(DateTimeOffset now) => _history.Snapshot(now);
 
     public int RefusalsLastHour(DateTimeOffset now) => _history.RefusalsInLast(60, now);

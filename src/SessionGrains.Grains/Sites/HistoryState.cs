@@ -16,7 +16,7 @@ public sealed record HistoryState
     public int ActiveBefore { get; set; }
 }
 
-/// <summary>One minute in which the count changed or a sign-in was refused.</summary>
+/// <summary>One minute in which the count changed, a sign-in was refused, or the sign-in guard refused an attempt.</summary>
 [GenerateSerializer]
 public record struct HistoryBucket
 {
@@ -34,4 +34,8 @@ public record struct HistoryBucket
 
     [Id(3)]
     public int Refusals { get; set; }
+
+    /// <summary>Sign-in attempts the site's guard refused (blocked addresses and users).</summary>
+    [Id(4)]
+    public int GuardRefusals { get; set; }
 }

@@ -2,7 +2,10 @@ using SessionGrains.Grains.Sessions;
 
 namespace SessionGrains.Grains.Sites;
 
-/// <summary>The site's side of the lease protocol, called by session grains only. Same activation as <see cref="ISiteGrain"/>.</summary>
+/// <summary>
+/// The site's side of the protocol with the grains that serve it: the leases of its session grains, and the refusals its
+/// guard shards count. Called by those grains only; same activation as <see cref="ISiteGrain"/>.
+/// </summary>
 public interface ISiteLeaseGrain : IGrainWithStringKey
 {
     Task<LeaseLookup> GetLeaseAsync(SessionId sessionId);
@@ -21,4 +24,7 @@ public interface ISiteLeaseGrain : IGrainWithStringKey
     /// so their leases end them on time while no grain tracks them.
     /// </summary>
     Task HandOverAsync(IReadOnlyList<SessionActivity> sessions);
+
+    /// <summary>The site's guard shards tell how many attempts they refused since they last told, for the site's history.</summary>
+    Task RecordGuardRefusalsAsync(int count);
 }

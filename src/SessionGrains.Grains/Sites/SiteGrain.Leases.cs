@@ -59,6 +59,16 @@ public sealed partial class SiteGrain
         await _site.WriteAsync();
     }
 
+    public Task RecordGuardRefusalsAsync(int count)
+    {
+        if (count > 0)
+        {
+            _history.RecordGuardRefusals(clock.GetUtcNow(), count);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != BackstopReminder.Name)

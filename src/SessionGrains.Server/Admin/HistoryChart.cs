@@ -5,7 +5,8 @@ namespace SessionGrains.Server.Admin;
 
 /// <summary>
 /// The geometry of a site's 24-hour chart, drawn as SVG by <c>Pages/_HistoryChart.cshtml</c>: counted sessions as a
-/// step line over the limit (dashed), refusals as bars in a band of their own below, hour marks every three hours.
+/// step line over the limit (dashed), refusals as bars in a band of their own below with the attempts the sign-in guard
+/// refused stacked on them, hour marks every three hours.
 /// </summary>
 public sealed record HistoryChart
 {
@@ -22,6 +23,9 @@ public sealed record HistoryChart
     public required string ActivePoints { get; init; }
 
     public required IReadOnlyList<ChartBar> RefusalBars { get; init; }
+
+    /// <summary>The attempts the sign-in guard refused, each bar on top of its minute's refusal bar.</summary>
+    public required IReadOnlyList<ChartBar> GuardBars { get; init; }
 
     /// <summary>Where the limit line runs, when the site has a limit of seats.</summary>
     public required string? LimitY { get; init; }
@@ -40,20 +44,22 @@ public sealed record HistoryChart
         var buckets = history.Active.Count;
         var peak = history.Active.DefaultIfEmpty(0).Max();
         var activeScale = Math.Max(1, Math.Max(peak, limit > 0 ? limit : 0));
-        var refusalScale = Math.Max(1, history.Refusals.DefaultIfEmpty(0).Max());
+        var guard = history.GuardRefusals.Count == buckets ? history.GuardRefusals : new int[buckets];
+        var refusalScale = Math.Max(1, history.Refusals.Select((refused, i) => refused + guard[i]).DefaultIfEmpty(0).Max());
         var step = (double)(Right - Left) / Math.Max(1, buckets);
 
         return new HistoryChart
         {
             ActivePoints = StepLine(history.Active, step, activeScale),
-            RefusalBars = Bars(history.Refusals, step, refusalScale),
+            RefusalBars = Bars(history.Refusals, new int[buckets], step, refusalScale),
+            GuardBars = Bars(guard, history.Refusals, step, refusalScale),
             LimitY = limit > 0 ? Format(ActiveY(limit, activeScale)) : null,
             ActiveScale = activeScale,
             RefusalScale = refusalScale,
             Ticks = HourTicks(history.From, buckets, step),
             Summary = string.Create(
                 CultureInfo.InvariantCulture,
-                $"Counted sessions and refusals over the last 24 hours (UTC), one bucket a minute: peak {peak}{(limit > 0 ? $" of {limit}" : string.Empty)}, {history.Refusals.Sum()} refused."),
+                $"Counted sessions and refusals over the last 24 hours (UTC), one bucket a minute: peak {peak}{(limit > 0 ? $" of {limit}" : string.Empty)}, {history.Refusals.Sum()} refused, {guard.Sum()} sign-in attempts blocked."),
         };
     }
 
@@ -83,15 +89,17 @@ public sealed record HistoryChart
         return points.ToString().TrimEnd();
     }
 
-    private static List<ChartBar> Bars(IReadOnlyList<int> values, double step, int scale)
+    /// <summary>A bar per minute with a value, standing on <paramref name="below"/> (the series under it, or zeros).</summary>
+    private static List<ChartBar> Bars(IReadOnlyList<int> values, IReadOnlyList<int> below, double step, int scale)
     {
         var bars = new List<ChartBar>();
         for (var i = 0; i < values.Count; i++)
         {
             if (values[i] > 0)
             {
+                var bottom = RefusalBottom - ((RefusalBottom - RefusalTop) * below[i] / (double)scale);
                 var height = Math.Max(1.0, (RefusalBottom - RefusalTop) * values[i] / (double)scale);
-                bars.Add(new ChartBar(Format(Left + (i * step)), Format(RefusalBottom - height), Format(Math.Max(step, 1.5)), Format(height)));
+                bars.Add(new ChartBar(Format(Left + (i * step)), Format(bottom - height), Format(Math.Max(step, 1.5)), Format(height)));
             }
         }
 

@@ -57,6 +57,27 @@ public sealed class AdminViewTests
         Assert.Contains("peak 2 of 4, 4 refused", chart.Summary, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Attempts_the_guard_refused_stand_on_the_refusals_of_their_minute()
+    {
+        var active = new int[SiteHistory.BucketCount];
+        var refusals = new int[SiteHistory.BucketCount];
+        var guard = new int[SiteHistory.BucketCount];
+        refusals[100] = 1;
+        guard[100] = 3;
+        guard[200] = 2;
+
+        var chart = HistoryChart.Draw(new SiteHistory { From = Midnight, Active = active, Refusals = refusals, GuardRefusals = guard }, limit: 4);
+
+        // The scale is the tallest stack: one refusal and three blocked attempts.
+        Assert.Equal(4, chart.RefusalScale);
+        var refusal = Assert.Single(chart.RefusalBars);
+        var stacked = chart.GuardBars.Single(bar => bar.X == refusal.X);
+        Assert.Equal(double.Parse(refusal.Y, System.Globalization.CultureInfo.InvariantCulture), double.Parse(stacked.Y, System.Globalization.CultureInfo.InvariantCulture) + double.Parse(stacked.Height, System.Globalization.CultureInfo.InvariantCulture), 1);
+        Assert.Equal(2, chart.GuardBars.Count);
+        Assert.Contains("5 sign-in attempts blocked", chart.Summary, StringComparison.Ordinal);
+    }
+
     private static SiteSummary Site(string id, int limit, int active) => new()
     {
         SiteId = id,

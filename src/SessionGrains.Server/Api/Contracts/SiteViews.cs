@@ -213,6 +213,9 @@ public sealed record SiteHistoryView
     /// <summary>Per bucket: sign-ins refused.</summary>
     public required IReadOnlyList<int> Refusals { get; init; }
 
+    /// <summary>Per bucket: sign-in attempts the site's guard refused (a blocked address or user).</summary>
+    public required IReadOnlyList<int> GuardRefusals { get; init; }
+
     public static SiteHistoryView Of(string siteId, SiteHistory history) => new()
     {
         SiteId = siteId,
@@ -220,5 +223,6 @@ public sealed record SiteHistoryView
         BucketSeconds = (int)SiteHistory.BucketSize.TotalSeconds,
         Active = history.Active,
         Refusals = history.Refusals,
+        GuardRefusals = history.GuardRefusals,
     };
 }

@@ -3014,6 +3014,10 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
         [System.ComponentModel.DataAnnotations.Required]
         public System.Collections.Generic.ICollection<int> Refusals { get; set; } = new System.Collections.ObjectModel.Collection<int>();
 
+        [Newtonsoft.Json.JsonProperty("guardRefusals", Required = Newtonsoft.Json.Required.Always)]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<int> GuardRefusals { get; set; } = new System.Collections.ObjectModel.Collection<int>();
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
