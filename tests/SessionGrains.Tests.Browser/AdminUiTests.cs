@@ -280,6 +280,8 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
 
         await page.FillAsync("#Form_Limit", "2");
         await page.FillAsync("#Form_ExemptRoles", "support, ops");
+        await page.FillAsync("#Form_GuardMaxFailures", "6");
+        await page.SelectOptionAsync("#Form_GuardExtend", "keep");
         await page.ClickAsync("#save-settings");
 
         await Expect(page.Locator("#notice")).ToHaveTextAsync("Settings saved.");
@@ -287,6 +289,9 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
         var settings = await api.GetSiteAsync(siteId);
         Assert.Equal(2, settings.GetProperty("limit").GetInt32());
         Assert.Equal(["support", "ops"], settings.GetProperty("exemptRoles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(6, settings.GetProperty("guard").GetProperty("maxFailures").GetInt32());
+        Assert.False(settings.GetProperty("guard").GetProperty("extendWhileBlocked").GetBoolean());
+        Assert.Equal(60, settings.GetProperty("guard").GetProperty("blockSeconds").GetInt32());
         await api.OpenedSessionIdAsync(siteId, "bob");
 
         // Mistakes: each is shown next to its own field, all at once, whether the form cannot read it or the site's
@@ -306,11 +311,13 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
         await page.FillAsync("#Form_PerUserLimit", "-1");
         await page.FillAsync("#Form_Message", " ");
         await page.FillAsync("#Form_ClosedMessage", "Closed to {actve} users");
+        await page.FillAsync("#Form_GuardBlockSeconds", "0");
         await page.ClickAsync("#save-settings");
         await Expect(page.Locator("#Form_Limit-error")).ToContainTextAsync("-1 (unlimited), 0 (closed)");
         await Expect(page.Locator("#Form_IdleTimeoutMinutes-error")).ToContainTextAsync("The idle timeout is a number of minutes");
         await Expect(page.Locator("#Form_Message-error")).ToContainTextAsync("The message is 1 to");
         await Expect(page.Locator("#Form_ClosedMessage-error")).ToContainTextAsync("'{actve}' is no placeholder");
+        await Expect(page.Locator("#Form_GuardBlockSeconds-error")).ToContainTextAsync("A block lasts 1 to 86400 seconds");
         Assert.Equal(2, (await api.GetSiteAsync(siteId)).GetProperty("limit").GetInt32());
         using var third = await api.OpenSessionAsync(siteId, "cat");
         Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);

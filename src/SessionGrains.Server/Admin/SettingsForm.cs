@@ -22,6 +22,12 @@ public sealed class SettingsForm
         ["message"] = nameof(Message),
         ["closedMessage"] = nameof(ClosedMessage),
         ["maxSessions"] = nameof(MaxSessions),
+        ["guard.maxFailures"] = nameof(GuardMaxFailures),
+        ["guard.blockSeconds"] = nameof(GuardBlockSeconds),
+        ["guard.windowSeconds"] = nameof(GuardWindowSeconds),
+        ["guard.perUserMaxFailures"] = nameof(GuardPerUserMaxFailures),
+        ["guard.addressMessage"] = nameof(GuardAddressMessage),
+        ["guard.userMessage"] = nameof(GuardUserMessage),
     };
 
     public string? Limit { get; set; }
@@ -41,6 +47,24 @@ public sealed class SettingsForm
 
     public string? MaxSessions { get; set; }
 
+    /// <summary>"on" or "off".</summary>
+    public string? GuardEnabled { get; set; }
+
+    public string? GuardMaxFailures { get; set; }
+
+    public string? GuardBlockSeconds { get; set; }
+
+    public string? GuardWindowSeconds { get; set; }
+
+    /// <summary>"restart" (an attempt while blocked restarts the block) or "keep".</summary>
+    public string? GuardExtend { get; set; }
+
+    public string? GuardPerUserMaxFailures { get; set; }
+
+    public string? GuardAddressMessage { get; set; }
+
+    public string? GuardUserMessage { get; set; }
+
     public static SettingsForm From(SiteSettings settings) => new()
     {
         Limit = settings.Limit.ToString(CultureInfo.InvariantCulture),
@@ -51,6 +75,14 @@ public sealed class SettingsForm
         Message = settings.Message,
         ClosedMessage = settings.ClosedMessage,
         MaxSessions = settings.MaxSessions.ToString(CultureInfo.InvariantCulture),
+        GuardEnabled = settings.Guard.Enabled ? "on" : "off",
+        GuardMaxFailures = settings.Guard.MaxFailures.ToString(CultureInfo.InvariantCulture),
+        GuardBlockSeconds = ((int)settings.Guard.Block.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+        GuardWindowSeconds = ((int)settings.Guard.Window.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+        GuardExtend = settings.Guard.ExtendWhileBlocked ? "restart" : "keep",
+        GuardPerUserMaxFailures = settings.Guard.PerUserMaxFailures.ToString(CultureInfo.InvariantCulture),
+        GuardAddressMessage = settings.Guard.AddressMessage,
+        GuardUserMessage = settings.Guard.UserMessage,
     };
 
     public static string PolicyValue(FullSitePolicy policy) => policy == FullSitePolicy.EvictIdlest ? "evict-idlest" : "deny";
@@ -90,8 +122,10 @@ public sealed class SettingsForm
             errors.AddModelError(Key(nameof(OnFull)), "Choose deny or evict idlest.");
         }
 
+        var guard = GuardUpdate(errors);
         var update = new SiteSettingsUpdate
         {
+            Guard = guard,
             Limit = limit,
             IdleTimeout = idle,
             OnFull = policy,
@@ -119,6 +153,26 @@ public sealed class SettingsForm
         }
 
         return null;
+    }
+
+    /// <summary>The sign-in guard's part of the change; what does not parse is named in <paramref name="errors"/> and left as it is.</summary>
+    private GuardSettingsUpdate GuardUpdate(ModelStateDictionary errors)
+    {
+        var maxFailures = ParseInt(GuardMaxFailures, nameof(GuardMaxFailures), "The failures that block an address are a whole number.", errors);
+        var block = ParseInt(GuardBlockSeconds, nameof(GuardBlockSeconds), "A block is a whole number of seconds.", errors);
+        var window = ParseInt(GuardWindowSeconds, nameof(GuardWindowSeconds), "The window is a whole number of seconds.", errors);
+        var perUser = ParseInt(GuardPerUserMaxFailures, nameof(GuardPerUserMaxFailures), "The failures that block a user are a whole number: 0 for not counted.", errors);
+        return new GuardSettingsUpdate
+        {
+            Enabled = GuardEnabled switch { "on" => true, "off" => false, _ => null },
+            MaxFailures = maxFailures,
+            Block = block is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            Window = window is { } length ? TimeSpan.FromSeconds(length) : null,
+            ExtendWhileBlocked = GuardExtend switch { "restart" => true, "keep" => false, _ => null },
+            PerUserMaxFailures = perUser,
+            AddressMessage = GuardAddressMessage ?? string.Empty,
+            UserMessage = GuardUserMessage ?? string.Empty,
+        };
     }
 
     /// <summary>Shows the grain's refusal of a change next to the fields it names.</summary>
