@@ -22,7 +22,6 @@ public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessi
     public static async Task<SitePage> LoadAsync(IGrainFactory grains, string siteId, TimeProvider clock, string? cursor = null)
     {
         var site = grains.GetSiteGrain(siteId);
-        var blocksCall = grains.GetSignInGuard(siteId).GetBlocksAsync();
         SiteStatus status;
         Task<SiteHistory> historyCall;
         if (cursor is null)
@@ -38,6 +37,7 @@ public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessi
             status = new SiteStatus { Summary = await site.GetSummaryAsync(), Sessions = page.Sessions, NextCursor = page.NextCursor };
         }
 
+        var blocksCall = grains.GetSignInGuard(siteId).GetBlocksAsync();
         var history = await historyCall;
 
         // The site hears of activity only when a lease is renewed; the session grain knows the exact deadline.

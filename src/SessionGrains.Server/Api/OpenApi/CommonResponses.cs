@@ -18,9 +18,10 @@ internal sealed class CommonResponses : IOpenApiOperationTransformer
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-        operation.Description = metadata.OfType<IAuthorizeData>().Any(data => data.Policy == AccessPolicies.Admin)
+        var keys = metadata.OfType<IAuthorizeData>().Any(data => data.Policy == AccessPolicies.Admin)
             ? "Takes the admin key."
             : "Takes the admin key, or the site's own key (`sgk_…`).";
+        operation.Description = string.IsNullOrEmpty(operation.Description) ? keys : $"{keys} {operation.Description}";
 
         var codes = new SortedDictionary<int, List<string>>();
         void Add(int status, IEnumerable<string> more)
