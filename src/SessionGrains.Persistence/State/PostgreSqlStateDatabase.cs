@@ -28,7 +28,7 @@ public sealed class PostgreSqlStateDatabase(NpgsqlDataSource database, string se
     public void Dispose() => database.Dispose();
 
     // The version check gates the session rows: a write that lost to another writer leaves them as they are.
-    private const string UpdateSite = """
+    private const string UpdateSiteChanges = """
         WITH site AS (
             UPDATE SessionGrainsSites SET Version = Version + 1, Header = COALESCE($4, Header), ModifiedOn = now()
             WHERE ServiceId = $1 AND SiteId = $2 AND Version = $3
@@ -41,11 +41,10 @@ public sealed class PostgreSqlStateDatabase(NpgsqlDataSource database, string se
         removed AS (
             DELETE FROM SessionGrainsSiteSessions
             WHERE ServiceId = $1 AND SiteId = $2 AND SessionId = ANY($7) AND EXISTS (SELECT 1 FROM site))
-        SELECT count(*) FROM site;
         """;
 
     // A site's first write: the insert loses if another activation stored the site first.
-    private const string InsertSite = """
+    private const string InsertSiteChanges = """
         WITH site AS (
             INSERT INTO SessionGrainsSites (ServiceId, SiteId, Version, Header, ModifiedOn) VALUES ($1, $2, 1, $3, now())
             ON CONFLICT DO NOTHING
@@ -55,8 +54,16 @@ public sealed class PostgreSqlStateDatabase(NpgsqlDataSource database, string se
             SELECT $1, $2, changed.Id, changed.Payload FROM unnest($4::uuid[], $5::bytea[]) AS changed(Id, Payload)
             WHERE EXISTS (SELECT 1 FROM site)
             ON CONFLICT (ServiceId, SiteId, SessionId) DO UPDATE SET Payload = excluded.Payload)
-        SELECT count(*) FROM site;
         """;
+
+    private const string CountSite = "SELECT count(*) FROM site;";
+
+    private static readonly string UpdateSite = UpdateSiteChanges + CountSite;
+    private static readonly string InsertSite = InsertSiteChanges + CountSite;
+
+    // Only writes that change the waiting line carry its statements; the others stay as short as before.
+    private static readonly string UpdateSiteWithTickets = UpdateSiteChanges + TicketChanges(8) + CountSite;
+    private static readonly string InsertSiteWithTickets = InsertSiteChanges + TicketChanges(6) + CountSite;
 
     // Per site, the newest ended session to delete is the one after those kept; it and all older go. Both steps walk
     // the site's own index (0008-ended-sessions-per-site.sql) newest first, so the cost grows with what is kept and
@@ -107,8 +114,20 @@ public sealed class PostgreSqlStateDatabase(NpgsqlDataSource database, string se
             }
         }
 
+        var tickets = new List<WaitingTicket>();
+        await using (var command = new NpgsqlCommand("SELECT Payload FROM SessionGrainsSiteTickets WHERE ServiceId = $1 AND SiteId = $2;", connection, transaction))
+        {
+            command.Parameters.Add(new() { Value = serviceId });
+            command.Parameters.Add(new() { Value = siteId });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                tickets.Add(format.ReadTicket(reader.GetFieldValue<byte[]>(0)));
+            }
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new StoredSite(version, header, sessions);
+        return new StoredSite(version, header, sessions) { Tickets = tickets };
     }
 
     public async Task<SessionEnd?> FindEndAsync(string siteId, SessionId sessionId, CancellationToken cancellationToken)
@@ -194,10 +213,33 @@ public sealed class PostgreSqlStateDatabase(NpgsqlDataSource database, string se
 
         var headerParameter = new NpgsqlParameter { Value = header is null ? DBNull.Value : format.Write(header), NpgsqlDbType = NpgsqlDbType.Bytea };
         var payloadsParameter = new NpgsqlParameter { Value = payloads, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea };
-        return write.ExpectedVersion == 0
-            ? Command(InsertSite, serviceId, write.SiteId, headerParameter, ids, payloadsParameter)
-            : Command(UpdateSite, serviceId, write.SiteId, write.ExpectedVersion, headerParameter, ids, payloadsParameter, write.Removals.Select(id => id.Value).ToArray());
+        object[] values = write.ExpectedVersion == 0
+            ? [serviceId, write.SiteId, headerParameter, ids, payloadsParameter]
+            : [serviceId, write.SiteId, write.ExpectedVersion, headerParameter, ids, payloadsParameter, write.Removals.Select(id => id.Value).ToArray()];
+        if (!write.HasTicketChanges)
+        {
+            return Command(write.ExpectedVersion == 0 ? InsertSite : UpdateSite, values);
+        }
+
+        var ticketPayloads = new NpgsqlParameter { Value = write.TicketUpserts.Select(format.Write).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea };
+        return Command(
+            write.ExpectedVersion == 0 ? InsertSiteWithTickets : UpdateSiteWithTickets,
+            [.. values, write.TicketUpserts.Select(ticket => ticket.Id.Value).ToArray(), ticketPayloads, write.TicketRemovals.Select(id => id.Value).ToArray()]);
     }
+
+    /// <summary>The waiting line's rows of a write, gated like its sessions by the site's version check; parameters from <paramref name="first"/> on.</summary>
+    private static string TicketChanges(int first) => $"""
+        ,
+        tickets_upserted AS (
+            INSERT INTO SessionGrainsSiteTickets (ServiceId, SiteId, TicketId, Payload)
+            SELECT $1, $2, changed.Id, changed.Payload FROM unnest(${first}::uuid[], ${first + 1}::bytea[]) AS changed(Id, Payload)
+            WHERE EXISTS (SELECT 1 FROM site)
+            ON CONFLICT (ServiceId, SiteId, TicketId) DO UPDATE SET Payload = excluded.Payload),
+        tickets_removed AS (
+            DELETE FROM SessionGrainsSiteTickets
+            WHERE ServiceId = $1 AND SiteId = $2 AND TicketId = ANY(${first + 2}::uuid[]) AND EXISTS (SELECT 1 FROM site))
+
+        """;
 
     private static NpgsqlBatchCommand Command(string sql, params object[] values)
     {

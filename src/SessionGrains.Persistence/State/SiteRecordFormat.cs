@@ -15,5 +15,9 @@ public sealed class SiteRecordFormat(Serializer serializer)
 
     public SiteHeader ReadHeader(byte[] payload) => serializer.Deserialize<SiteHeader>(payload) ?? throw new InvalidDataException("A stored site header is empty.");
 
+    public byte[] Write(WaitingTicket ticket) => serializer.SerializeToArray(ticket);
+
+    public WaitingTicket ReadTicket(byte[] payload) => serializer.Deserialize<WaitingTicket>(payload) ?? throw new InvalidDataException("A stored ticket is empty.");
+
     public LiveSession ReadSession(byte[] payload) => serializer.Deserialize<LiveSession>(payload) ?? throw new InvalidDataException("A stored session record is empty.");
 }

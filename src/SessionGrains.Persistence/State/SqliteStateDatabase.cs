@@ -48,8 +48,19 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
             }
         }
 
+        var tickets = new List<WaitingTicket>();
+        using (var command = Command(connection, transaction, "SELECT Payload FROM SessionGrainsSiteTickets WHERE ServiceId = $service AND SiteId = $site;"))
+        {
+            command.Parameters.AddWithValue("$site", siteId);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                tickets.Add(format.ReadTicket((byte[])reader.GetValue(0)));
+            }
+        }
+
         transaction.Commit();
-        return Task.FromResult<StoredSite?>(new StoredSite(version, header, sessions));
+        return Task.FromResult<StoredSite?>(new StoredSite(version, header, sessions) { Tickets = tickets });
     }
 
     public Task<SessionEnd?> FindEndAsync(string siteId, SessionId sessionId, CancellationToken cancellationToken)
@@ -103,6 +114,8 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
         private readonly SqliteCommand _updateSite;
         private readonly SqliteCommand _upsertSession;
         private readonly SqliteCommand _deleteSession;
+        private readonly SqliteCommand _upsertTicket;
+        private readonly SqliteCommand _deleteTicket;
         private readonly SqliteCommand _insertEnd;
         private readonly SqliteCommand _prune;
         private readonly SqliteCommand _pruneSite;
@@ -114,6 +127,8 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
             _updateSite = Prepare("UPDATE SessionGrainsSites SET Version = Version + 1, Header = COALESCE($header, Header), ModifiedOn = $now WHERE ServiceId = $service AND SiteId = $site AND Version = $version;", "$site", "$header", "$now", "$version");
             _upsertSession = Prepare("INSERT INTO SessionGrainsSiteSessions (ServiceId, SiteId, SessionId, Payload) VALUES ($service, $site, $id, $payload) ON CONFLICT (ServiceId, SiteId, SessionId) DO UPDATE SET Payload = excluded.Payload;", "$site", "$id", "$payload");
             _deleteSession = Prepare("DELETE FROM SessionGrainsSiteSessions WHERE ServiceId = $service AND SiteId = $site AND SessionId = $id;", "$site", "$id");
+            _upsertTicket = Prepare("INSERT INTO SessionGrainsSiteTickets (ServiceId, SiteId, TicketId, Payload) VALUES ($service, $site, $id, $payload) ON CONFLICT (ServiceId, SiteId, TicketId) DO UPDATE SET Payload = excluded.Payload;", "$site", "$id", "$payload");
+            _deleteTicket = Prepare("DELETE FROM SessionGrainsSiteTickets WHERE ServiceId = $service AND SiteId = $site AND TicketId = $id;", "$site", "$id");
             _insertEnd = Prepare("INSERT INTO SessionGrainsEndedSessions (ServiceId, SiteId, SessionId, Reason, EndedAt) VALUES ($service, $site, $id, $reason, $endedAt) ON CONFLICT DO NOTHING;", "$site", "$id", "$reason", "$endedAt");
             _prune = Prepare("DELETE FROM SessionGrainsEndedSessions WHERE ServiceId = $service AND EndedAt < $cutoff;", "$cutoff");
 
@@ -187,6 +202,11 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
                     delete.Parameters["$id"].Value = removed.Value.ToByteArray();
                     delete.ExecuteNonQuery();
                 }
+
+                if (write.HasTicketChanges)
+                {
+                    WriteTickets(write, transaction, format);
+                }
             }
 
             var insertEnd = Bind(_insertEnd, transaction);
@@ -218,9 +238,29 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
             return conflicts;
         }
 
+        private void WriteTickets(SiteWrite write, SqliteTransaction transaction, SiteRecordFormat format)
+        {
+            var upsert = Bind(_upsertTicket, transaction);
+            upsert.Parameters["$site"].Value = write.SiteId;
+            foreach (var ticket in write.TicketUpserts)
+            {
+                upsert.Parameters["$id"].Value = ticket.Id.Value.ToByteArray();
+                upsert.Parameters["$payload"].Value = format.Write(ticket);
+                upsert.ExecuteNonQuery();
+            }
+
+            var delete = Bind(_deleteTicket, transaction);
+            delete.Parameters["$site"].Value = write.SiteId;
+            foreach (var removed in write.TicketRemovals)
+            {
+                delete.Parameters["$id"].Value = removed.Value.ToByteArray();
+                delete.ExecuteNonQuery();
+            }
+        }
+
         public void Dispose()
         {
-            foreach (var command in new[] { _insertSite, _updateSite, _upsertSession, _deleteSession, _insertEnd, _prune, _pruneSite })
+            foreach (var command in new[] { _insertSite, _updateSite, _upsertSession, _deleteSession, _upsertTicket, _deleteTicket, _insertEnd, _prune, _pruneSite })
             {
                 command.Dispose();
             }

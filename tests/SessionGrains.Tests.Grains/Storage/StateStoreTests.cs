@@ -92,6 +92,26 @@ public abstract class StateStoreTests(StorageKind kind) : IAsyncLifetime, IDispo
     }
 
     [Fact]
+    public async Task A_waiting_line_reads_back_as_written_and_a_stale_write_leaves_it_alone()
+    {
+        var (ann, bob, cat) = (Ticket("ann", 1), Ticket("bob", 2), Ticket("cat", 3));
+        await _store.WriteAsync(new SiteWrite("line", 0, new SiteHeader(), [], []) { TicketUpserts = [ann, bob] });
+        var held = bob with { SeatHeldUntil = _clock.GetUtcNow().AddMinutes(1) };
+        await _store.WriteAsync(new SiteWrite("line", 1, null, [], []) { TicketUpserts = [cat, held], TicketRemovals = [ann.Id] });
+
+        var stored = await _store.ReadAsync("line");
+
+        Assert.Equal(2, stored!.Version);
+        Assert.Equal([("bob", 2L), ("cat", 3L)], stored.Tickets.Select(t => (t.Request.UserId, t.Sequence)).Order());
+        Assert.Equal(held.SeatHeldUntil, stored.Tickets.Single(t => t.Id == bob.Id).SeatHeldUntil);
+        Assert.Equal(cat.Request, stored.Tickets.Single(t => t.Id == cat.Id).Request);
+
+        await Assert.ThrowsAsync<SiteWriteConflictException>(() =>
+            _store.WriteAsync(new SiteWrite("line", 1, null, [], []) { TicketUpserts = [Ticket("eve", 4)], TicketRemovals = [bob.Id] }));
+        Assert.Equal(["bob", "cat"], (await _store.ReadAsync("line"))!.Tickets.Select(t => t.Request.UserId).Order());
+    }
+
+    [Fact]
     public async Task Session_ends_are_found_by_site_and_id_and_dropped_after_the_retention()
     {
         var first = new SessionEnd("s1", SessionId.New(), SessionEndReason.Kicked, _clock.GetUtcNow());
@@ -175,6 +195,15 @@ public abstract class StateStoreTests(StorageKind kind) : IAsyncLifetime, IDispo
 
         return found;
     }
+
+    private WaitingTicket Ticket(string userId, long sequence) => new()
+    {
+        Id = SessionId.New(),
+        Request = Sites.User(userId),
+        Sequence = sequence,
+        JoinedAt = _clock.GetUtcNow(),
+        LastPolledAt = _clock.GetUtcNow(),
+    };
 
     private LiveSession Session(string userId) => new()
     {

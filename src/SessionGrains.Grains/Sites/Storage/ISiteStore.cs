@@ -1,8 +1,9 @@
 namespace SessionGrains.Grains.Sites.Storage;
 
 /// <summary>
-/// Where a site keeps its state: a header (settings and the like) and one record per live session, so a write
-/// carries only what changed since the last one and costs the same whether the site holds ten sessions or a million.
+/// Where a site keeps its state: a header (settings and the like), one record per live session and one per waiting
+/// ticket, so a write carries only what changed since the last one and costs the same whether the site holds ten
+/// sessions or a million.
 /// </summary>
 /// <remarks>
 /// Implementations throw <see cref="StorageUnavailableException"/> when the database cannot answer, and
@@ -18,8 +19,12 @@ public interface ISiteStore
     Task WriteAsync(SiteWrite write, CancellationToken cancellationToken = default);
 }
 
-/// <summary>A site as stored: its version (one per write), header and live sessions.</summary>
-public sealed record StoredSite(long Version, SiteHeader Header, IReadOnlyList<LiveSession> Sessions);
+/// <summary>A site as stored: its version (one per write), header, live sessions and waiting line.</summary>
+public sealed record StoredSite(long Version, SiteHeader Header, IReadOnlyList<LiveSession> Sessions)
+{
+    /// <summary>The tickets of the site's waiting line, in no particular order (their sequence gives it).</summary>
+    public IReadOnlyList<WaitingTicket> Tickets { get; init; } = [];
+}
 
 /// <summary>
 /// The changes of one write. The records are the writer's own copies: the store may read them after the site has
@@ -32,7 +37,15 @@ public sealed record SiteWrite(
     IReadOnlyList<LiveSession> Upserts,
     IReadOnlyList<SessionId> Removals)
 {
-    public bool IsEmpty => Header is null && Upserts.Count == 0 && Removals.Count == 0;
+    /// <summary>Tickets of the waiting line that joined or changed.</summary>
+    public IReadOnlyList<WaitingTicket> TicketUpserts { get; init; } = [];
+
+    /// <summary>Tickets that left the line (admitted, expired, withdrawn).</summary>
+    public IReadOnlyList<SessionId> TicketRemovals { get; init; } = [];
+
+    public bool HasTicketChanges => TicketUpserts.Count > 0 || TicketRemovals.Count > 0;
+
+    public bool IsEmpty => Header is null && Upserts.Count == 0 && Removals.Count == 0 && !HasTicketChanges;
 }
 
 /// <summary>Another activation of the site wrote first; this one's memory is stale.</summary>
