@@ -3,8 +3,8 @@ namespace SessionGrains.Grains.Sites;
 /// <summary>
 /// The order of a site's waiting line: tickets in the order they joined (by sequence number), with a Fenwick tree over
 /// the sequence numbers so a ticket's position, and the ticket at a position, cost O(log n) however long the line, and
-/// leaving from the middle costs the same. Sequence numbers are given once and never reused, so the order survives a
-/// restart as stored.
+/// leaving from the middle costs the same. Sequence numbers only grow; a line restored from storage goes on from the
+/// highest stored, so the order of those still waiting survives a restart.
 /// </summary>
 internal sealed class LineOrder
 {

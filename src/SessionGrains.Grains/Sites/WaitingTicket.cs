@@ -16,7 +16,7 @@ public sealed record WaitingTicket
     [Id(1)]
     public required OpenSessionRequest Request { get; init; }
 
-    /// <summary>The order of joining: lower is earlier. Given once, never reused.</summary>
+    /// <summary>The order of joining: lower is earlier.</summary>
     [Id(2)]
     public required long Sequence { get; init; }
 
