@@ -141,7 +141,22 @@ public static class RequestRules
 
         if (!Enum.IsDefined(settings.OnFull))
         {
-            errors.Add(Error("onFull", "The policy when full is 'Deny' or 'EvictIdlest'."));
+            errors.Add(Error("onFull", "The policy when full is 'Deny', 'EvictIdlest' or 'Queue'."));
+        }
+
+        if (settings.MaxQueueLength is < 1 or > MaxLimit)
+        {
+            errors.Add(Error("maxQueueLength", $"The longest line is a number of tickets from 1 to {MaxLimit}."));
+        }
+
+        if (settings.ClaimTime < TimeSpan.FromSeconds(1) || settings.ClaimTime > MaxGuardTime)
+        {
+            errors.Add(Error("claimSeconds", $"A seat is held for 1 to {MaxGuardTime.TotalSeconds:0} seconds (a day)."));
+        }
+
+        if (settings.TicketTimeout < TimeSpan.FromSeconds(5) || settings.TicketTimeout > MaxGuardTime)
+        {
+            errors.Add(Error("ticketTimeoutSeconds", $"A ticket times out after 5 to {MaxGuardTime.TotalSeconds:0} seconds (a day)."));
         }
 
         if (settings.PerUserLimit is not (SiteSettings.Unlimited or (> 0 and <= MaxLimit)))

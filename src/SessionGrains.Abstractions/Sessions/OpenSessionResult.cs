@@ -1,6 +1,6 @@
 namespace SessionGrains;
 
-/// <summary>The site's answer to <see cref="ISiteGrain.OpenSessionAsync"/>: <see cref="SessionAdmitted"/> or <see cref="SessionRefused"/>.</summary>
+/// <summary>The site's answer to <see cref="ISiteGrain.OpenSessionAsync"/>: <see cref="SessionAdmitted"/>, <see cref="SessionRefused"/> or <see cref="SessionQueued"/>.</summary>
 [GenerateSerializer, Immutable]
 public abstract record OpenSessionResult;
 

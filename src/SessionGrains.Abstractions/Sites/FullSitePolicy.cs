@@ -8,4 +8,10 @@ public enum FullSitePolicy
 
     /// <summary>End the counted session with the oldest known activity, then admit the newcomer.</summary>
     EvictIdlest,
+
+    /// <summary>
+    /// Give the newcomer a ticket in the site's waiting line: a freed seat goes to the first in line, and while anyone
+    /// waits no newcomer takes a seat ahead of them (see <see cref="SiteSettings.MaxQueueLength"/>).
+    /// </summary>
+    Queue,
 }

@@ -51,6 +51,17 @@ public interface ISiteGrain : IGrainWithStringKey
     Task<bool> KickAsync(SessionId sessionId);
 
     /// <summary>
+    /// Asks again about a ticket of the waiting line (<see cref="SessionQueued"/>): its position and the likely wait, or,
+    /// once a seat is held for it, the admitted session. Asking keeps the ticket in the line.
+    /// </summary>
+    [SiteScoped]
+    Task<TicketAnswer> PollTicketAsync(SessionId ticketId);
+
+    /// <summary>Takes a ticket out of the line (the user gave up); its place, and a seat held for it, pass on at once. False if it was not in the line.</summary>
+    [SiteScoped]
+    Task<bool> LeaveLineAsync(SessionId ticketId);
+
+    /// <summary>
     /// Subscribes a web server to this site's ends, or renews its subscription (see <see cref="IEndWatcher"/>). A site
     /// takes at most <see cref="EndWatch.MaxWatchers"/> watchers; one more is refused with <see cref="InvalidRequestException"/>.
     /// </summary>

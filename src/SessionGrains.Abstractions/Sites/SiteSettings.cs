@@ -14,6 +14,9 @@ public sealed record SiteSettings
     public const string DefaultMessage = "Sorry, there {active|is|are} already {active} {active|user|users} working on this site. Please try again later.";
     public const string DefaultClosedMessage = "Sorry, this site is closed to new users right now. Please try again later.";
     public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(60);
+    public const int DefaultMaxQueueLength = 10_000;
+    public static readonly TimeSpan DefaultClaimTime = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan DefaultTicketTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>-1: unlimited; 0: closed to new sessions; N &gt; 0: at most N counted sessions.</summary>
     [Id(0)]
@@ -55,6 +58,18 @@ public sealed record SiteSettings
     /// <summary>The sign-in guard: failed sign-ins that block an address or a user. A site stored before it had one gets the defaults.</summary>
     [Id(8)]
     public GuardSettings Guard { get; init; } = new();
+
+    /// <summary>With <see cref="FullSitePolicy.Queue"/>: the most tickets in the line; beyond it newcomers are refused as with <see cref="FullSitePolicy.Deny"/>.</summary>
+    [Id(9)]
+    public int MaxQueueLength { get; init; } = DefaultMaxQueueLength;
+
+    /// <summary>How long a seat freed for the head of the line is held for it before it passes to the next.</summary>
+    [Id(10)]
+    public TimeSpan ClaimTime { get; init; } = DefaultClaimTime;
+
+    /// <summary>A ticket not asked about for this long leaves the line.</summary>
+    [Id(11)]
+    public TimeSpan TicketTimeout { get; init; } = DefaultTicketTimeout;
 
     public static SiteSettings Default { get; } = new();
 

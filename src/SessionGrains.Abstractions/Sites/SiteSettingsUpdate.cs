@@ -33,6 +33,15 @@ public sealed record SiteSettingsUpdate
     [Id(8)]
     public GuardSettingsUpdate? Guard { get; init; }
 
+    [Id(9)]
+    public int? MaxQueueLength { get; init; }
+
+    [Id(10)]
+    public TimeSpan? ClaimTime { get; init; }
+
+    [Id(11)]
+    public TimeSpan? TicketTimeout { get; init; }
+
     public SiteSettings ApplyTo(SiteSettings current) => current with
     {
         Limit = Limit ?? current.Limit,
@@ -44,5 +53,8 @@ public sealed record SiteSettingsUpdate
         MaxSessions = MaxSessions ?? current.MaxSessions,
         ClosedMessage = ClosedMessage ?? current.ClosedMessage,
         Guard = Guard?.ApplyTo(current.Guard) ?? current.Guard,
+        MaxQueueLength = MaxQueueLength ?? current.MaxQueueLength,
+        ClaimTime = ClaimTime ?? current.ClaimTime,
+        TicketTimeout = TicketTimeout ?? current.TicketTimeout,
     };
 }

@@ -7,6 +7,9 @@ internal abstract record AdmissionDecision
     public sealed record Admit(bool Exempt, LiveSession? Evict) : AdmissionDecision;
 
     public sealed record Refuse(RefusalReason Reason) : AdmissionDecision;
+
+    /// <summary>Give the newcomer a ticket in the site's waiting line.</summary>
+    public sealed record Queue : AdmissionDecision;
 }
 
 /// <summary>
@@ -16,7 +19,9 @@ internal abstract record AdmissionDecision
 /// </summary>
 internal static class AdmissionRule
 {
-    public static AdmissionDecision Decide(SiteSettings settings, LiveSessionSet sessions, string userId, bool exempt)
+    /// <param name="waiting">Tickets in the site's waiting line.</param>
+    /// <param name="seatsHeld">Seats held for tickets at the head of the line: taken, for a newcomer.</param>
+    public static AdmissionDecision Decide(SiteSettings settings, LiveSessionSet sessions, int waiting, int seatsHeld, string userId, bool exempt)
     {
         // Exempt sessions (the site's own operators) get in whatever the limit, and take no seat; but no session,
         // exempt or not, gets past the most the site may hold at all.
@@ -53,11 +58,18 @@ internal static class AdmissionRule
 
         if (settings.Limit > 0)
         {
-            var countedAfter = sessions.Counted - (evict is null ? 0 : 1) + 1;
+            // While anyone waits, a newcomer joins the end of the line: a freed seat is theirs first.
+            var taken = sessions.Counted + seatsHeld;
+            if (settings.OnFull == FullSitePolicy.Queue && (waiting > 0 || taken >= settings.Limit))
+            {
+                return waiting >= settings.MaxQueueLength ? new AdmissionDecision.Refuse(RefusalReason.SiteFull) : new AdmissionDecision.Queue();
+            }
+
+            var countedAfter = taken - (evict is null ? 0 : 1) + 1;
             if (countedAfter > settings.Limit)
             {
                 // Eviction swaps one seat for another; it never ends anyone to bring a site back under a lowered limit.
-                if (!evictIdlest || evict is not null || sessions.Counted != settings.Limit)
+                if (!evictIdlest || evict is not null || taken != settings.Limit)
                 {
                     return new AdmissionDecision.Refuse(RefusalReason.SiteFull);
                 }

@@ -26,6 +26,7 @@ internal sealed class DurableSite
     private readonly string _siteId;
     private readonly SiteHeader _header;
     private readonly LiveSessionSet _sessions;
+    private readonly WaitingLine _line;
     private readonly Action<IReadOnlyList<StoredEnd>> _written;
     private readonly Action<Exception> _failed;
     private readonly GroupCommit<bool, bool> _writes;
@@ -41,6 +42,7 @@ internal sealed class DurableSite
         IGrainFactory grains,
         string siteId,
         StoredSite? stored,
+        DateTimeOffset now,
         Action<IReadOnlyList<StoredEnd>> written,
         Action<Exception> failed)
     {
@@ -50,6 +52,7 @@ internal sealed class DurableSite
         _version = stored?.Version ?? 0;
         _header = stored?.Header ?? new SiteHeader();
         _sessions = new LiveSessionSet(stored?.Sessions ?? []);
+        _line = new WaitingLine(stored?.Tickets ?? [], now);
         _written = written;
         _failed = failed;
 
@@ -58,6 +61,9 @@ internal sealed class DurableSite
     }
 
     public LiveSessionSet Sessions => _sessions;
+
+    /// <summary>The site's waiting line (<see cref="FullSitePolicy.Queue"/>), stored with it.</summary>
+    public WaitingLine Line => _line;
 
     /// <summary>Null until an operator configures the site: until then the configured defaults apply.</summary>
     public SiteSettings? Settings
@@ -84,7 +90,7 @@ internal sealed class DurableSite
         }
 
         ended.Add(new EndedSession { SessionId = session.SessionId, Reason = reason, EndedAt = now });
-        _unsentEnds.Add(new StoredEnd(session.SessionId, reason, BySite: true));
+        _unsentEnds.Add(new StoredEnd(session.SessionId, reason, BySite: true, Counted: !session.Exempt));
         _headerChanged = true;
     }
 
@@ -95,12 +101,12 @@ internal sealed class DurableSite
     /// </summary>
     public bool Release(SessionId sessionId, SessionEndReason reason)
     {
-        if (_sessions.Remove(sessionId) is null)
+        if (_sessions.Remove(sessionId) is not { } session)
         {
             return false;
         }
 
-        _unsentEnds.Add(new StoredEnd(sessionId, reason, BySite: false));
+        _unsentEnds.Add(new StoredEnd(sessionId, reason, BySite: false, Counted: !session.Exempt));
         return true;
     }
 
@@ -166,7 +172,7 @@ internal sealed class DurableSite
         }
 
         // Without changes of its own, a request still waits for the write of what it saw.
-        return _headerChanged || _sessions.HasChanges ? _writes.AddAsync(true) : _writes.WhenFlushedAsync();
+        return _headerChanged || _sessions.HasChanges || _line.HasChanges ? _writes.AddAsync(true) : _writes.WhenFlushedAsync();
     }
 
     private async Task<IReadOnlyList<bool>> FlushAsync(IReadOnlyList<bool> requests)
@@ -208,7 +214,12 @@ internal sealed class DurableSite
 
         // Taken in one turn, so the write holds exactly the changes made before this point.
         var (upserts, removals) = _sessions.TakeChanges();
-        var changes = new SiteWrite(_siteId, _version, _headerChanged ? _header.Snapshot() : null, upserts, removals);
+        var (ticketUpserts, ticketRemovals) = _line.TakeChanges();
+        var changes = new SiteWrite(_siteId, _version, _headerChanged ? _header.Snapshot() : null, upserts, removals)
+        {
+            TicketUpserts = ticketUpserts,
+            TicketRemovals = ticketRemovals,
+        };
         _headerChanged = false;
         StoredEnd[] ends = [.. _unsentEnds];
         _unsentEnds.Clear();
@@ -223,5 +234,8 @@ internal sealed class DurableSite
     }
 }
 
-/// <summary>A session's end, as a write stored it: <see cref="BySite"/> when the site decided it, so its grain must be told.</summary>
-internal readonly record struct StoredEnd(SessionId SessionId, SessionEndReason Reason, bool BySite);
+/// <summary>
+/// A session's end, as a write stored it: <see cref="BySite"/> when the site decided it, so its grain must be told;
+/// <see cref="Counted"/> when it freed a seat.
+/// </summary>
+internal readonly record struct StoredEnd(SessionId SessionId, SessionEndReason Reason, bool BySite, bool Counted);

@@ -25,6 +25,12 @@ public sealed class SiteDefaultsOptions
     /// <summary>The sign-in guard of a site never configured (<c>SessionGrains:SiteDefaults:Guard</c>).</summary>
     public GuardDefaultsOptions Guard { get; set; } = new();
 
+    public int MaxQueueLength { get; set; } = SiteSettings.DefaultMaxQueueLength;
+
+    public TimeSpan ClaimTime { get; set; } = SiteSettings.DefaultClaimTime;
+
+    public TimeSpan TicketTimeout { get; set; } = SiteSettings.DefaultTicketTimeout;
+
     public SiteSettings ToSettings() => new()
     {
         Limit = Limit,
@@ -36,6 +42,9 @@ public sealed class SiteDefaultsOptions
         ClosedMessage = ClosedMessage,
         MaxSessions = MaxSessions,
         Guard = Guard.ToSettings(),
+        MaxQueueLength = MaxQueueLength,
+        ClaimTime = ClaimTime,
+        TicketTimeout = TicketTimeout,
     };
 }
 

@@ -12,7 +12,7 @@ public sealed partial class SiteGrain
     public async Task<LeaseLookup> GetLeaseAsync(SessionId sessionId)
     {
         ExpireLeases(clock.GetUtcNow());
-        await _site.WriteAsync();
+        await WriteAsync();
         return _site.Lookup(sessionId, Settings.IdleTimeout);
     }
 
@@ -28,7 +28,7 @@ public sealed partial class SiteGrain
         }
 
         ExpireLeases(now);
-        await _site.WriteAsync();
+        await WriteAsync();
         return _site.Lookup(sessionId, Settings.IdleTimeout);
     }
 
@@ -44,7 +44,7 @@ public sealed partial class SiteGrain
             }
         }
 
-        await _site.WriteAsync();
+        await WriteAsync();
     }
 
     public async Task SessionEndedAsync(SessionId sessionId, SessionEndReason reason)
@@ -56,7 +56,7 @@ public sealed partial class SiteGrain
             LogSessionEnded(SiteId, sessionId, reason);
         }
 
-        await _site.WriteAsync();
+        await WriteAsync();
     }
 
     public Task RecordGuardRefusalsAsync(int count)
@@ -77,7 +77,7 @@ public sealed partial class SiteGrain
         }
 
         ExpireLeases(clock.GetUtcNow());
-        await _site.WriteAsync();
+        await WriteAsync();
         if (Sessions.Count == 0)
         {
             await _backstop.StopAsync();
@@ -90,7 +90,7 @@ public sealed partial class SiteGrain
         ExpireLeases(now);
         try
         {
-            await _site.WriteAsync();
+            await WriteAsync();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

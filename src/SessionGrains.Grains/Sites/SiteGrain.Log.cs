@@ -24,4 +24,7 @@ public sealed partial class SiteGrain
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Site {SiteId}: writing its state failed; the activation is dropped so the next request reloads from storage")]
     private partial void LogWriteFailed(Exception exception, string siteId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Site {SiteId}: ticket {TicketId} left the line ({Reason})")]
+    private partial void LogTicketEnded(string siteId, SessionId ticketId, TicketEndReason reason);
 }

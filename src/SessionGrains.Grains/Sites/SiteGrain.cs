@@ -38,12 +38,14 @@ public sealed partial class SiteGrain(
 
     private LiveSessionSet Sessions => _site.Sessions;
 
+    private WaitingLine Line => _site.Line;
+
     private SiteSettings Settings => _site.Settings ?? defaults.CurrentValue.ToSettings();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var stored = await store.ReadAsync(SiteId, cancellationToken);
-        _site = new DurableSite(store, GrainFactory, SiteId, stored, OnWritten, OnWriteFailed);
+        _site = new DurableSite(store, GrainFactory, SiteId, stored, clock.GetUtcNow(), OnWritten, OnWriteFailed);
         _expiryTimer = new LeaseExpiryTimer(this, Sessions, OnLeasesExpiringAsync);
         _backstop = new BackstopReminder(this, SiteId, logger);
         var now = clock.GetUtcNow();
@@ -51,6 +53,7 @@ public sealed partial class SiteGrain(
 
         // Leases that ran out while no activation held this site (a restart) make the timer fire at once.
         _expiryTimer.Schedule(now);
+        KeepLineMoving();
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
@@ -64,7 +67,7 @@ public sealed partial class SiteGrain(
         var now = clock.GetUtcNow();
         ExpireLeases(now);
         var (result, started) = Decide(request, Settings, now);
-        await _site.WriteAsync();
+        await WriteAsync();
         Start(started);
         return result;
     }
@@ -97,7 +100,7 @@ public sealed partial class SiteGrain(
             }
         }
 
-        await _site.WriteAsync();
+        await WriteAsync();
         foreach (var start in started)
         {
             Start(start);
@@ -128,7 +131,12 @@ public sealed partial class SiteGrain(
             }
         }
 
-        var decision = AdmissionRule.Decide(settings, Sessions, request.UserId, settings.IsExempt(request.Roles));
+        var decision = AdmissionRule.Decide(settings, Sessions, Line.Count, Line.SeatsHeld, request.UserId, settings.IsExempt(request.Roles));
+        if (decision is AdmissionDecision.Queue)
+        {
+            return (JoinLine(request, now), null);
+        }
+
         if (decision is AdmissionDecision.Refuse refusal)
         {
             _history.RecordRefusal(now);
@@ -175,7 +183,7 @@ public sealed partial class SiteGrain(
         RequestRules.EnsureValid(updated);
 
         _site.Settings = updated;
-        await _site.WriteAsync();
+        await WriteAsync();
         LogSettingsChanged(SiteId, updated.Limit, updated.IdleTimeout, updated.OnFull);
         return updated;
     }
@@ -197,7 +205,7 @@ public sealed partial class SiteGrain(
 
         SessionCursor? after = cursor is null ? null : SessionCursor.Parse(cursor);
         ExpireLeases(clock.GetUtcNow());
-        await _site.WriteAsync();
+        await WriteAsync();
         return Page(after, limit);
     }
 
@@ -232,7 +240,7 @@ public sealed partial class SiteGrain(
         EnsureValidSiteId();
         var now = clock.GetUtcNow();
         ExpireLeases(now);
-        await _site.WriteAsync();
+        await WriteAsync();
         return new SiteSummary
         {
             SiteId = SiteId,
@@ -263,7 +271,7 @@ public sealed partial class SiteGrain(
             LogKicked(SiteId, sessionId);
         }
 
-        await _site.WriteAsync();
+        await WriteAsync();
         return live;
     }
 
@@ -284,6 +292,14 @@ public sealed partial class SiteGrain(
         TellWatchers(ends);
 
         var now = clock.GetUtcNow();
+        foreach (var end in ends)
+        {
+            if (end.Counted)
+            {
+                _releases.Released(now);
+            }
+        }
+
         _expiryTimer.Schedule(now);
         _backstop.Keep(holdsLeases: Sessions.Count > 0);
 

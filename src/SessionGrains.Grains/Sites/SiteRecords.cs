@@ -66,9 +66,10 @@ public sealed record LiveSession
     public SessionId? Resumes { get; init; }
 
     /// <summary>A session the site admits now for <paramref name="request"/>, its lease ending at <paramref name="expiresAt"/>.</summary>
-    public static LiveSession Admit(OpenSessionRequest request, bool exempt, DateTimeOffset now, DateTimeOffset expiresAt) => new()
+    /// <param name="id">The session's id: new, or the id of the ticket whose seat it takes.</param>
+    public static LiveSession Admit(OpenSessionRequest request, bool exempt, DateTimeOffset now, DateTimeOffset expiresAt, SessionId? id = null) => new()
     {
-        SessionId = SessionId.New(),
+        SessionId = id ?? SessionId.New(),
         UserId = request.UserId,
         Roles = request.Roles.Count == 0 ? [] : [.. request.Roles],
         ClientIp = RequestRules.CanonicalClientIp(request.ClientIp),

@@ -17,7 +17,7 @@ public sealed class AdmissionRuleTests
     {
         var sessions = Sessions(Enumerable.Range(0, counted).Select(i => Session($"user-{i}", i)));
 
-        var decision = AdmissionRule.Decide(new SiteSettings { Limit = limit }, sessions, "newcomer", exempt: false);
+        var decision = AdmissionRule.Decide(new SiteSettings { Limit = limit }, sessions, 0, 0, "newcomer", exempt: false);
 
         Assert.Equal(admitted, decision is AdmissionDecision.Admit { Evict: null });
     }
@@ -25,7 +25,7 @@ public sealed class AdmissionRuleTests
     [Fact]
     public void A_closed_site_says_so_rather_than_full()
     {
-        var decision = AdmissionRule.Decide(new SiteSettings { Limit = 0 }, Sessions([]), "ann", exempt: false);
+        var decision = AdmissionRule.Decide(new SiteSettings { Limit = 0 }, Sessions([]), 0, 0, "ann", exempt: false);
 
         Assert.Equal(RefusalReason.SiteClosed, Assert.IsType<AdmissionDecision.Refuse>(decision).Reason);
     }
@@ -37,7 +37,7 @@ public sealed class AdmissionRuleTests
 
         foreach (var limit in new[] { 0, 1 })
         {
-            var decision = AdmissionRule.Decide(new SiteSettings { Limit = limit, PerUserLimit = 1 }, sessions, "ann", exempt: true);
+            var decision = AdmissionRule.Decide(new SiteSettings { Limit = limit, PerUserLimit = 1 }, sessions, 0, 0, "ann", exempt: true);
             Assert.Equal(new AdmissionDecision.Admit(Exempt: true, Evict: null), decision);
         }
     }
@@ -49,7 +49,7 @@ public sealed class AdmissionRuleTests
         var idlest = Session("ann", 1);
         var sessions = Sessions([exempt, idlest, Session("bob", 5), Session("cat", 3)]);
 
-        var decision = AdmissionRule.Decide(new SiteSettings { Limit = 3, OnFull = FullSitePolicy.EvictIdlest }, sessions, "dan", exempt: false);
+        var decision = AdmissionRule.Decide(new SiteSettings { Limit = 3, OnFull = FullSitePolicy.EvictIdlest }, sessions, 0, 0, "dan", exempt: false);
 
         Assert.Same(idlest, Assert.IsType<AdmissionDecision.Admit>(decision).Evict);
     }
@@ -59,7 +59,7 @@ public sealed class AdmissionRuleTests
     {
         var sessions = Sessions([Session("ann", 1), Session("bob", 2), Session("cat", 3)]);
 
-        var decision = AdmissionRule.Decide(new SiteSettings { Limit = 2, OnFull = FullSitePolicy.EvictIdlest }, sessions, "dan", exempt: false);
+        var decision = AdmissionRule.Decide(new SiteSettings { Limit = 2, OnFull = FullSitePolicy.EvictIdlest }, sessions, 0, 0, "dan", exempt: false);
 
         Assert.Equal(RefusalReason.SiteFull, Assert.IsType<AdmissionDecision.Refuse>(decision).Reason);
     }
@@ -69,7 +69,7 @@ public sealed class AdmissionRuleTests
     {
         var sessions = Sessions([Session("ann", 1), Session("ann", 2)]);
 
-        var decision = AdmissionRule.Decide(new SiteSettings { Limit = 2, PerUserLimit = 2 }, sessions, "ann", exempt: false);
+        var decision = AdmissionRule.Decide(new SiteSettings { Limit = 2, PerUserLimit = 2 }, sessions, 0, 0, "ann", exempt: false);
 
         Assert.Equal(RefusalReason.UserLimit, Assert.IsType<AdmissionDecision.Refuse>(decision).Reason);
     }
@@ -81,7 +81,7 @@ public sealed class AdmissionRuleTests
         var sessions = Sessions([Session("bob", 0), annsIdlest, Session("ann", 4)]);
 
         var decision = AdmissionRule.Decide(
-            new SiteSettings { Limit = 3, PerUserLimit = 2, OnFull = FullSitePolicy.EvictIdlest }, sessions, "ann", exempt: false);
+            new SiteSettings { Limit = 3, PerUserLimit = 2, OnFull = FullSitePolicy.EvictIdlest }, sessions, 0, 0, "ann", exempt: false);
 
         Assert.Same(annsIdlest, Assert.IsType<AdmissionDecision.Admit>(decision).Evict);
     }
@@ -92,12 +92,12 @@ public sealed class AdmissionRuleTests
         var sessions = Sessions([Session("operator", 0, exempt: true), Session("ann", 1)]);
         var settings = new SiteSettings { Limit = SiteSettings.Unlimited, MaxSessions = 2 };
 
-        var exempt = AdmissionRule.Decide(settings, sessions, "boss", exempt: true);
-        var counted = AdmissionRule.Decide(settings, sessions, "bob", exempt: false);
+        var exempt = AdmissionRule.Decide(settings, sessions, 0, 0, "boss", exempt: true);
+        var counted = AdmissionRule.Decide(settings, sessions, 0, 0, "bob", exempt: false);
 
         Assert.Equal(RefusalReason.MaxSessions, Assert.IsType<AdmissionDecision.Refuse>(exempt).Reason);
         Assert.Equal(RefusalReason.MaxSessions, Assert.IsType<AdmissionDecision.Refuse>(counted).Reason);
-        Assert.Equal(new AdmissionDecision.Admit(Exempt: true, Evict: null), AdmissionRule.Decide(settings with { MaxSessions = 3 }, sessions, "boss", exempt: true));
+        Assert.Equal(new AdmissionDecision.Admit(Exempt: true, Evict: null), AdmissionRule.Decide(settings with { MaxSessions = 3 }, sessions, 0, 0, "boss", exempt: true));
     }
 
     [Fact]
@@ -107,11 +107,11 @@ public sealed class AdmissionRuleTests
         var atCap = Sessions([Session("operator", 0, exempt: true), idlest, Session("bob", 2)]);
         var settings = new SiteSettings { Limit = 2, OnFull = FullSitePolicy.EvictIdlest, MaxSessions = 3 };
 
-        Assert.Same(idlest, Assert.IsType<AdmissionDecision.Admit>(AdmissionRule.Decide(settings, atCap, "cat", exempt: false)).Evict);
+        Assert.Same(idlest, Assert.IsType<AdmissionDecision.Admit>(AdmissionRule.Decide(settings, atCap, 0, 0, "cat", exempt: false)).Evict);
 
         // Without a full limit nothing is evicted, so a newcomer would make one session too many.
         var unlimited = settings with { Limit = SiteSettings.Unlimited };
-        Assert.Equal(RefusalReason.MaxSessions, Assert.IsType<AdmissionDecision.Refuse>(AdmissionRule.Decide(unlimited, atCap, "cat", exempt: false)).Reason);
+        Assert.Equal(RefusalReason.MaxSessions, Assert.IsType<AdmissionDecision.Refuse>(AdmissionRule.Decide(unlimited, atCap, 0, 0, "cat", exempt: false)).Reason);
     }
 
     private static LiveSessionSet Sessions(IEnumerable<LiveSession> sessions) =>

@@ -1,0 +1,183 @@
+using SessionGrains.Grains.Sessions;
+
+namespace SessionGrains.Grains.Sites;
+
+/// <summary>
+/// The site's waiting line (<see cref="FullSitePolicy.Queue"/>): newcomers on a full site join its end, every seat
+/// that frees is held for the first in line (before each write, so no newcomer can take it first), and the holder
+/// claims it by asking again within the site's claim time. A timer a second sends away tickets that lapsed. The line
+/// is stored with the site, so a restart keeps its order and held seats; polls are not stored, so after a restart
+/// every ticket gets a full timeout to ask again.
+/// </summary>
+public sealed partial class SiteGrain
+{
+    /// <summary>Tickets that left the line without their holder's say, remembered so that a late poll learns why.</summary>
+    private const int EndedTicketsKept = 10_000;
+
+    private readonly ReleaseRate _releases = new();
+    private readonly Dictionary<SessionId, TicketEndReason> _endedTickets = [];
+    private readonly Queue<SessionId> _endedTicketOrder = new();
+    private IGrainTimer? _lineTimer;
+
+    public async Task<TicketAnswer> PollTicketAsync(SessionId ticketId)
+    {
+        EnsureValidSiteId();
+        var now = clock.GetUtcNow();
+        ExpireLeases(now);
+        if (!Line.TryGet(ticketId, out var ticket))
+        {
+            await WriteAsync();
+            return _endedTickets.TryGetValue(ticketId, out var ended) ? new TicketEnded { Reason = ended } : TicketUnknown.Instance;
+        }
+
+        if (ticket.SeatHeldUntil is { } heldUntil)
+        {
+            if (heldUntil <= now)
+            {
+                EndTicket(ticket, TicketEndReason.ClaimExpired);
+                await WriteAsync();
+                return new TicketEnded { Reason = TicketEndReason.ClaimExpired };
+            }
+
+            // The seat held for this ticket becomes its session, with the ticket's id, as an admission would.
+            var settings = Settings;
+            Line.Leave(ticket.Id);
+            var session = LiveSession.Admit(ticket.Request, exempt: false, now, LeaseTerms.ExpiresAt(now, settings.IdleTimeout, exact: false), ticket.Id);
+            Sessions.Add(session);
+            LogAdmitted(SiteId, session.SessionId, session.Exempt, Sessions.Counted, settings.Limit);
+            await WriteAsync();
+            Start((session.SessionId, session.LeaseFor(settings.IdleTimeout)));
+            return new TicketAdmitted { Session = SiteAnswers.Admitted(session, Sessions.Counted, settings) };
+        }
+
+        WaitingLine.Polled(ticket, now);
+        await WriteAsync();
+        return Waiting(ticket, now);
+    }
+
+    public async Task<bool> LeaveLineAsync(SessionId ticketId)
+    {
+        EnsureValidSiteId();
+        var left = Line.Leave(ticketId);
+        await WriteAsync();
+        return left;
+    }
+
+    /// <summary>A newcomer's ticket: the one they hold already (a user waits once), or a new one at the end of the line.</summary>
+    private SessionQueued JoinLine(OpenSessionRequest request, DateTimeOffset now)
+    {
+        var ticket = Line.OfUser(request.UserId) ?? Line.Join(SessionId.New(), request with { Resumes = null }, now);
+        WaitingLine.Polled(ticket, now);
+        KeepLineMoving();
+        return new SessionQueued { Ticket = Waiting(ticket, now) };
+    }
+
+    private TicketWaiting Waiting(WaitingTicket ticket, DateTimeOffset now)
+    {
+        var settings = Settings;
+        var position = Line.PositionOf(ticket);
+
+        // Those ahead with a seat held need no seat to free: the wait is for the rest.
+        var estimate = _releases.Estimate(Math.Max(1, position - Line.SeatsHeld), now);
+        var pollAfter = Min(settings.TicketTimeout / 4, settings.ClaimTime / 2);
+        return new TicketWaiting
+        {
+            TicketId = ticket.Id,
+            Position = position,
+            ShortestWait = estimate?.Shortest,
+            LongestWait = estimate?.Longest,
+            PollAfter = pollAfter < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : pollAfter,
+        };
+    }
+
+    /// <summary>
+    /// Holds every free seat for the next in line, or sends the line away if the site closed. Runs before every write,
+    /// in the turn that freed the seat, so a newcomer deciding after it finds the seat taken.
+    /// </summary>
+    private void ServeLine()
+    {
+        if (Line.Count == 0)
+        {
+            return;
+        }
+
+        var settings = Settings;
+        var now = clock.GetUtcNow();
+        if (settings.Limit == SiteSettings.Closed)
+        {
+            foreach (var ticket in Line.InOrder().ToList())
+            {
+                EndTicket(ticket, TicketEndReason.SiteClosed);
+            }
+
+            return;
+        }
+
+        var free = settings.Limit == SiteSettings.Unlimited ? Line.Count : settings.Limit - Sessions.Counted - Line.SeatsHeld;
+        if (free > 0)
+        {
+            Line.HoldSeats(free, now + settings.ClaimTime);
+        }
+    }
+
+    /// <summary>Every write of the site goes through here: the line takes the seats freed since the last one first.</summary>
+    private Task WriteAsync()
+    {
+        ServeLine();
+        return _site.WriteAsync();
+    }
+
+    private void EndTicket(WaitingTicket ticket, TicketEndReason reason)
+    {
+        if (!Line.Leave(ticket.Id))
+        {
+            return;
+        }
+
+        if (_endedTicketOrder.Count >= EndedTicketsKept && _endedTicketOrder.TryDequeue(out var oldest))
+        {
+            _endedTickets.Remove(oldest);
+        }
+
+        _endedTickets[ticket.Id] = reason;
+        _endedTicketOrder.Enqueue(ticket.Id);
+        LogTicketEnded(SiteId, ticket.Id, reason);
+    }
+
+    /// <summary>While the line holds tickets, a timer a second sends away those that lapsed; it stops when the line is empty.</summary>
+    private void KeepLineMoving()
+    {
+        if (Line.Count > 0 && _lineTimer is null)
+        {
+            _lineTimer = this.RegisterGrainTimer(OnLineTimerAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { KeepAlive = true });
+        }
+    }
+
+    private async Task OnLineTimerAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var (ticket, reason) in Line.Lapsed(now, Settings.TicketTimeout))
+        {
+            EndTicket(ticket, reason);
+        }
+
+        ExpireLeases(now);
+        try
+        {
+            await WriteAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Already logged; the next tick tries again.
+            return;
+        }
+
+        if (Line.Count == 0)
+        {
+            _lineTimer?.Dispose();
+            _lineTimer = null;
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}
