@@ -50,7 +50,7 @@ internal sealed partial class SessionGate(
             throw new SessionRefusedException(Unavailable);
         }
 
-        if (result is SessionRefused refused)
+        if (AsRefusal(result) is { } refused)
         {
             LogRefused(refused.Reason, userId);
             throw new SessionRefusedException(refused);
@@ -139,6 +139,24 @@ internal sealed partial class SessionGate(
         await CloseQuietlyAsync(seat.Value);
     }
 
+    /// <summary>
+    /// The refusal in an answer that gives no seat. A ticket in the site's waiting line is one for now: the library has
+    /// no waiting page yet, so the user is told their place and to try again; the ticket lapses unasked.
+    /// </summary>
+    private static SessionRefused? AsRefusal(OpenSessionResult result) => result switch
+    {
+        SessionRefused refused => refused,
+        SessionQueued { Ticket: var ticket } => new SessionRefused
+        {
+            Reason = RefusalReason.SiteFull,
+            Active = 0,
+            Limit = 0,
+            Message = $"The site is full; you would be number {ticket.Position} in its waiting line. Please try again in a moment.",
+            RetryAfter = ticket.PollAfter,
+        },
+        _ => null,
+    };
+
     /// <summary>The session's answer to a touch; null when the cluster did not answer (the request goes on).</summary>
     private async Task<TouchResult?> TouchAsync(Seat seat)
     {
@@ -181,7 +199,7 @@ internal sealed partial class SessionGate(
             return;
         }
 
-        if (result is SessionRefused refused)
+        if (AsRefusal(result) is { } refused)
         {
             LogRefused(refused.Reason, userId);
             await SignOutAsync(context, SessionNotice.Refused(refused));

@@ -39,15 +39,10 @@ public sealed partial class SiteGrain
                 return new TicketEnded { Reason = TicketEndReason.ClaimExpired };
             }
 
-            // The seat held for this ticket becomes its session, with the ticket's id, as an admission would.
-            var settings = Settings;
-            Line.Leave(ticket.Id);
-            var session = LiveSession.Admit(ticket.Request, exempt: false, now, LeaseTerms.ExpiresAt(now, settings.IdleTimeout, exact: false), ticket.Id);
-            Sessions.Add(session);
-            LogAdmitted(SiteId, session.SessionId, session.Exempt, Sessions.Counted, settings.Limit);
+            var (admitted, start) = ClaimSeat(ticket, now);
             await WriteAsync();
-            Start((session.SessionId, session.LeaseFor(settings.IdleTimeout)));
-            return new TicketAdmitted { Session = SiteAnswers.Admitted(session, Sessions.Counted, settings) };
+            Start(start);
+            return new TicketAdmitted { Session = admitted };
         }
 
         WaitingLine.Polled(ticket, now);
@@ -63,13 +58,33 @@ public sealed partial class SiteGrain
         return left;
     }
 
-    /// <summary>A newcomer's ticket: the one they hold already (a user waits once), or a new one at the end of the line.</summary>
-    private SessionQueued JoinLine(OpenSessionRequest request, DateTimeOffset now)
+    /// <summary>
+    /// A newcomer's ticket: the one they hold already (a user waits once: asking again is polling, and claims a seat held
+    /// for it), or a new one at the end of the line.
+    /// </summary>
+    private (OpenSessionResult Result, (SessionId, SessionLease)? Start) JoinLine(OpenSessionRequest request, DateTimeOffset now)
     {
+        if (Line.OfUser(request.UserId) is { SeatHeldUntil: { } heldUntil } holder && heldUntil > now)
+        {
+            var (admitted, start) = ClaimSeat(holder, now);
+            return (admitted, start);
+        }
+
         var ticket = Line.OfUser(request.UserId) ?? Line.Join(SessionId.New(), request with { Resumes = null }, now);
         WaitingLine.Polled(ticket, now);
         KeepLineMoving();
-        return new SessionQueued { Ticket = Waiting(ticket, now) };
+        return (new SessionQueued { Ticket = Waiting(ticket, now) }, null);
+    }
+
+    /// <summary>The seat held for <paramref name="ticket"/> becomes its session, with the ticket's id, exactly as an admission.</summary>
+    private (SessionAdmitted Admitted, (SessionId, SessionLease) Start) ClaimSeat(WaitingTicket ticket, DateTimeOffset now)
+    {
+        var settings = Settings;
+        Line.Leave(ticket.Id);
+        var session = LiveSession.Admit(ticket.Request, exempt: false, now, LeaseTerms.ExpiresAt(now, settings.IdleTimeout, exact: false), ticket.Id);
+        Sessions.Add(session);
+        LogAdmitted(SiteId, session.SessionId, session.Exempt, Sessions.Counted, settings.Limit);
+        return (SiteAnswers.Admitted(session, Sessions.Counted, settings), (session.SessionId, session.LeaseFor(settings.IdleTimeout)));
     }
 
     private TicketWaiting Waiting(WaitingTicket ticket, DateTimeOffset now)

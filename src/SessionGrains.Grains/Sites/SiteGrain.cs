@@ -134,7 +134,7 @@ public sealed partial class SiteGrain(
         var decision = AdmissionRule.Decide(settings, Sessions, Line.Count, Line.SeatsHeld, request.UserId, settings.IsExempt(request.Roles));
         if (decision is AdmissionDecision.Queue)
         {
-            return (JoinLine(request, now), null);
+            return JoinLine(request, now);
         }
 
         if (decision is AdmissionDecision.Refuse refusal)

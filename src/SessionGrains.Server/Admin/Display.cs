@@ -17,6 +17,7 @@ public static class Display
     public static string Policy(FullSitePolicy policy) => policy switch
     {
         FullSitePolicy.EvictIdlest => "evict idlest",
+        FullSitePolicy.Queue => "queue",
         _ => "deny",
     };
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using SessionGrains.Server.Problems;
 
 namespace SessionGrains.Server.Admin;
 
@@ -85,7 +86,7 @@ public sealed class SettingsForm
         GuardUserMessage = settings.Guard.UserMessage,
     };
 
-    public static string PolicyValue(FullSitePolicy policy) => policy == FullSitePolicy.EvictIdlest ? "evict-idlest" : "deny";
+    public static string PolicyValue(FullSitePolicy policy) => ApiNames.Of(policy);
 
     public static string Key(string field) => $"{Prefix}.{field}";
 
@@ -115,11 +116,12 @@ public sealed class SettingsForm
         {
             "deny" => FullSitePolicy.Deny,
             "evict-idlest" => FullSitePolicy.EvictIdlest,
+            "queue" => FullSitePolicy.Queue,
             _ => null,
         };
         if (policy is null)
         {
-            errors.AddModelError(Key(nameof(OnFull)), "Choose deny or evict idlest.");
+            errors.AddModelError(Key(nameof(OnFull)), "Choose deny, evict idlest or queue.");
         }
 
         var guard = GuardUpdate(errors);

@@ -72,6 +72,7 @@ public static class ApiRegistration
         var api = app.MapGroup("/api");
         SiteEndpoints.Map(api);
         SessionEndpoints.Map(api);
+        TicketEndpoints.Map(api);
         GuardEndpoints.Map(api);
         app.MapOpenApi();
         return app;

@@ -21,11 +21,12 @@ internal static class SessionEndpoints
             .WithName("OpenSession")
             .ChecksSiteIdFirst()
             .Produces<SessionOpenedView>(StatusCodes.Status201Created)
+            .Produces<TicketView>(StatusCodes.Status202Accepted)
             .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest)
             .Answers(StatusCodes.Status429TooManyRequests, ProblemCodes.SiteFull, ProblemCodes.UserLimit, ProblemCodes.MaxSessions)
             .Answers(StatusCodes.Status503ServiceUnavailable, ProblemCodes.SiteClosed)
             .RequireRateLimiting(RateLimitRegistration.SiteOpens)
-            .WithSummary("Asks for a seat. 429 (site_full, user_limit, max_sessions; rate_limited past the site's sign-ins per second) or 503 (site_closed) when refused.");
+            .WithSummary("Asks for a seat. 201 with the session; on a full site that queues, 202 with a ticket in its waiting line (Location: the ticket). 429 (site_full, user_limit, max_sessions; rate_limited past the site's sign-ins per second) or 503 (site_closed) when refused.");
 
         sessions.MapGet("/", ListAsync)
             .WithName("ListSessions")
@@ -57,25 +58,29 @@ internal static class SessionEndpoints
             .WithSummary("Ends a session: a logout with the site's key, a kick with the admin key. Idempotent.");
     }
 
-    private static async Task<IResult> OpenAsync(string siteId, [FromBody] OpenSessionBody body, SiteAdmissions admissions)
+    private static async Task<IResult> OpenAsync(string siteId, [FromBody] OpenSessionBody body, SiteAdmissions admissions, HttpContext http)
     {
         var result = await admissions.OpenSessionAsync(siteId, body.ToRequest());
         return result switch
         {
-            SessionAdmitted admitted => TypedResults.Created(
-                $"/api/sites/{siteId}/sessions/{admitted.SessionId}",
-                new SessionOpenedView
-                {
-                    SessionId = admitted.SessionId.ToString(),
-                    Active = admitted.Active,
-                    Limit = admitted.Limit,
-                    IdleExpiresAt = admitted.IdleExpiresAt,
-                    Exempt = admitted.Exempt,
-                }),
+            SessionAdmitted admitted => Admitted(siteId, admitted),
+            SessionQueued queued => TicketEndpoints.Waiting(siteId, queued.Ticket, http, created: true),
             SessionRefused refused => ApiProblems.Refused(refused),
             _ => throw new InvalidOperationException($"Unexpected admission result {result.GetType().Name}."),
         };
     }
+
+    /// <summary>A new session, from an open or from a ticket whose seat it took: 201 with its <c>Location</c>.</summary>
+    internal static IResult Admitted(string siteId, SessionAdmitted admitted) => TypedResults.Created(
+        $"/api/sites/{siteId}/sessions/{admitted.SessionId}",
+        new SessionOpenedView
+        {
+            SessionId = admitted.SessionId.ToString(),
+            Active = admitted.Active,
+            Limit = admitted.Limit,
+            IdleExpiresAt = admitted.IdleExpiresAt,
+            Exempt = admitted.Exempt,
+        });
 
     /// <summary>The page size is read as text, so a bad one gets this API's own problem; it is an integer all the same.</summary>
     private static Task DescribePageSize(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)

@@ -112,6 +112,32 @@ public static class ApiProblems
             new Dictionary<string, object?> { ["scope"] = ApiNames.Of(blocked.Scope), ["blockedUntil"] = blocked.BlockedUntil }),
         blocked.BlockedUntil - now);
 
+    /// <summary>A ticket of the waiting line that left it without its holder's say: 410 with why.</summary>
+    public static IResult TicketEnded(TicketEndReason reason) => reason switch
+    {
+        TicketEndReason.ClaimExpired => Problem(
+            StatusCodes.Status410Gone,
+            ProblemCodes.ClaimExpired,
+            "The seat held for this ticket was not claimed in time.",
+            "A seat was held for this ticket, and went to the next in line when it was not claimed within the site's claim time. Sign in again to join the line anew."),
+        TicketEndReason.SiteClosed => Problem(
+            StatusCodes.Status410Gone,
+            ProblemCodes.SiteClosed,
+            "The site admits no new sessions.",
+            "The site closed while this ticket waited, and sent its line away."),
+        _ => Problem(
+            StatusCodes.Status410Gone,
+            ProblemCodes.TicketExpired,
+            "The ticket expired.",
+            "The ticket was not asked about within the site's ticket timeout, and left the line. Sign in again to join the line anew."),
+    };
+
+    public static IResult UnknownTicket() => Problem(
+        StatusCodes.Status404NotFound,
+        ProblemCodes.UnknownTicket,
+        "No such ticket.",
+        "This site's line holds no ticket with this id: it was never given, was withdrawn, or ended so long ago that the site no longer remembers it.");
+
     public static IResult UnknownBlock() => Problem(
         StatusCodes.Status404NotFound,
         ProblemCodes.UnknownBlock,

@@ -24,6 +24,9 @@ public static class ProblemCodes
     public const string UnknownKey = "unknown_key";
     public const string SignInBlocked = "sign_in_blocked";
     public const string UnknownBlock = "unknown_block";
+    public const string TicketExpired = "ticket_expired";
+    public const string ClaimExpired = "claim_expired";
+    public const string UnknownTicket = "unknown_ticket";
     public const string ServiceUnavailable = "service_unavailable";
     public const string StorageUnavailable = "storage_unavailable";
     public const string InternalError = "internal_error";
@@ -34,7 +37,7 @@ public static class ProblemCodes
     public static IReadOnlyList<string> All { get; } =
     [
         InvalidRequest, InvalidJson, BodyTooLarge, UnsupportedMediaType, Unauthorized, Forbidden, NotFound, MethodNotAllowed,
-        SiteFull, UserLimit, MaxSessions, SiteClosed, RateLimited, SessionEnded, UnknownSession, UnknownKey, SignInBlocked, UnknownBlock,
+        SiteFull, UserLimit, MaxSessions, SiteClosed, RateLimited, SessionEnded, UnknownSession, UnknownKey, SignInBlocked, UnknownBlock, TicketExpired, ClaimExpired, UnknownTicket,
         ServiceUnavailable, StorageUnavailable, InternalError, Error,
     ];
 }

@@ -27,6 +27,15 @@ public sealed record SiteSettingsChange
     /// <summary>The most live sessions the site may hold, exempt ones included (1 or more).</summary>
     public int? MaxSessions { get; init; }
 
+    /// <summary>With onFull <c>queue</c>: the most tickets in the waiting line (beyond it, newcomers are refused as with <c>deny</c>).</summary>
+    public int? MaxQueueLength { get; init; }
+
+    /// <summary>How long a seat freed for the head of the line is held for it before it passes on.</summary>
+    public int? ClaimSeconds { get; init; }
+
+    /// <summary>A ticket not asked about for this long leaves the line.</summary>
+    public int? TicketTimeoutSeconds { get; init; }
+
     /// <summary>The sign-in guard; fields left out stay as they are.</summary>
     public GuardSettingsChange? Guard { get; init; }
 
@@ -47,6 +56,9 @@ public sealed record SiteSettingsChange
             ClosedMessage = ClosedMessage,
             MaxSessions = MaxSessions,
             Guard = Guard?.ToUpdate(),
+            MaxQueueLength = MaxQueueLength,
+            ClaimTime = ClaimSeconds is { } claim ? TimeSpan.FromSeconds(claim) : null,
+            TicketTimeout = TicketTimeoutSeconds is { } timeout ? TimeSpan.FromSeconds(timeout) : null,
         };
     }
 

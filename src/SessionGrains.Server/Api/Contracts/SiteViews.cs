@@ -27,6 +27,15 @@ public record SiteSettingsView
     /// <summary>The most live sessions the site may hold, exempt ones included.</summary>
     public required int MaxSessions { get; init; }
 
+    /// <summary>With onFull <c>queue</c>: the most tickets in the waiting line.</summary>
+    public required int MaxQueueLength { get; init; }
+
+    /// <summary>How long a seat freed for the head of the line is held for it.</summary>
+    public required int ClaimSeconds { get; init; }
+
+    /// <summary>A ticket not asked about for this long leaves the line.</summary>
+    public required int TicketTimeoutSeconds { get; init; }
+
     /// <summary>The sign-in guard: failed sign-ins that block an address or a user.</summary>
     public required GuardSettingsView Guard { get; init; }
 
@@ -41,6 +50,9 @@ public record SiteSettingsView
         Message = settings.Message,
         ClosedMessage = settings.ClosedMessage,
         MaxSessions = settings.MaxSessions,
+        MaxQueueLength = settings.MaxQueueLength,
+        ClaimSeconds = (int)settings.ClaimTime.TotalSeconds,
+        TicketTimeoutSeconds = (int)settings.TicketTimeout.TotalSeconds,
         Guard = GuardSettingsView.From(settings.Guard),
     };
 }

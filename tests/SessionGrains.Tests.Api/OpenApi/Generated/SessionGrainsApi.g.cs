@@ -948,7 +948,7 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
         }
 
         /// <summary>
-        /// Asks for a seat. 429 (site_full, user_limit, max_sessions; rate_limited past the site's sign-ins per second) or 503 (site_closed) when refused.
+        /// Asks for a seat. 201 with the session; on a full site that queues, 202 with a ticket in its waiting line (Location: the ticket). 429 (site_full, user_limit, max_sessions; rate_limited past the site's sign-ins per second) or 503 (site_closed) when refused.
         /// </summary>
         /// <remarks>
         /// Takes the admin key, or the site's own key (`sgk_…`).
@@ -962,7 +962,7 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
-        /// Asks for a seat. 429 (site_full, user_limit, max_sessions; rate_limited past the site's sign-ins per second) or 503 (site_closed) when refused.
+        /// Asks for a seat. 201 with the session; on a full site that queues, 202 with a ticket in its waiting line (Location: the ticket). 429 (site_full, user_limit, max_sessions; rate_limited past the site's sign-ins per second) or 503 (site_closed) when refused.
         /// </summary>
         /// <remarks>
         /// Takes the admin key, or the site's own key (`sgk_…`).
@@ -1028,6 +1028,16 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             return objectResponse_.Object;
+                        }
+                        else
+                        if (status_ == 202)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<TicketView>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<TicketView>("Accepted", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 400)
@@ -1716,6 +1726,328 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<ProblemDetails>("Gone: `session_ended`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Too Many Requests: `rate_limited`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Service Unavailable: `service_unavailable` or `storage_unavailable`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new ApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// Asks again about a ticket, which keeps it in the line: 200 with its position and likely wait (Retry-After: when to ask again), or 201 with the session once its seat is held for it. 410 when it left the line (ticket_expired, claim_expired, site_closed).
+        /// </summary>
+        /// <remarks>
+        /// Takes the admin key, or the site's own key (`sgk_…`).
+        /// </remarks>
+        /// <returns>OK</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual System.Threading.Tasks.Task<TicketView> PollTicketAsync(string siteId, string ticketId)
+        {
+            return PollTicketAsync(siteId, ticketId, System.Threading.CancellationToken.None);
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Asks again about a ticket, which keeps it in the line: 200 with its position and likely wait (Retry-After: when to ask again), or 201 with the session once its seat is held for it. 410 when it left the line (ticket_expired, claim_expired, site_closed).
+        /// </summary>
+        /// <remarks>
+        /// Takes the admin key, or the site's own key (`sgk_…`).
+        /// </remarks>
+        /// <returns>OK</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<TicketView> PollTicketAsync(string siteId, string ticketId, System.Threading.CancellationToken cancellationToken)
+        {
+            if (siteId == null)
+                throw new System.ArgumentNullException("siteId");
+
+            if (ticketId == null)
+                throw new System.ArgumentNullException("ticketId");
+
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+                    request_.Method = new System.Net.Http.HttpMethod("GET");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                
+                    // Operation Path: "api/sites/{siteId}/tickets/{ticketId}"
+                    urlBuilder_.Append("api/sites/");
+                    urlBuilder_.Append(System.Uri.EscapeDataString(ConvertToString(siteId, System.Globalization.CultureInfo.InvariantCulture)));
+                    urlBuilder_.Append("/tickets/");
+                    urlBuilder_.Append(System.Uri.EscapeDataString(ConvertToString(ticketId, System.Globalization.CultureInfo.InvariantCulture)));
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 200)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<TicketView>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            return objectResponse_.Object;
+                        }
+                        else
+                        if (status_ == 201)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<SessionOpenedView>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<SessionOpenedView>("Created", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Bad Request: `invalid_request`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 401)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Unauthorized: `unauthorized`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 403)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Forbidden: `forbidden`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 404)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Not Found: `unknown_ticket`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 410)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Gone: `ticket_expired`, `claim_expired` or `site_closed`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Too Many Requests: `rate_limited`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Service Unavailable: `service_unavailable` or `storage_unavailable`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new ApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// Leaves the line: the ticket's place, and a seat held for it, pass on at once. Idempotent.
+        /// </summary>
+        /// <remarks>
+        /// Takes the admin key, or the site's own key (`sgk_…`).
+        /// </remarks>
+        /// <returns>No Content</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual System.Threading.Tasks.Task LeaveLineAsync(string siteId, string ticketId)
+        {
+            return LeaveLineAsync(siteId, ticketId, System.Threading.CancellationToken.None);
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Leaves the line: the ticket's place, and a seat held for it, pass on at once. Idempotent.
+        /// </summary>
+        /// <remarks>
+        /// Takes the admin key, or the site's own key (`sgk_…`).
+        /// </remarks>
+        /// <returns>No Content</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task LeaveLineAsync(string siteId, string ticketId, System.Threading.CancellationToken cancellationToken)
+        {
+            if (siteId == null)
+                throw new System.ArgumentNullException("siteId");
+
+            if (ticketId == null)
+                throw new System.ArgumentNullException("ticketId");
+
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+                    request_.Method = new System.Net.Http.HttpMethod("DELETE");
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                
+                    // Operation Path: "api/sites/{siteId}/tickets/{ticketId}"
+                    urlBuilder_.Append("api/sites/");
+                    urlBuilder_.Append(System.Uri.EscapeDataString(ConvertToString(siteId, System.Globalization.CultureInfo.InvariantCulture)));
+                    urlBuilder_.Append("/tickets/");
+                    urlBuilder_.Append(System.Uri.EscapeDataString(ConvertToString(ticketId, System.Globalization.CultureInfo.InvariantCulture)));
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 204)
+                        {
+                            return;
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Bad Request: `invalid_request`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 401)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Unauthorized: `unauthorized`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 403)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Forbidden: `forbidden`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -2553,6 +2885,9 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
         [System.Runtime.Serialization.EnumMember(Value = @"evict-idlest")]
         EvictIdlest = 1,
 
+        [System.Runtime.Serialization.EnumMember(Value = @"queue")]
+        Queue = 2,
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -2963,6 +3298,15 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
         [Newtonsoft.Json.JsonProperty("maxSessions", Required = Newtonsoft.Json.Required.Always)]
         public int MaxSessions { get; set; } = default!;
 
+        [Newtonsoft.Json.JsonProperty("maxQueueLength", Required = Newtonsoft.Json.Required.Always)]
+        public int MaxQueueLength { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("claimSeconds", Required = Newtonsoft.Json.Required.Always)]
+        public int ClaimSeconds { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("ticketTimeoutSeconds", Required = Newtonsoft.Json.Required.Always)]
+        public int TicketTimeoutSeconds { get; set; } = default!;
+
         [Newtonsoft.Json.JsonProperty("guard", Required = Newtonsoft.Json.Required.Always)]
         [System.ComponentModel.DataAnnotations.Required]
         public GuardSettingsView Guard { get; set; } = new GuardSettingsView();
@@ -3048,6 +3392,15 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
         [Newtonsoft.Json.JsonProperty("maxSessions", Required = Newtonsoft.Json.Required.Default, NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore)]
         public int? MaxSessions { get; set; } = default!;
 
+        [Newtonsoft.Json.JsonProperty("maxQueueLength", Required = Newtonsoft.Json.Required.Default, NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore)]
+        public int? MaxQueueLength { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("claimSeconds", Required = Newtonsoft.Json.Required.Default, NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore)]
+        public int? ClaimSeconds { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("ticketTimeoutSeconds", Required = Newtonsoft.Json.Required.Default, NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore)]
+        public int? TicketTimeoutSeconds { get; set; } = default!;
+
         [Newtonsoft.Json.JsonProperty("guard", Required = Newtonsoft.Json.Required.Default, NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore)]
         public GuardSettingsChange? Guard { get; set; } = default!;
 
@@ -3087,6 +3440,15 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
 
         [Newtonsoft.Json.JsonProperty("maxSessions", Required = Newtonsoft.Json.Required.Always)]
         public int MaxSessions { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("maxQueueLength", Required = Newtonsoft.Json.Required.Always)]
+        public int MaxQueueLength { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("claimSeconds", Required = Newtonsoft.Json.Required.Always)]
+        public int ClaimSeconds { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("ticketTimeoutSeconds", Required = Newtonsoft.Json.Required.Always)]
+        public int TicketTimeoutSeconds { get; set; } = default!;
 
         [Newtonsoft.Json.JsonProperty("guard", Required = Newtonsoft.Json.Required.Always)]
         [System.ComponentModel.DataAnnotations.Required]
@@ -3129,6 +3491,15 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
         [Newtonsoft.Json.JsonProperty("maxSessions", Required = Newtonsoft.Json.Required.Always)]
         public int MaxSessions { get; set; } = default!;
 
+        [Newtonsoft.Json.JsonProperty("maxQueueLength", Required = Newtonsoft.Json.Required.Always)]
+        public int MaxQueueLength { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("claimSeconds", Required = Newtonsoft.Json.Required.Always)]
+        public int ClaimSeconds { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("ticketTimeoutSeconds", Required = Newtonsoft.Json.Required.Always)]
+        public int TicketTimeoutSeconds { get; set; } = default!;
+
         [Newtonsoft.Json.JsonProperty("guard", Required = Newtonsoft.Json.Required.Always)]
         [System.ComponentModel.DataAnnotations.Required]
         public GuardSettingsView Guard { get; set; } = new GuardSettingsView();
@@ -3147,6 +3518,31 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
 
         [Newtonsoft.Json.JsonProperty("configured", Required = Newtonsoft.Json.Required.Always)]
         public bool Configured { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class TicketView
+    {
+
+        [Newtonsoft.Json.JsonProperty("ticketId", Required = Newtonsoft.Json.Required.Always)]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string TicketId { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("position", Required = Newtonsoft.Json.Required.Always)]
+        public int Position { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("ahead", Required = Newtonsoft.Json.Required.Always)]
+        public int Ahead { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("shortestWaitSeconds", Required = Newtonsoft.Json.Required.Default, NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore)]
+        public int? ShortestWaitSeconds { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("longestWaitSeconds", Required = Newtonsoft.Json.Required.Default, NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore)]
+        public int? LongestWaitSeconds { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("pollAfterSeconds", Required = Newtonsoft.Json.Required.Always)]
+        public int PollAfterSeconds { get; set; } = default!;
 
     }
 
@@ -3208,17 +3604,26 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
         [System.Runtime.Serialization.EnumMember(Value = @"unknown_block")]
         Unknown_block = 17,
 
+        [System.Runtime.Serialization.EnumMember(Value = @"ticket_expired")]
+        Ticket_expired = 18,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"claim_expired")]
+        Claim_expired = 19,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"unknown_ticket")]
+        Unknown_ticket = 20,
+
         [System.Runtime.Serialization.EnumMember(Value = @"service_unavailable")]
-        Service_unavailable = 18,
+        Service_unavailable = 21,
 
         [System.Runtime.Serialization.EnumMember(Value = @"storage_unavailable")]
-        Storage_unavailable = 19,
+        Storage_unavailable = 22,
 
         [System.Runtime.Serialization.EnumMember(Value = @"internal_error")]
-        Internal_error = 20,
+        Internal_error = 23,
 
         [System.Runtime.Serialization.EnumMember(Value = @"error")]
-        Error = 21,
+        Error = 24,
 
     }
 
