@@ -27,6 +27,7 @@ public sealed class QueueApiTests(ApiServer server)
         Assert.Equal($"/api/sites/{siteId}/tickets/{ticketId}", queued.Headers.Location!.OriginalString);
         Assert.Equal(TimeSpan.FromSeconds(ticket.GetProperty("pollAfterSeconds").GetInt32()), queued.Headers.RetryAfter!.Delta);
 
+        Assert.Equal(1, (await site.GetSiteAsync(siteId)).GetProperty("waiting").GetInt32());
         using (var waiting = await site.GetAsync(queued.Headers.Location))
         {
             Assert.Equal(HttpStatusCode.OK, waiting.StatusCode);

@@ -251,6 +251,32 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
     }
 
     [Fact]
+    public async Task A_site_set_to_queue_in_the_form_counts_its_waiting_line()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 1 });
+        using var api = server.Admin();
+        await api.OpenedSessionIdAsync(siteId, "ann");
+        var page = await SignedInAsync($"/admin/sites/{siteId}");
+
+        await page.SelectOptionAsync("#Form_OnFull", "queue");
+        await page.FillAsync("#Form_ClaimSeconds", "45");
+        await page.ClickAsync("#save-settings");
+
+        await Expect(page.Locator("#notice")).ToHaveTextAsync("Settings saved.");
+        var settings = await api.GetSiteAsync(siteId);
+        Assert.Equal("queue", settings.GetProperty("onFull").GetString());
+        Assert.Equal(45, settings.GetProperty("claimSeconds").GetInt32());
+        using (var queued = await api.OpenSessionAsync(siteId, "bob"))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+        }
+
+        await Expect(page.Locator("#figure-waiting")).ToHaveTextAsync("1");
+        await page.GotoAsync(new Uri(Server, $"/admin?q={siteId}").ToString());
+        await Expect(page.Locator($"tr[data-site='{siteId}'] .waiting")).ToHaveTextAsync("1");
+    }
+
+    [Fact]
     public async Task A_site_never_configured_says_so_plainly_and_saving_its_settings_configures_it()
     {
         var typo = Sites.NewId();

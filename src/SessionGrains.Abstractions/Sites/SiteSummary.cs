@@ -29,4 +29,8 @@ public sealed record SiteSummary
     /// <summary>False while no operator has set the site's settings: the configured defaults apply (and an id may be a typo).</summary>
     [Id(6)]
     public bool Configured { get; init; }
+
+    /// <summary>Tickets in the site's waiting line (<see cref="FullSitePolicy.Queue"/>).</summary>
+    [Id(7)]
+    public int Waiting { get; init; }
 }

@@ -250,6 +250,7 @@ public sealed partial class SiteGrain(
             RefusalsLastHour = _history.RefusalsLastHour(now),
             PeakToday = _history.PeakToday(now),
             Configured = _site.Settings is not null,
+            Waiting = Line.Count,
         };
     }
 

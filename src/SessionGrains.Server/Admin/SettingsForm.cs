@@ -23,6 +23,9 @@ public sealed class SettingsForm
         ["message"] = nameof(Message),
         ["closedMessage"] = nameof(ClosedMessage),
         ["maxSessions"] = nameof(MaxSessions),
+        ["maxQueueLength"] = nameof(MaxQueueLength),
+        ["claimSeconds"] = nameof(ClaimSeconds),
+        ["ticketTimeoutSeconds"] = nameof(TicketTimeoutSeconds),
         ["guard.maxFailures"] = nameof(GuardMaxFailures),
         ["guard.blockSeconds"] = nameof(GuardBlockSeconds),
         ["guard.windowSeconds"] = nameof(GuardWindowSeconds),
@@ -47,6 +50,12 @@ public sealed class SettingsForm
     public string? ClosedMessage { get; set; }
 
     public string? MaxSessions { get; set; }
+
+    public string? MaxQueueLength { get; set; }
+
+    public string? ClaimSeconds { get; set; }
+
+    public string? TicketTimeoutSeconds { get; set; }
 
     /// <summary>"on" or "off".</summary>
     public string? GuardEnabled { get; set; }
@@ -76,6 +85,9 @@ public sealed class SettingsForm
         Message = settings.Message,
         ClosedMessage = settings.ClosedMessage,
         MaxSessions = settings.MaxSessions.ToString(CultureInfo.InvariantCulture),
+        MaxQueueLength = settings.MaxQueueLength.ToString(CultureInfo.InvariantCulture),
+        ClaimSeconds = ((int)settings.ClaimTime.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+        TicketTimeoutSeconds = ((int)settings.TicketTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
         GuardEnabled = settings.Guard.Enabled ? "on" : "off",
         GuardMaxFailures = settings.Guard.MaxFailures.ToString(CultureInfo.InvariantCulture),
         GuardBlockSeconds = ((int)settings.Guard.Block.TotalSeconds).ToString(CultureInfo.InvariantCulture),
@@ -125,9 +137,15 @@ public sealed class SettingsForm
         }
 
         var guard = GuardUpdate(errors);
+        var maxQueue = ParseInt(MaxQueueLength, nameof(MaxQueueLength), "The longest line is a whole number of tickets.", errors);
+        var claim = ParseInt(ClaimSeconds, nameof(ClaimSeconds), "The claim time is a whole number of seconds.", errors);
+        var ticketTimeout = ParseInt(TicketTimeoutSeconds, nameof(TicketTimeoutSeconds), "The ticket timeout is a whole number of seconds.", errors);
         var update = new SiteSettingsUpdate
         {
             Guard = guard,
+            MaxQueueLength = maxQueue,
+            ClaimTime = claim is { } claimSeconds ? TimeSpan.FromSeconds(claimSeconds) : null,
+            TicketTimeout = ticketTimeout is { } timeoutSeconds ? TimeSpan.FromSeconds(timeoutSeconds) : null,
             Limit = limit,
             IdleTimeout = idle,
             OnFull = policy,

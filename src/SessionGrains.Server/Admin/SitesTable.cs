@@ -9,6 +9,7 @@ public enum SiteColumn
     Exempt,
     Refusals,
     Peak,
+    Waiting,
     Idle,
     Policy,
 }
@@ -44,6 +45,7 @@ public sealed record SitesTable(IReadOnlyList<SiteRow> Rows, int Total, string? 
         (SiteColumn.Exempt, "Exempt", true),
         (SiteColumn.Refusals, "Refusals (1 h)", true),
         (SiteColumn.Peak, "Peak today", true),
+        (SiteColumn.Waiting, "Waiting", true),
         (SiteColumn.Idle, "Idle timeout", true),
         (SiteColumn.Policy, "When full", false),
     ];
@@ -90,6 +92,7 @@ public sealed record SitesTable(IReadOnlyList<SiteRow> Rows, int Total, string? 
         SiteColumn.Exempt => summary.Exempt,
         SiteColumn.Refusals => summary.RefusalsLastHour,
         SiteColumn.Peak => summary.PeakToday,
+        SiteColumn.Waiting => summary.Waiting,
         SiteColumn.Idle => summary.Settings.IdleTimeout,
         SiteColumn.Policy => summary.Settings.OnFull.ToString(),
         _ => summary.SiteId,

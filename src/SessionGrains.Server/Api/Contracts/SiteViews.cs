@@ -124,6 +124,10 @@ public record SiteSummaryView : SiteSettingsView
     [JsonPropertyOrder(2)]
     public required bool Configured { get; init; }
 
+    /// <summary>Tickets in the site's waiting line (onFull <c>queue</c>).</summary>
+    [JsonPropertyOrder(2)]
+    public required int Waiting { get; init; }
+
     public static SiteSummaryView From(SiteSummary summary) => new(SiteSettingsView.From(summary.SiteId, summary.Settings))
     {
         Active = summary.Active,
@@ -131,6 +135,7 @@ public record SiteSummaryView : SiteSettingsView
         RefusalsLastHour = summary.RefusalsLastHour,
         PeakToday = summary.PeakToday,
         Configured = summary.Configured,
+        Waiting = summary.Waiting,
     };
 }
 

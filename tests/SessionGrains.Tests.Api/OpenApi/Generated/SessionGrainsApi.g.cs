@@ -3326,6 +3326,9 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
         [Newtonsoft.Json.JsonProperty("configured", Required = Newtonsoft.Json.Required.Always)]
         public bool Configured { get; set; } = default!;
 
+        [Newtonsoft.Json.JsonProperty("waiting", Required = Newtonsoft.Json.Required.Always)]
+        public int Waiting { get; set; } = default!;
+
         [Newtonsoft.Json.JsonProperty("sessions", Required = Newtonsoft.Json.Required.Always)]
         [System.ComponentModel.DataAnnotations.Required]
         public System.Collections.Generic.ICollection<SessionView> Sessions { get; set; } = new System.Collections.ObjectModel.Collection<SessionView>();
@@ -3518,6 +3521,9 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
 
         [Newtonsoft.Json.JsonProperty("configured", Required = Newtonsoft.Json.Required.Always)]
         public bool Configured { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("waiting", Required = Newtonsoft.Json.Required.Always)]
+        public int Waiting { get; set; } = default!;
 
     }
 
