@@ -5,8 +5,8 @@ using SessionGrains.Grains.Sites.Storage;
 namespace SessionGrains.Grains.Sites;
 
 /// <summary>
-/// The site as it is stored: its header and live sessions, held in memory, and the writes that keep storage in
-/// step with them. Writes use group commit: a change waits for the write that holds it; if none is in flight,
+/// The site as it is stored: its header, live sessions and waiting line, held in memory, and the writes that keep
+/// storage in step with them. Writes use group commit: a change waits for the write that holds it; if none is in flight,
 /// it starts one; if one is, it waits for the next, which takes every change made in the meantime. So a site writes
 /// as often as its storage can take and no more, however many requests arrive, and each write carries only what
 /// changed (see <see cref="ISiteStore"/>), so its cost does not grow with the number of live sessions.
