@@ -19,7 +19,6 @@ internal sealed partial class SessionGate(
     SiteAdmissions admissions,
     IOptionsMonitor<SessionGateOptions> options,
     TouchThrottle throttle,
-    PushedEnds pushedEnds,
     SessionNotices notices,
     ILogger<SessionGate> logger)
 {
@@ -90,12 +89,13 @@ internal sealed partial class SessionGate(
 
         var sessionId = seat.Value.SessionId;
         TouchResult touched;
-        if (pushedEnds.TryGet(sessionId, out var pushedReason))
+        var known = throttle.StateOf(sessionId);
+        if (known.Ended is { } pushedReason)
         {
             // The site said so already, once the end was stored: no need to ask the session.
             touched = new SessionEnded { Reason = pushedReason };
         }
-        else if (throttle.IsFresh(sessionId))
+        else if (known.Fresh)
         {
             return;
         }

@@ -23,7 +23,7 @@ public sealed class QueueApiTests(ApiServer server)
         var ticketId = ticket.GetProperty("ticketId").GetString()!;
         Assert.Equal(1, ticket.GetProperty("position").GetInt32());
         Assert.Equal(0, ticket.GetProperty("ahead").GetInt32());
-        Assert.Equal(JsonValueKindNull, ticket.GetProperty("shortestWaitSeconds").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, ticket.GetProperty("shortestWaitSeconds").ValueKind);
         Assert.Equal($"/api/sites/{siteId}/tickets/{ticketId}", queued.Headers.Location!.OriginalString);
         Assert.Equal(TimeSpan.FromSeconds(ticket.GetProperty("pollAfterSeconds").GetInt32()), queued.Headers.RetryAfter!.Delta);
 
@@ -91,6 +91,4 @@ public sealed class QueueApiTests(ApiServer server)
         using var badTicket = await admin.GetAsync(new Uri($"/api/sites/{siteId}/tickets/not-a-ticket", UriKind.Relative));
         Assert.Equal("ticketId", (await badTicket.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_request")).GetProperty("errors").EnumerateObject().Single().Name);
     }
-
-    private const System.Text.Json.JsonValueKind JsonValueKindNull = System.Text.Json.JsonValueKind.Null;
 }

@@ -99,7 +99,7 @@ internal sealed class DurableSite
     /// remembers nothing, and only the web servers watching the site are told once the end is stored. False if the
     /// session was not live here.
     /// </summary>
-    public bool Release(SessionId sessionId, SessionEndReason reason)
+    public bool EndedBySession(SessionId sessionId, SessionEndReason reason)
     {
         if (_sessions.Remove(sessionId) is not { } session)
         {

@@ -51,7 +51,7 @@ public sealed partial class SiteGrain
     {
         ExpireLeases(clock.GetUtcNow());
 
-        if (_site.Release(sessionId, reason))
+        if (_site.EndedBySession(sessionId, reason))
         {
             LogSessionEnded(SiteId, sessionId, reason);
         }

@@ -186,26 +186,10 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
                     continue;
                 }
 
-                var upsert = Bind(_upsertSession, transaction);
-                upsert.Parameters["$site"].Value = write.SiteId;
-                foreach (var session in write.Upserts)
-                {
-                    upsert.Parameters["$id"].Value = session.SessionId.Value.ToByteArray();
-                    upsert.Parameters["$payload"].Value = format.Write(session);
-                    upsert.ExecuteNonQuery();
-                }
-
-                var delete = Bind(_deleteSession, transaction);
-                delete.Parameters["$site"].Value = write.SiteId;
-                foreach (var removed in write.Removals)
-                {
-                    delete.Parameters["$id"].Value = removed.Value.ToByteArray();
-                    delete.ExecuteNonQuery();
-                }
-
+                WriteRows(write.SiteId, transaction, _upsertSession, write.Upserts, session => session.SessionId, format.Write, _deleteSession, write.Removals);
                 if (write.HasTicketChanges)
                 {
-                    WriteTickets(write, transaction, format);
+                    WriteRows(write.SiteId, transaction, _upsertTicket, write.TicketUpserts, ticket => ticket.Id, format.Write, _deleteTicket, write.TicketRemovals);
                 }
             }
 
@@ -238,20 +222,27 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
             return conflicts;
         }
 
-        private void WriteTickets(SiteWrite write, SqliteTransaction transaction, SiteRecordFormat format)
+        /// <summary>A site's rows of one kind (sessions, or tickets of its line): those that changed, then those that went.</summary>
+        private static void WriteRows<TRecord>(
+            string siteId,
+            SqliteTransaction transaction,
+            SqliteCommand upsert,
+            IReadOnlyList<TRecord> upserts,
+            Func<TRecord, SessionId> idOf,
+            Func<TRecord, byte[]> payloadOf,
+            SqliteCommand delete,
+            IReadOnlyList<SessionId> removals)
         {
-            var upsert = Bind(_upsertTicket, transaction);
-            upsert.Parameters["$site"].Value = write.SiteId;
-            foreach (var ticket in write.TicketUpserts)
+            Bind(upsert, transaction).Parameters["$site"].Value = siteId;
+            foreach (var record in upserts)
             {
-                upsert.Parameters["$id"].Value = ticket.Id.Value.ToByteArray();
-                upsert.Parameters["$payload"].Value = format.Write(ticket);
+                upsert.Parameters["$id"].Value = idOf(record).Value.ToByteArray();
+                upsert.Parameters["$payload"].Value = payloadOf(record);
                 upsert.ExecuteNonQuery();
             }
 
-            var delete = Bind(_deleteTicket, transaction);
-            delete.Parameters["$site"].Value = write.SiteId;
-            foreach (var removed in write.TicketRemovals)
+            Bind(delete, transaction).Parameters["$site"].Value = siteId;
+            foreach (var removed in removals)
             {
                 delete.Parameters["$id"].Value = removed.Value.ToByteArray();
                 delete.ExecuteNonQuery();
