@@ -61,7 +61,16 @@ internal sealed class GatedCookieEvents(CookieAuthenticationEvents inner) : Cook
 
     public override Task RedirectToLogout(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context) => inner.RedirectToLogout(context);
 
-    public override Task RedirectToLogin(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context) => inner.RedirectToLogin(context);
+    public override Task RedirectToLogin(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context)
+    {
+        // A user this request put back in the waiting line goes to the waiting page; the app's own event still decides how.
+        if (SessionGate.WaitingPageFor(context.HttpContext) is { } waitingPage)
+        {
+            context.RedirectUri = context.Request.PathBase + waitingPage;
+        }
+
+        return inner.RedirectToLogin(context);
+    }
 
     public override Task RedirectToReturnUrl(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context) => inner.RedirectToReturnUrl(context);
 

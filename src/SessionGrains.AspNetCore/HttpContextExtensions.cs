@@ -9,21 +9,29 @@ namespace SessionGrains.AspNetCore;
 public static class HttpContextExtensions
 {
     /// <summary>
-    /// Signs the user in with the guarded cookie scheme if the site gives them a seat. Returns null when signed in,
-    /// or the refusal (its message and when to retry) to show; no cookie is issued then.
+    /// Signs the user in with the guarded cookie scheme if the site gives them a seat. On a full site that queues, the
+    /// user is put in its waiting line instead: redirect them to <see cref="SeatSignInResult.WaitingPage"/>, which signs
+    /// them in once their seat is free and then goes to <paramref name="properties"/>' <c>RedirectUri</c> (a local URL;
+    /// "/" otherwise). When refused, show <see cref="SeatSignInResult.Refusal"/>. No cookie is issued unless signed in.
     /// </summary>
-    public static async Task<SessionRefused?> SignInWithSeatAsync(this HttpContext context, ClaimsPrincipal principal, AuthenticationProperties? properties = null)
+    public static async Task<SeatSignInResult> SignInWithSeatAsync(this HttpContext context, ClaimsPrincipal principal, AuthenticationProperties? properties = null)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var scheme = context.RequestServices.GetRequiredService<IOptionsMonitor<SessionGateOptions>>().CurrentValue.AuthenticationScheme;
+        var services = context.RequestServices;
+        var scheme = services.GetRequiredService<IOptionsMonitor<SessionGateOptions>>().CurrentValue.AuthenticationScheme;
         try
         {
             await context.SignInAsync(scheme, principal, properties);
-            return null;
+            return SeatSignInResult.SignedIn;
+        }
+        catch (SessionQueuedException queued)
+        {
+            WaitingPageEndpoints.EnsureMapped(services);
+            return new SeatSignInResult { Ticket = queued.Ticket, WaitingPage = context.Request.PathBase + queued.WaitingPage };
         }
         catch (SessionRefusedException refused)
         {
-            return refused.Refusal;
+            return new SeatSignInResult { Refusal = refused.Refusal };
         }
     }
 

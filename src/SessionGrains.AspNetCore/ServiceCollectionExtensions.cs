@@ -29,6 +29,9 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<PushedEnds>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EndWatchSubscription>());
         services.TryAddSingleton<SessionNotices>();
+        services.TryAddSingleton<WaitingCookie>();
+        services.TryAddSingleton<WaitingRoom>();
+        services.TryAddSingleton<WaitingPageMapped>();
         services.TryAddSingleton<SiteAdmissions>();
         services.TryAddSingleton<SessionGate>();
         services.TryAddSingleton<SignInGuard>();

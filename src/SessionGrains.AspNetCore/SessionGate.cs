@@ -20,9 +20,12 @@ internal sealed partial class SessionGate(
     IOptionsMonitor<SessionGateOptions> options,
     TouchThrottle throttle,
     SessionNotices notices,
+    WaitingCookie waiting,
     ILogger<SessionGate> logger)
 {
     private static readonly object SignedOutByGate = new();
+    private static readonly object AdmittedFromLine = new();
+    private static readonly object SentToLine = new();
 
     private static readonly SessionRefused Unavailable = new()
     {
@@ -36,6 +39,30 @@ internal sealed partial class SessionGate(
     public async Task OnSigningInAsync(CookieSigningInContext context)
     {
         var principal = context.Principal ?? throw new InvalidOperationException("Signing in needs a principal.");
+        var admitted = context.HttpContext.Items[AdmittedFromLine] as SessionAdmitted ?? await OpenForSignInAsync(context, principal);
+        var seat = new Seat(options.CurrentValue.SiteId, admitted.SessionId);
+        if (Seat.TryRead(context.HttpContext.User, out var previous) && previous != seat)
+        {
+            // The same browser signs in again: its old seat is not needed any more.
+            await CloseQuietlyAsync(previous.Value);
+        }
+
+        seat.WriteTo(principal);
+        throttle.Record(seat.SessionId);
+    }
+
+    /// <summary>
+    /// Signs in the user whose ticket in the site's waiting line became <paramref name="admitted"/>: the seat is theirs
+    /// already, so the sign-in takes it instead of asking for another.
+    /// </summary>
+    public static Task SignInAdmittedAsync(HttpContext context, string scheme, SessionAdmitted admitted, WaitingPlace place)
+    {
+        context.Items[AdmittedFromLine] = admitted;
+        return context.SignInAsync(scheme, place.Principal, place.Properties);
+    }
+
+    private async Task<SessionAdmitted> OpenForSignInAsync(CookieSigningInContext context, ClaimsPrincipal principal)
+    {
         var userId = UserIdOf(principal);
         OpenSessionResult result;
         try
@@ -49,21 +76,24 @@ internal sealed partial class SessionGate(
             throw new SessionRefusedException(Unavailable);
         }
 
-        if (AsRefusal(result) is { } refused)
+        switch (result)
         {
-            LogRefused(refused.Reason, userId);
-            throw new SessionRefusedException(refused);
+            case SessionAdmitted admitted:
+                return admitted;
+            case SessionQueued { Ticket: var ticket }:
+                // The cookie handler stamped this sign-in's issue and expiry times; the sign-in from the line stamps its own.
+                var properties = context.Properties.Clone();
+                properties.IssuedUtc = null;
+                properties.ExpiresUtc = null;
+                waiting.Write(context.HttpContext, principal, properties, ticket.TicketId);
+                LogQueued(userId, ticket.Position);
+                throw new SessionQueuedException(ticket, options.CurrentValue.WaitingPagePath);
+            case SessionRefused refused:
+                LogRefused(refused.Reason, userId);
+                throw new SessionRefusedException(refused);
+            default:
+                throw new InvalidOperationException($"The site answered a sign-in with {result.GetType().Name}.");
         }
-
-        var seat = new Seat(options.CurrentValue.SiteId, ((SessionAdmitted)result).SessionId);
-        if (Seat.TryRead(context.HttpContext.User, out var previous) && previous != seat)
-        {
-            // The same browser signs in again: its old seat is not needed any more.
-            await CloseQuietlyAsync(previous.Value);
-        }
-
-        seat.WriteTo(principal);
-        throttle.Record(seat.SessionId);
     }
 
     public async Task OnValidatePrincipalAsync(CookieValidatePrincipalContext context)
@@ -128,6 +158,9 @@ internal sealed partial class SessionGate(
         }
     }
 
+    /// <summary>The waiting page, when this request put its signed-in user back in the site's waiting line.</summary>
+    public static string? WaitingPageFor(HttpContext context) => context.Items[SentToLine] as string;
+
     public async Task OnSigningOutAsync(CookieSigningOutContext context)
     {
         if (context.HttpContext.Items.ContainsKey(SignedOutByGate) || !Seat.TryRead(context.HttpContext.User, out var seat))
@@ -138,24 +171,6 @@ internal sealed partial class SessionGate(
         throttle.Forget(seat.Value.SessionId);
         await CloseQuietlyAsync(seat.Value);
     }
-
-    /// <summary>
-    /// The refusal in an answer that gives no seat. A ticket in the site's waiting line is one for now: the library has
-    /// no waiting page yet, so the user is told their place and to try again; the ticket lapses unasked.
-    /// </summary>
-    private static SessionRefused? AsRefusal(OpenSessionResult result) => result switch
-    {
-        SessionRefused refused => refused,
-        SessionQueued { Ticket: var ticket } => new SessionRefused
-        {
-            Reason = RefusalReason.SiteFull,
-            Active = 0,
-            Limit = 0,
-            Message = $"The site is full; you would be number {ticket.Position} in its waiting line. Please try again in a moment.",
-            RetryAfter = ticket.PollAfter,
-        },
-        _ => null,
-    };
 
     /// <summary>The session's answer to a touch; null when the cluster did not answer (the request goes on).</summary>
     private async Task<TouchResult?> TouchAsync(Seat seat)
@@ -199,10 +214,22 @@ internal sealed partial class SessionGate(
             return;
         }
 
-        if (AsRefusal(result) is { } refused)
+        if (result is SessionRefused refused)
         {
             LogRefused(refused.Reason, userId);
             await SignOutAsync(context, SessionNotice.Refused(refused));
+            return;
+        }
+
+        if (result is SessionQueued { Ticket: var ticket })
+        {
+            // The site filled up while this user was away, and it queues: their place is kept, and the challenge that
+            // follows sends them to the waiting page instead of the sign-in page (GatedCookieEvents.RedirectToLogin).
+            var request = context.HttpContext.Request;
+            waiting.Write(context.HttpContext, principal, new AuthenticationProperties { RedirectUri = request.PathBase + request.Path + request.QueryString }, ticket.TicketId);
+            LogQueued(userId, ticket.Position);
+            await SignOutAsync(context, SessionNotice.Queued(ticket));
+            context.HttpContext.Items[SentToLine] = options.CurrentValue.WaitingPagePath;
             return;
         }
 
@@ -282,6 +309,9 @@ internal sealed partial class SessionGate(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The site refused a seat ({Reason}) to user {UserId}")]
     private partial void LogRefused(RefusalReason reason, string userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The site is full and put user {UserId} in its waiting line at {Position}")]
+    private partial void LogQueued(string userId, int position);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Signing in user {UserId} was refused: the cluster could not give a seat")]
     private partial void LogSignInUnavailable(Exception exception, string userId);

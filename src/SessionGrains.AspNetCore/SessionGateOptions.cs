@@ -39,4 +39,13 @@ public sealed class SessionGateOptions
 
     /// <summary>The short-lived cookie that carries "why you were signed out" to the next page.</summary>
     public string NoticeCookieName { get; set; } = ".SessionGrains.Notice";
+
+    /// <summary>
+    /// Where <c>MapWaitingPage</c> serves the waiting page, to which a sign-in on a full site that queues sends the
+    /// user (<see cref="SeatSignInResult.WaitingPage"/>).
+    /// </summary>
+    public string WaitingPagePath { get; set; } = "/waiting-line";
+
+    /// <summary>The cookie that keeps a queued user's place (and who they are) until their seat is free.</summary>
+    public string WaitingCookieName { get; set; } = ".SessionGrains.Line";
 }

@@ -27,6 +27,17 @@ internal sealed class SessionGateOptionsValidator : IValidateOptions<SessionGate
             failures.Add($"{SessionGateOptions.SectionName}:UserIdClaimType and NoticeCookieName must not be empty.");
         }
 
+        if (string.IsNullOrWhiteSpace(options.WaitingCookieName))
+        {
+            failures.Add($"{SessionGateOptions.SectionName}:WaitingCookieName must not be empty.");
+        }
+
+        if (!options.WaitingPagePath.StartsWith('/') || options.WaitingPagePath.Length < 2 || options.WaitingPagePath.EndsWith('/')
+            || !Uri.IsWellFormedUriString(options.WaitingPagePath, UriKind.Relative))
+        {
+            failures.Add($"{SessionGateOptions.SectionName}:WaitingPagePath must be a path such as /waiting-line: starting with '/', not ending with one.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -14,6 +14,9 @@ public sealed record SessionNotice
     /// <summary>Set when the user lost their seat to idleness and the site was full when they came back.</summary>
     public RefusalReason? Refusal { get; init; }
 
+    /// <summary>Why the user's ticket left the site's waiting line without a seat; null unless it did.</summary>
+    public TicketEndReason? LineEndReason { get; init; }
+
     /// <summary>A sentence for the user.</summary>
     public required string Message { get; init; }
 
@@ -35,6 +38,27 @@ public sealed record SessionNotice
     public static SessionNotice Unknown() => new()
     {
         Message = "Your session is no longer valid. Please sign in again.",
+    };
+
+    /// <summary>The user came back after an idle end to a full site, and is in its waiting line again.</summary>
+    public static SessionNotice Queued(TicketWaiting ticket) => new()
+    {
+        Message = $"You were away for a while and the site filled up: you are number {ticket.Position} in its waiting line.",
+        RetryAfter = ticket.PollAfter,
+    };
+
+    /// <summary>The user's ticket left the waiting line: <paramref name="reason"/> is null when they left it themselves or the site does not know it.</summary>
+    public static SessionNotice LeftLine(TicketEndReason? reason, bool byUser = false) => new()
+    {
+        LineEndReason = reason,
+        Message = (reason, byUser) switch
+        {
+            (_, true) => "You left the waiting line.",
+            (TicketEndReason.TicketExpired, _) => "Your place in the waiting line lapsed because the waiting page was closed for too long. Please sign in again.",
+            (TicketEndReason.ClaimExpired, _) => "A seat was free for you but was not taken in time, so it went to the next in line. Please sign in again.",
+            (TicketEndReason.SiteClosed, _) => "The site closed, and its waiting line was sent away. Please try again later.",
+            _ => "You are no longer in the waiting line. Please sign in again.",
+        },
     };
 
     public static SessionNotice Refused(SessionRefused refusal) => new()

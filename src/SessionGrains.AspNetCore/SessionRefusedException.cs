@@ -2,9 +2,10 @@ namespace SessionGrains.AspNetCore;
 
 /// <summary>
 /// Thrown out of <c>HttpContext.SignInAsync</c> when the site refused a seat: no cookie was issued.
-/// <see cref="HttpContextExtensions.SignInWithSeatAsync"/> returns the refusal instead of throwing.
+/// <see cref="HttpContextExtensions.SignInWithSeatAsync"/> returns the refusal instead of throwing. A user put in the
+/// site's waiting line gets its subclass <see cref="SessionQueuedException"/>.
 /// </summary>
-public sealed class SessionRefusedException : Exception
+public class SessionRefusedException : Exception
 {
     public SessionRefusedException(SessionRefused refusal)
         : base(refusal.Message)

@@ -36,4 +36,7 @@ var app = builder.Build();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapRazorPages();
+
+// Where a sign-in on a full site that queues sends the user: their place in line, until a seat is theirs.
+app.MapWaitingPage();
 app.Run();

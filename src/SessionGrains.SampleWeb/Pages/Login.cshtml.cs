@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SessionGrains.AspNetCore;
@@ -65,14 +66,21 @@ public sealed class LoginModel(DemoUserStore users, TimeProvider clock) : PageMo
             return Page();
         }
 
-        var refusal = await HttpContext.SignInWithSeatAsync(principal);
-        if (refusal is not null)
+        var returnUrl = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/";
+        var signIn = await HttpContext.SignInWithSeatAsync(principal, new AuthenticationProperties { RedirectUri = returnUrl });
+        if (signIn.WaitingPage is { } waitingPage)
+        {
+            // The site is full and queues: the library's waiting page signs the user in once a seat is theirs.
+            return LocalRedirect(waitingPage);
+        }
+
+        if (signIn.Refusal is { } refusal)
         {
             Refusal = refusal.Message;
             RetryAt = refusal.RetryAfter is { } after ? clock.GetUtcNow() + after : null;
             return Page();
         }
 
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+        return LocalRedirect(returnUrl);
     }
 }

@@ -41,7 +41,8 @@ public sealed class GatedApp : IAsyncDisposable
         string siteId,
         Action<SessionGateOptions>? configure = null,
         IDataProtectionProvider? dataProtection = null,
-        Action<CookieAuthenticationOptions>? configureCookie = null)
+        Action<CookieAuthenticationOptions>? configureCookie = null,
+        bool mapWaitingPage = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -62,7 +63,9 @@ public sealed class GatedApp : IAsyncDisposable
                 configureCookie?.Invoke(cookie);
                 cookie.Events.OnRedirectToLogin = context =>
                 {
+                    // An API's answer, naming where a browser would have gone (the sign-in page, or the waiting page).
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    context.Response.Headers.Location = context.RedirectUri;
                     return Task.CompletedTask;
                 };
             });
@@ -77,15 +80,18 @@ public sealed class GatedApp : IAsyncDisposable
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapPost("/login/{user}", async (string user, string? role, HttpContext http) =>
+        app.MapPost("/login/{user}", async (string user, string? role, string? returnUrl, HttpContext http) =>
         {
             var principal = new ClaimsPrincipal(new ClaimsIdentity(
                 [new Claim(ClaimTypes.NameIdentifier, user), new Claim(ClaimTypes.Name, user), .. role is null ? [] : new[] { new Claim(ClaimTypes.Role, role) }],
                 CookieAuthenticationDefaults.AuthenticationScheme));
-            var refusal = await http.SignInWithSeatAsync(principal);
-            return refusal is null
-                ? Results.Ok()
-                : Results.Json(new { message = refusal.Message, retryAfterSeconds = refusal.RetryAfter?.TotalSeconds }, statusCode: StatusCodes.Status409Conflict);
+            var signIn = await http.SignInWithSeatAsync(principal, new AuthenticationProperties { RedirectUri = returnUrl });
+            return signIn switch
+            {
+                { Succeeded: true } => Results.Ok(),
+                { Ticket: { } ticket } => Results.Json(new { waitingPage = signIn.WaitingPage, position = ticket.Position }, statusCode: StatusCodes.Status202Accepted),
+                { Refusal: var refusal } => Results.Json(new { message = refusal!.Message, retryAfterSeconds = refusal.RetryAfter?.TotalSeconds }, statusCode: StatusCodes.Status409Conflict),
+            };
         });
         app.MapPost("/guarded-login/{user}", async (string user, string password, HttpContext http) =>
         {
@@ -98,8 +104,13 @@ public sealed class GatedApp : IAsyncDisposable
         });
         app.MapGet("/me", (HttpContext http) => Results.Text(http.GetSeat()?.SessionId.ToString() ?? "")).RequireAuthorization();
         app.MapGet("/notice", (HttpContext http) => http.TakeSessionNotice() is { } notice
-            ? Results.Json(new { endReason = notice.EndReason?.ToString(), refusal = notice.Refusal?.ToString(), message = notice.Message })
+            ? Results.Json(new { endReason = notice.EndReason?.ToString(), refusal = notice.Refusal?.ToString(), lineEndReason = notice.LineEndReason?.ToString(), message = notice.Message })
             : Results.NoContent());
+        if (mapWaitingPage)
+        {
+            app.MapWaitingPage();
+        }
+
         app.MapPost("/logout", async (HttpContext http) =>
         {
             await http.SignOutAsync();
@@ -145,13 +156,24 @@ public sealed class Browser(Uri address, CookieContainer? cookies = null) : IDis
     /// <summary>The same browser (its cookies) visiting another app.</summary>
     public Browser At(Uri other) => new(other, _cookies);
 
-    private HttpClient Client => _client ??= new HttpClient(new HttpClientHandler { CookieContainer = _cookies }) { BaseAddress = address };
+    // Redirects are not followed, so tests see where the app sends the browser.
+    private HttpClient Client => _client ??= new HttpClient(new HttpClientHandler { CookieContainer = _cookies, AllowAutoRedirect = false }) { BaseAddress = address };
 
     public bool HasAuthCookie => _cookies.GetCookies(address).Any(c => c.Name.StartsWith(".AspNetCore.Cookies", StringComparison.Ordinal));
 
-    public Task<HttpResponseMessage> SignInAsync(string user, string? role = null, string? userAgent = null)
+    /// <summary>Whether the browser holds a place in the site's waiting line (the library's waiting cookie).</summary>
+    public bool HasWaitingCookie => _cookies.GetCookies(address).Any(c => c.Name == ".SessionGrains.Line");
+
+    public void SetCookie(string name, string value) => _cookies.Add(address, new Cookie(name, value));
+
+    public Task<HttpResponseMessage> GetAsync(string path) => Client.GetAsync(new Uri(path, UriKind.Relative));
+
+    public Task<HttpResponseMessage> PostAsync(string path) => Client.PostAsync(new Uri(path, UriKind.Relative), null);
+
+    public Task<HttpResponseMessage> SignInAsync(string user, string? role = null, string? userAgent = null, string? returnUrl = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(role is null ? $"/login/{user}" : $"/login/{user}?role={Uri.EscapeDataString(role)}", UriKind.Relative));
+        var query = string.Join('&', new[] { role is null ? null : $"role={Uri.EscapeDataString(role)}", returnUrl is null ? null : $"returnUrl={Uri.EscapeDataString(returnUrl)}" }.OfType<string>());
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(query.Length == 0 ? $"/login/{user}" : $"/login/{user}?{query}", UriKind.Relative));
         if (userAgent is not null)
         {
             request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
