@@ -115,6 +115,39 @@ public sealed class SampleWebTests : IClassFixture<Chromium>, IAsyncLifetime
         Assert.Equal(0, (await admin.GetSiteAsync(web.SiteId)).GetProperty("active").GetInt32());
     }
 
+    [Fact]
+    public async Task On_a_full_site_that_queues_each_waits_on_the_waiting_page_and_the_next_is_signed_in_when_a_seat_frees()
+    {
+        // A short claim time makes the page ask every 2 s, so the line moves within seconds.
+        await using var web = await StartSampleAsync(limit: 1, onFull: "queue", claimSeconds: 4);
+        var alice = await _chromium.NewPersonAsync();
+        var bob = await _chromium.NewPersonAsync();
+        var carol = await _chromium.NewPersonAsync();
+        await alice.SignInAsync(web.App, "alice");
+        await Expect(alice.Locator("#signed-in-user")).ToHaveTextAsync("alice");
+
+        await bob.SignInAsync(web.App, "bob");
+        await carol.SignInAsync(web.App, "carol");
+
+        await Expect(bob).ToHaveURLAsync(new Regex("/waiting-line$"));
+        await Expect(bob.Locator("#sg-position")).ToHaveTextAsync("You are next in line.");
+        await Expect(carol.Locator("#sg-position")).ToHaveTextAsync("You are number 2 in line, with 1 ahead of you.");
+        await Expect(carol.GetByRole(AriaRole.Status)).ToContainTextAsync("number 2 in line");
+        Assert.DoesNotContain(await bob.Context.CookiesAsync(), c => c.Name == "SampleWeb.Auth");
+        await Screenshots.SaveAsync(carol, "sample-waiting-line.png");
+
+        // A mark that a reload would wipe: the page must update in place.
+        await carol.EvaluateAsync("window.stillTheSamePage = true");
+        await bob.EvaluateAsync("window.stillTheSamePage = true");
+        await alice.ClickAsync("#sign-out");
+
+        var moved = new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 };
+        await Expect(bob.Locator("#signed-in-user")).ToHaveTextAsync("bob", moved);
+        await Expect(bob.Locator("#who .user")).ToHaveTextAsync(["bob"]);
+        await Expect(carol.Locator("#sg-position")).ToHaveTextAsync("You are next in line.", moved);
+        Assert.True(await carol.EvaluateAsync<bool>("window.stillTheSamePage === true"));
+    }
+
     private HttpClient Admin()
     {
         var admin = new HttpClient { BaseAddress = _server.Address };
@@ -144,11 +177,11 @@ public sealed class SampleWebTests : IClassFixture<Chromium>, IAsyncLifetime
         Assert.Equal("127.0.0.1", (await blocks.ReadJsonAsync()).GetProperty("blocks")[0].GetProperty("value").GetString());
     }
 
-    private async Task<SampleSite> StartSampleAsync(int limit, string onFull = "deny")
+    private async Task<SampleSite> StartSampleAsync(int limit, string onFull = "deny", int claimSeconds = 60)
     {
         var siteId = Sites.NewId();
         using var admin = Admin();
-        using (var configured = await admin.PutAsJsonAsync($"/api/sites/{siteId}", new { limit, idleTimeoutSeconds = 600, onFull }))
+        using (var configured = await admin.PutAsJsonAsync($"/api/sites/{siteId}", new { limit, idleTimeoutSeconds = 600, onFull, claimSeconds }))
         {
             configured.EnsureSuccessStatusCode();
         }

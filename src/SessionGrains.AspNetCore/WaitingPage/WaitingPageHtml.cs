@@ -40,7 +40,7 @@ internal static class WaitingPageHtml
             <p id="sg-position" class="sg-position">{enc.Encode(position)}</p>
             <p id="sg-estimate">{enc.Encode(estimate)}</p>
             </div>
-            <p>Keep this page open: it updates itself, and signs you in as soon as a seat is yours. Closing it for a minute or more gives up your place.</p>
+            <p>Keep this page open: it updates itself, and signs you in as soon as a seat is yours. If you close it, your place is kept only for a short while.</p>
             <form method="post" action="{path}/leave">
             <button type="submit" id="sg-leave">Leave the line</button>
             </form>
