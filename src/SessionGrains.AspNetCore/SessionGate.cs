@@ -224,11 +224,13 @@ internal sealed partial class SessionGate(
         if (result is SessionQueued { Ticket: var ticket })
         {
             // The site filled up while this user was away, and it queues: their place is kept, and the challenge that
-            // follows sends them to the waiting page instead of the sign-in page (GatedCookieEvents.RedirectToLogin).
+            // follows sends them to the waiting page instead of the sign-in page (GatedCookieEvents.RedirectToLogin),
+            // which explains itself; back to this page after, unless it was a form's post.
             var request = context.HttpContext.Request;
-            waiting.Write(context.HttpContext, principal, new AuthenticationProperties { RedirectUri = request.PathBase + request.Path + request.QueryString }, ticket.TicketId);
+            var returnUrl = HttpMethods.IsGet(request.Method) ? request.PathBase + request.Path + request.QueryString : null;
+            waiting.Write(context.HttpContext, principal, new AuthenticationProperties { RedirectUri = returnUrl }, ticket.TicketId);
             LogQueued(userId, ticket.Position);
-            await SignOutAsync(context, SessionNotice.Queued(ticket));
+            await SignOutAsync(context, notice: null);
             context.HttpContext.Items[SentToLine] = options.CurrentValue.WaitingPagePath;
             return;
         }
@@ -242,12 +244,15 @@ internal sealed partial class SessionGate(
         LogReseated(seat.SessionId);
     }
 
-    private async Task SignOutAsync(CookieValidatePrincipalContext context, SessionNotice notice)
+    private async Task SignOutAsync(CookieValidatePrincipalContext context, SessionNotice? notice)
     {
         context.RejectPrincipal();
         context.HttpContext.Items[SignedOutByGate] = true;
         await context.HttpContext.SignOutAsync(context.Scheme.Name);
-        notices.Post(context.HttpContext, notice);
+        if (notice is not null)
+        {
+            notices.Post(context.HttpContext, notice);
+        }
     }
 
     private Task<OpenSessionResult> OpenAsync(HttpContext http, ClaimsPrincipal principal, string userId, SessionId? resumes)

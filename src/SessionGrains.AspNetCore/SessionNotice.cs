@@ -40,13 +40,6 @@ public sealed record SessionNotice
         Message = "Your session is no longer valid. Please sign in again.",
     };
 
-    /// <summary>The user came back after an idle end to a full site, and is in its waiting line again.</summary>
-    public static SessionNotice Queued(TicketWaiting ticket) => new()
-    {
-        Message = $"You were away for a while and the site filled up: you are number {ticket.Position} in its waiting line.",
-        RetryAfter = ticket.PollAfter,
-    };
-
     /// <summary>The user's ticket left the waiting line: <paramref name="reason"/> is null when they left it themselves or the site does not know it.</summary>
     public static SessionNotice LeftLine(TicketEndReason? reason, bool byUser = false) => new()
     {
