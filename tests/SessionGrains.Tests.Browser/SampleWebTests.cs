@@ -145,6 +145,7 @@ public sealed class SampleWebTests : IClassFixture<Chromium>, IAsyncLifetime
         await Expect(bob.Locator("#signed-in-user")).ToHaveTextAsync("bob", moved);
         await Expect(bob.Locator("#who .user")).ToHaveTextAsync(["bob"]);
         await Expect(carol.Locator("#sg-position")).ToHaveTextAsync("You are next in line.", moved);
+        await Expect(carol).ToHaveTitleAsync("1 in line · Waiting for a seat");
         Assert.True(await carol.EvaluateAsync<bool>("window.stillTheSamePage === true"));
     }
 

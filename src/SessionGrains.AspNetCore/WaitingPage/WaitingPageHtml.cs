@@ -12,10 +12,11 @@ internal static class WaitingPageHtml
 {
     public static string Render(string pagePath, WaitingState state)
     {
-        var (position, estimate, pollAfter) = state switch
+        var (position, estimate, pollAfter, title) = state switch
         {
-            WaitingState.Waiting { Ticket: var ticket } => (WaitText.Position(ticket), WaitText.Estimate(ticket), ticket.PollAfter),
-            WaitingState.Unavailable { PollAfter: var after } => (WaitText.Unavailable, "", after),
+            WaitingState.Waiting { Ticket: var ticket } => (WaitText.Position(ticket), WaitText.Estimate(ticket), ticket.PollAfter,
+                string.Create(CultureInfo.InvariantCulture, $"{ticket.Position} in line · Waiting for a seat")),
+            WaitingState.Unavailable { PollAfter: var after } => (WaitText.Unavailable, "", after, "Waiting for a seat"),
             _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Only a waiting state is shown as a page."),
         };
 
@@ -28,7 +29,7 @@ internal static class WaitingPageHtml
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Waiting for a seat</title>
+            <title>{enc.Encode(title)}</title>
             <link rel="stylesheet" href="{path}/waiting-page.css">
             <noscript><meta http-equiv="refresh" content="{seconds}"></noscript>
             <script src="{path}/waiting-page.js" defer></script>

@@ -28,6 +28,11 @@
       }
 
       show(position, status.position);
+      if (status.place) {
+        // A tab in the background still shows how far along the user is.
+        document.title = `${status.place} in line · Waiting for a seat`;
+      }
+
       show(estimate, status.estimate ?? '');
       delay = status.pollAfterSeconds * 1000;
     } catch {
