@@ -19,8 +19,8 @@ public sealed partial class SiteGrain
         ExpireLeases(clock.GetUtcNow());
         await WriteAsync();
 
-        // The line keeps its order: the first tickets cost O(page), however long the line.
-        var tickets = Line.InOrder().Take(limit).Select((ticket, i) => Info(ticket, position: i + 1)).ToList();
+        // The line keeps its order: the first tickets cost O(page · log n), however long the line.
+        var tickets = Line.Head(limit).Select((ticket, i) => Info(ticket, position: i + 1)).ToList();
         return new LinePage { Tickets = tickets, Waiting = Line.Count };
     }
 
