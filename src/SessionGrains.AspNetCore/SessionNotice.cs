@@ -50,6 +50,7 @@ public sealed record SessionNotice
             (TicketEndReason.TicketExpired, _) => "Your place in the waiting line lapsed because the waiting page was closed for too long. Please sign in again.",
             (TicketEndReason.ClaimExpired, _) => "A seat was free for you but was not taken in time, so it went to the next in line. Please sign in again.",
             (TicketEndReason.SiteClosed, _) => "The site closed, and its waiting line was sent away. Please try again later.",
+            (TicketEndReason.Removed, _) => "An administrator took you out of the waiting line.",
             _ => "You are no longer in the waiting line. Please sign in again.",
         },
     };

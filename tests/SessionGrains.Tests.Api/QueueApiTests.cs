@@ -78,6 +78,39 @@ public sealed class QueueApiTests(ApiServer server)
     }
 
     [Fact]
+    public async Task The_line_lists_from_its_head_and_a_ticket_the_admin_key_deletes_is_told_it_was_removed()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 1, onFull = "queue" });
+        using var site = server.Client(await server.IssueKeyAsync(siteId));
+        using var admin = server.Admin();
+        await site.OpenedSessionIdAsync(siteId, "ann");
+        using var bob = await site.OpenSessionAsync(siteId, "bob");
+        using var cat = await site.OpenSessionAsync(siteId, "cat");
+
+        var line = await (await site.GetAsync(new Uri($"/api/sites/{siteId}/tickets?limit=1", UriKind.Relative))).ReadJsonAsync();
+        Assert.Equal(2, line.GetProperty("waiting").GetInt32());
+        var head = Assert.Single(line.GetProperty("tickets").EnumerateArray());
+        Assert.Equal((1, "bob"), (head.GetProperty("position").GetInt32(), head.GetProperty("userId").GetString()));
+        Assert.Equal(bob.Headers.Location!.OriginalString, $"/api/sites/{siteId}/tickets/{head.GetProperty("ticketId").GetString()}");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, head.GetProperty("seatHeldUntil").ValueKind);
+
+        using (var removed = await admin.DeleteAsync(bob.Headers.Location))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        }
+
+        using (var told = await site.GetAsync(bob.Headers.Location))
+        {
+            await told.AssertProblemAsync(HttpStatusCode.Gone, "ticket_removed");
+        }
+
+        using var moved = await site.GetAsync(cat.Headers.Location);
+        Assert.Equal(1, (await moved.ReadJsonAsync()).GetProperty("position").GetInt32());
+        using var badLimit = await admin.GetAsync(new Uri($"/api/sites/{siteId}/tickets?limit=0", UriKind.Relative));
+        Assert.Equal("limit", (await badLimit.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_request")).GetProperty("errors").EnumerateObject().Single().Name);
+    }
+
+    [Fact]
     public async Task Bad_queue_settings_and_ticket_ids_are_refused_with_every_field_named()
     {
         var siteId = await server.NewSiteAsync(new { limit = 1 });

@@ -277,6 +277,53 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
     }
 
     [Fact]
+    public async Task The_waiting_line_is_listed_on_the_site_page_where_a_ticket_is_removed_and_the_next_admitted()
+    {
+        var siteId = await server.NewSiteAsync(new { limit = 1, onFull = "queue" });
+        using var api = server.Admin();
+        await api.OpenedSessionIdAsync(siteId, "ann");
+        var tickets = new Dictionary<string, Uri>();
+        foreach (var user in new[] { "bob", "cat", "dan" })
+        {
+            using var queued = await api.OpenSessionAsync(siteId, user);
+            Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+            tickets[user] = queued.Headers.Location!;
+        }
+
+        var page = await SignedInAsync($"/admin/sites/{siteId}");
+        var rows = page.Locator("#line tbody tr[data-ticket]");
+        await Expect(rows.Locator(".user")).ToHaveTextAsync(["bob", "cat", "dan"]);
+        await Expect(rows.Locator(".position")).ToHaveTextAsync(["1", "2", "3"]);
+        await Expect(page.Locator("#figure-waiting")).ToHaveTextAsync("3");
+
+        // Remove asks first, naming the user; the holder is told why at their next ask, and those behind move up.
+        var asked = AnswerConfirmations(page, true, true);
+        var cat = tickets["cat"].OriginalString.Split('/')[^1];
+        await page.ClickAsync($"#remove-{cat}");
+        Assert.StartsWith("Remove cat from the line? Their ticket (waiting since ", await asked.Reader.ReadAsync());
+        await Expect(page.Locator("#notice")).ToContainTextAsync($"cat's ticket ({cat}) was removed from the line");
+        await Expect(rows.Locator(".user")).ToHaveTextAsync(["bob", "dan"]);
+        await Expect(rows.Locator(".position")).ToHaveTextAsync(["1", "2"]);
+        using (var told = await api.GetAsync(tickets["cat"]))
+        {
+            await told.AssertProblemAsync(HttpStatusCode.Gone, "ticket_removed");
+        }
+
+        // Admit next holds a seat for bob over the full site's limit; he takes it when he next asks.
+        await page.ClickAsync("#admit-next");
+        Assert.StartsWith("Admit bob now?", await asked.Reader.ReadAsync());
+        await Expect(page.Locator("#notice")).ToContainTextAsync("A seat is held for bob's ticket");
+        await Expect(rows.First.Locator(".held time")).ToHaveCountAsync(1);
+        using (var admitted = await api.GetAsync(tickets["bob"]))
+        {
+            Assert.Equal(HttpStatusCode.Created, admitted.StatusCode);
+        }
+
+        await Expect(page.Locator("#figure-active")).ToHaveTextAsync("2");
+        await Expect(rows.Locator(".user")).ToHaveTextAsync(["dan"]);
+    }
+
+    [Fact]
     public async Task A_site_never_configured_says_so_plainly_and_saving_its_settings_configures_it()
     {
         var typo = Sites.NewId();

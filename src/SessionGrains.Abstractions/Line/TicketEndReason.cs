@@ -11,4 +11,7 @@ public enum TicketEndReason
 
     /// <summary>The site closed (limit 0): its line was sent away.</summary>
     SiteClosed,
+
+    /// <summary>An operator removed it from the line.</summary>
+    Removed,
 }

@@ -62,6 +62,27 @@ public interface ISiteGrain : IGrainWithStringKey
     Task<bool> LeaveLineAsync(SessionId ticketId);
 
     /// <summary>
+    /// The first <paramref name="limit"/> tickets of the waiting line, from the head on, and how many wait in all.
+    /// <paramref name="limit"/> is 1 to <see cref="LinePage.MaxSize"/>.
+    /// </summary>
+    [SiteScoped]
+    Task<LinePage> GetLineAsync(int limit);
+
+    /// <summary>
+    /// An operator removes a ticket from the line: its holder learns so when they ask again (<see cref="TicketEndReason.Removed"/>),
+    /// and its place, and a seat held for it, pass on at once. Returns false when it was not in the line (idempotent).
+    /// </summary>
+    Task<bool> RemoveTicketAsync(SessionId ticketId);
+
+    /// <summary>
+    /// An operator admits the next in line now: a seat is held for the first ticket that holds none, even on a full
+    /// site, so the count may pass the limit by that seat once claimed (an operator's override, as an exempt role is).
+    /// The ticket claims it as any held seat, by asking again within the claim time. Returns that ticket, or null when
+    /// every ticket in the line holds a seat already (or none waits).
+    /// </summary>
+    Task<TicketInfo?> AdmitNextAsync();
+
+    /// <summary>
     /// Subscribes a web server to this site's ends, or renews its subscription (see <see cref="IEndWatcher"/>). A site
     /// takes at most <see cref="EndWatch.MaxWatchers"/> watchers; one more is refused with <see cref="InvalidRequestException"/>.
     /// </summary>

@@ -2,7 +2,7 @@ namespace SessionGrains;
 
 /// <summary>
 /// A site's activity over the last 24 hours, one bucket a minute, oldest first: the most sessions counted at once
-/// in each minute, the sign-ins refused in it, and the attempts its sign-in guard refused. Kept by the site and stored, so it survives restarts.
+/// in each minute, the sign-ins refused in it, the attempts its sign-in guard refused, and the most tickets in its waiting line. Kept by the site and stored, so it survives restarts.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SiteHistory
@@ -26,4 +26,8 @@ public sealed record SiteHistory
     /// <summary>Per bucket: sign-in attempts the site's guard refused (a blocked address or user).</summary>
     [Id(3)]
     public IReadOnlyList<int> GuardRefusals { get; init; } = [];
+
+    /// <summary>Per bucket: the peak of tickets in the site's waiting line (<see cref="FullSitePolicy.Queue"/>).</summary>
+    [Id(4)]
+    public IReadOnlyList<int> Waiting { get; init; } = [];
 }

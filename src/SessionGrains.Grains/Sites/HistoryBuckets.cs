@@ -4,8 +4,8 @@ namespace SessionGrains.Grains.Sites;
 
 /// <summary>
 /// Keeps a site's activity over the last 24 hours in one-minute buckets: the peak of counted sessions, the
-/// refusals, and the attempts the sign-in guard refused. A minute in which nothing happened takes no bucket (the count stays at the previous bucket's last
-/// value), so an idle site costs nothing and a busy one at most <see cref="SiteHistory.BucketCount"/> buckets.
+/// refusals, the attempts the sign-in guard refused, and the peak of tickets waiting. A minute in which nothing happened takes no bucket (the count
+/// and the line stay at the previous bucket's last values), so an idle site costs nothing and a busy one at most <see cref="SiteHistory.BucketCount"/> buckets.
 /// </summary>
 internal sealed class HistoryBuckets(HistoryState state)
 {
@@ -28,6 +28,21 @@ internal sealed class HistoryBuckets(HistoryState state)
         ref var bucket = ref Current(minute);
         bucket.Peak = Math.Max(bucket.Peak, active);
         bucket.Last = active;
+        Unwritten = true;
+    }
+
+    /// <summary>The tickets waiting now, kept as the count is: a new bucket only if the line's length changed.</summary>
+    public void RecordWaiting(DateTimeOffset now, int waiting)
+    {
+        var minute = MinuteOf(now);
+        if (LatestMinute != minute && WaitingAt(minute) == waiting)
+        {
+            return;
+        }
+
+        ref var bucket = ref Current(minute);
+        bucket.WaitingPeak = Math.Max(bucket.WaitingPeak, waiting);
+        bucket.WaitingLast = waiting;
         Unwritten = true;
     }
 
@@ -86,7 +101,9 @@ internal sealed class HistoryBuckets(HistoryState state)
         var active = new int[SiteHistory.BucketCount];
         var refusals = new int[SiteHistory.BucketCount];
         var guardRefusals = new int[SiteHistory.BucketCount];
+        var waiting = new int[SiteHistory.BucketCount];
         var level = LevelAt(first - 1);
+        var waitingLevel = WaitingAt(first - 1);
         var buckets = state.Buckets;
         var next = buckets.FindIndex(b => b.Minute >= first);
         for (var i = 0; i < active.Length; i++)
@@ -97,15 +114,18 @@ internal sealed class HistoryBuckets(HistoryState state)
                 active[i] = bucket.Peak;
                 refusals[i] = bucket.Refusals;
                 guardRefusals[i] = bucket.GuardRefusals;
+                waiting[i] = bucket.WaitingPeak;
                 level = bucket.Last;
+                waitingLevel = bucket.WaitingLast;
             }
             else
             {
                 active[i] = level;
+                waiting[i] = waitingLevel;
             }
         }
 
-        return new SiteHistory { From = UnixEpoch.AddMinutes(first), Active = active, Refusals = refusals, GuardRefusals = guardRefusals };
+        return new SiteHistory { From = UnixEpoch.AddMinutes(first), Active = active, Refusals = refusals, GuardRefusals = guardRefusals, Waiting = waiting };
     }
 
     private int? LatestMinute => state.Buckets.Count > 0 ? state.Buckets[^1].Minute : null;
@@ -125,6 +145,21 @@ internal sealed class HistoryBuckets(HistoryState state)
         return state.ActiveBefore;
     }
 
+    /// <summary>The tickets waiting at the end of <paramref name="minute"/>.</summary>
+    private int WaitingAt(int minute)
+    {
+        var buckets = state.Buckets;
+        for (var i = buckets.Count - 1; i >= 0; i--)
+        {
+            if (buckets[i].Minute <= minute)
+            {
+                return buckets[i].WaitingLast;
+            }
+        }
+
+        return state.WaitingBefore;
+    }
+
     /// <summary>The bucket of <paramref name="minute"/>, started at the current level if it is new.</summary>
     private ref HistoryBucket Current(int minute)
     {
@@ -134,7 +169,8 @@ internal sealed class HistoryBuckets(HistoryState state)
         if (LatestMinute is not { } latest || latest < minute)
         {
             var level = LevelAt(minute);
-            buckets.Add(new HistoryBucket { Minute = minute, Peak = level, Last = level });
+            var waiting = WaitingAt(minute);
+            buckets.Add(new HistoryBucket { Minute = minute, Peak = level, Last = level, WaitingPeak = waiting, WaitingLast = waiting });
             DropOlderThan(minute - SiteHistory.BucketCount + 1);
         }
 
@@ -153,6 +189,7 @@ internal sealed class HistoryBuckets(HistoryState state)
         if (dropped > 0)
         {
             state.ActiveBefore = buckets[dropped - 1].Last;
+            state.WaitingBefore = buckets[dropped - 1].WaitingLast;
             buckets.RemoveRange(0, dropped);
         }
     }

@@ -4,7 +4,7 @@ using Orleans.Storage;
 namespace SessionGrains.Grains.Sites;
 
 /// <summary>
-/// Records the site's activity history for operators (counted sessions and refusals, one bucket a minute, 24 hours)
+/// Records the site's activity history for operators (counted sessions, refusals and tickets waiting, one bucket a minute, 24 hours)
 /// and stores it about once a minute and when the site deactivates, so an admission never waits for it; a crash
 /// loses at most the last minute of it.
 /// </summary>
@@ -19,18 +19,23 @@ internal sealed partial class HistoryRecorder
     private Task? _write;
 
     /// <param name="active">The count the stored sessions make now: unchanged after a restart, but not for a site stored before it kept history.</param>
-    public HistoryRecorder(IGrainBase site, IPersistentState<HistoryState> state, string siteId, int active, DateTimeOffset now, ILogger logger)
+    /// <param name="waiting">The tickets the stored line holds now.</param>
+    public HistoryRecorder(IGrainBase site, IPersistentState<HistoryState> state, string siteId, int active, int waiting, DateTimeOffset now, ILogger logger)
     {
         _state = state;
         _siteId = siteId;
         _logger = logger;
         _history = new HistoryBuckets(state.State);
         _history.RecordActive(now, active);
+        _history.RecordWaiting(now, waiting);
         site.RegisterGrainTimer(WriteAsync, new GrainTimerCreationOptions(WritePeriod, WritePeriod) { KeepAlive = false });
     }
 
     /// <summary>Call only once the change of count is stored: the history never shows what storage may not hold.</summary>
     public void RecordActive(DateTimeOffset now, int active) => _history.RecordActive(now, active);
+
+    /// <summary>As <see cref="RecordActive"/>: only once the line's change is stored.</summary>
+    public void RecordWaiting(DateTimeOffset now, int waiting) => _history.RecordWaiting(now, waiting);
 
     public void RecordRefusal(DateTimeOffset now) => _history.RecordRefusal(now);
 

@@ -27,4 +27,10 @@ public sealed partial class SiteGrain
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Site {SiteId}: ticket {TicketId} left the line ({Reason})")]
     private partial void LogTicketEnded(string siteId, SessionId ticketId, TicketEndReason reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Site {SiteId} ticket {TicketId} removed from the line by an operator")]
+    private partial void LogTicketRemoved(string siteId, SessionId ticketId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Site {SiteId}: an operator admitted ticket {TicketId} next; {Active} counted and {Held} seat(s) held of {Limit}")]
+    private partial void LogAdmittedNext(string siteId, SessionId ticketId, int active, int held, int limit);
 }

@@ -49,7 +49,7 @@ public sealed partial class SiteGrain(
         _expiryTimer = new LeaseExpiryTimer(this, Sessions, OnLeasesExpiringAsync);
         _backstop = new BackstopReminder(this, SiteId, logger);
         var now = clock.GetUtcNow();
-        _history = new HistoryRecorder(this, historyState, SiteId, Sessions.Counted, now, logger);
+        _history = new HistoryRecorder(this, historyState, SiteId, Sessions.Counted, Line.Count, now, logger);
 
         // Leases that ran out while no activation held this site (a restart) make the timer fire at once.
         _expiryTimer.Schedule(now);
@@ -304,8 +304,9 @@ public sealed partial class SiteGrain(
         _expiryTimer.Schedule(now);
         _backstop.Keep(holdsLeases: Sessions.Count > 0);
 
-        // Every change of the count is stored before the history shows it.
+        // Every change of the count, and of the line, is stored before the history shows it.
         _history.RecordActive(now, Sessions.Counted);
+        _history.RecordWaiting(now, Line.Count);
     }
 
     private void OnWriteFailed(Exception exception)

@@ -5,7 +5,8 @@ namespace SessionGrains.Server.Admin;
 
 /// <summary>
 /// The geometry of a site's 24-hour chart, drawn as SVG by <c>Pages/_HistoryChart.cshtml</c>: counted sessions as a
-/// step line over the limit (dashed), refusals as bars in a band of their own below with the attempts the sign-in guard
+/// step line over the limit (dashed), the tickets waiting in the line as a second step line on the same scale (people
+/// are people, seated or waiting), refusals as bars in a band of their own below with the attempts the sign-in guard
 /// refused stacked on them, hour marks every three hours.
 /// </summary>
 public sealed record HistoryChart
@@ -21,6 +22,9 @@ public sealed record HistoryChart
     public const int LabelBaseline = 222;
 
     public required string ActivePoints { get; init; }
+
+    /// <summary>The waiting line's length; null when nobody waited in the 24 hours, so a site that never queues draws no second line.</summary>
+    public required string? WaitingPoints { get; init; }
 
     public required IReadOnlyList<ChartBar> RefusalBars { get; init; }
 
@@ -43,7 +47,9 @@ public sealed record HistoryChart
     {
         var buckets = history.Active.Count;
         var peak = history.Active.DefaultIfEmpty(0).Max();
-        var activeScale = Math.Max(1, Math.Max(peak, limit > 0 ? limit : 0));
+        var waiting = history.Waiting.Count == buckets ? history.Waiting : new int[buckets];
+        var waitingPeak = waiting.DefaultIfEmpty(0).Max();
+        var activeScale = Math.Max(1, Math.Max(Math.Max(peak, waitingPeak), limit > 0 ? limit : 0));
         var guard = history.GuardRefusals.Count == buckets ? history.GuardRefusals : new int[buckets];
         var refusalScale = Math.Max(1, history.Refusals.Select((refused, i) => refused + guard[i]).DefaultIfEmpty(0).Max());
         var step = (double)(Right - Left) / Math.Max(1, buckets);
@@ -51,6 +57,7 @@ public sealed record HistoryChart
         return new HistoryChart
         {
             ActivePoints = StepLine(history.Active, step, activeScale),
+            WaitingPoints = waitingPeak > 0 ? StepLine(waiting, step, activeScale) : null,
             RefusalBars = Bars(history.Refusals, new int[buckets], step, refusalScale),
             GuardBars = Bars(guard, history.Refusals, step, refusalScale),
             LimitY = limit > 0 ? Format(ActiveY(limit, activeScale)) : null,
@@ -59,7 +66,7 @@ public sealed record HistoryChart
             Ticks = HourTicks(history.From, buckets, step),
             Summary = string.Create(
                 CultureInfo.InvariantCulture,
-                $"Counted sessions and refusals over the last 24 hours (UTC), one bucket a minute: peak {peak}{(limit > 0 ? $" of {limit}" : string.Empty)}, {history.Refusals.Sum()} refused, {guard.Sum()} sign-in attempts blocked."),
+                $"Counted sessions and refusals over the last 24 hours (UTC), one bucket a minute: peak {peak}{(limit > 0 ? $" of {limit}" : string.Empty)}, {(waitingPeak > 0 ? $"at most {waitingPeak} waiting, " : string.Empty)}{history.Refusals.Sum()} refused, {guard.Sum()} sign-in attempts blocked."),
         };
     }
 

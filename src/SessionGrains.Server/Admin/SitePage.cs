@@ -5,10 +5,11 @@ public sealed record SessionRow(SessionInfo Session, DateTimeOffset IdleExpiresA
 
 /// <summary>
 /// What the site page shows: the site's status, one page of its live sessions (<see cref="SessionPage.DefaultSize"/>,
-/// oldest first), its 24-hour chart, and the sign-in guard's blocks.
+/// oldest first), the head of its waiting line, its 24-hour chart, and the sign-in guard's blocks.
 /// </summary>
+/// <param name="Line">The first <see cref="LinePage.DefaultSize"/> tickets of the waiting line; null when the site does not queue and nobody waits.</param>
 /// <param name="Cursor">Where the listed page starts (<see cref="SessionPage.NextCursor"/> of the page before); null on the first.</param>
-public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessions, HistoryChart Chart, IReadOnlyList<SignInBlock> Blocks, DateTimeOffset Now, string? Cursor)
+public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessions, LinePage? Line, HistoryChart Chart, IReadOnlyList<SignInBlock> Blocks, DateTimeOffset Now, string? Cursor)
 {
     /// <summary>Every live session, exempt ones included; the page lists one page of them (oldest first).</summary>
     public int LiveSessions => Status.Summary.Active + Status.Summary.Exempt;
@@ -17,6 +18,9 @@ public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessi
     public bool Paged => Cursor is not null || Status.NextCursor is not null;
 
     public SiteLoad Load => SitesTable.LoadOf(Status.Summary.Settings.Limit, Status.Summary.Active);
+
+    /// <summary>The first listed ticket that holds no seat: the one "admit next" would let in, if it is listed.</summary>
+    public TicketInfo? NextToAdmit => Line?.Tickets.FirstOrDefault(ticket => ticket.SeatHeldUntil is null);
 
     /// <summary>Loads the page of sessions that starts at <paramref name="cursor"/>; one the site did not give is refused with <see cref="InvalidRequestException"/>.</summary>
     public static async Task<SitePage> LoadAsync(IGrainFactory grains, string siteId, TimeProvider clock, string? cursor = null)
@@ -38,6 +42,8 @@ public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessi
         }
 
         var blocksCall = grains.GetSignInGuard(siteId).GetBlocksAsync();
+        var summary = status.Summary;
+        var lineCall = summary.Settings.OnFull == FullSitePolicy.Queue || summary.Waiting > 0 ? site.GetLineAsync(LinePage.DefaultSize) : null;
         var history = await historyCall;
 
         // The site hears of activity only when a lease is renewed; the session grain knows the exact deadline.
@@ -50,7 +56,8 @@ public sealed record SitePage(SiteStatus Status, IReadOnlyList<SessionRow> Sessi
             _ => new SessionRow(session, session.IdleExpiresAt, Ending: true),
         }).ToList();
 
-        return new SitePage(status, rows, HistoryChart.Draw(history, status.Summary.Settings.Limit), await blocksCall, clock.GetUtcNow(), cursor);
+        var line = lineCall is null ? null : await lineCall;
+        return new SitePage(status, rows, line, HistoryChart.Draw(history, status.Summary.Settings.Limit), await blocksCall, clock.GetUtcNow(), cursor);
     }
 
     /// <summary>The session's own answer, or null if it could not give one: the page then shows the site's view.</summary>

@@ -30,7 +30,7 @@ internal static class SessionEndpoints
 
         sessions.MapGet("/", ListAsync)
             .WithName("ListSessions")
-            .AddOpenApiOperationTransformer(DescribePageSize)
+            .AddOpenApiOperationTransformer(DescribePageSize(SessionPage.MaxSize, SessionPage.DefaultSize))
             .Produces<SessionPageView>()
             .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest)
             .WithSummary($"A page of live sessions, oldest first: at most 'limit' (1 to {SessionPage.MaxSize}, default {SessionPage.DefaultSize}); pass 'nextCursor' as 'cursor' for the next page.");
@@ -83,22 +83,23 @@ internal static class SessionEndpoints
         });
 
     /// <summary>The page size is read as text, so a bad one gets this API's own problem; it is an integer all the same.</summary>
-    private static Task DescribePageSize(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
-    {
-        if (operation.Parameters?.FirstOrDefault(parameter => parameter.Name == "limit") is OpenApiParameter limit)
+    internal static Func<OpenApiOperation, OpenApiOperationTransformerContext, CancellationToken, Task> DescribePageSize(int max, int defaultSize) =>
+        (operation, _, _) =>
         {
-            limit.Schema = new OpenApiSchema
+            if (operation.Parameters?.FirstOrDefault(parameter => parameter.Name == "limit") is OpenApiParameter limit)
             {
-                Type = JsonSchemaType.Integer,
-                Format = "int32",
-                Minimum = "1",
-                Maximum = SessionPage.MaxSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Default = System.Text.Json.Nodes.JsonValue.Create(SessionPage.DefaultSize),
-            };
-        }
+                limit.Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Integer,
+                    Format = "int32",
+                    Minimum = "1",
+                    Maximum = max.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    Default = System.Text.Json.Nodes.JsonValue.Create(defaultSize),
+                };
+            }
 
-        return Task.CompletedTask;
-    }
+            return Task.CompletedTask;
+        };
 
     private static async Task<Ok<SessionPageView>> ListAsync(string siteId, string? cursor, string? limit, IGrainFactory grains)
     {

@@ -125,6 +125,11 @@ public static class ApiProblems
             ProblemCodes.SiteClosed,
             "The site admits no new sessions.",
             "The site closed while this ticket waited, and sent its line away."),
+        TicketEndReason.Removed => Problem(
+            StatusCodes.Status410Gone,
+            ProblemCodes.TicketRemoved,
+            "The ticket was removed from the line.",
+            "An operator removed this ticket from the site's waiting line."),
         _ => Problem(
             StatusCodes.Status410Gone,
             ProblemCodes.TicketExpired,

@@ -27,6 +27,7 @@ public static class ProblemCodes
     public const string TicketExpired = "ticket_expired";
     public const string ClaimExpired = "claim_expired";
     public const string UnknownTicket = "unknown_ticket";
+    public const string TicketRemoved = "ticket_removed";
     public const string ServiceUnavailable = "service_unavailable";
     public const string StorageUnavailable = "storage_unavailable";
     public const string InternalError = "internal_error";
@@ -37,7 +38,7 @@ public static class ProblemCodes
     public static IReadOnlyList<string> All { get; } =
     [
         InvalidRequest, InvalidJson, BodyTooLarge, UnsupportedMediaType, Unauthorized, Forbidden, NotFound, MethodNotAllowed,
-        SiteFull, UserLimit, MaxSessions, SiteClosed, RateLimited, SessionEnded, UnknownSession, UnknownKey, SignInBlocked, UnknownBlock, TicketExpired, ClaimExpired, UnknownTicket,
+        SiteFull, UserLimit, MaxSessions, SiteClosed, RateLimited, SessionEnded, UnknownSession, UnknownKey, SignInBlocked, UnknownBlock, TicketExpired, ClaimExpired, UnknownTicket, TicketRemoved,
         ServiceUnavailable, StorageUnavailable, InternalError, Error,
     ];
 }

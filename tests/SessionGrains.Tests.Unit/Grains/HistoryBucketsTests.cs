@@ -104,4 +104,34 @@ public sealed class HistoryBucketsTests
         Assert.Equal(1, history.BucketCount);
         Assert.Equal(1, history.Snapshot(Start.AddMinutes(1)).Refusals[^1]);
     }
+
+    [Fact]
+    public void The_lines_length_keeps_its_peak_per_minute_and_carries_into_quiet_minutes_beside_the_count()
+    {
+        var history = new HistoryBuckets(new HistoryState());
+        history.RecordActive(Start, 1);
+        history.RecordWaiting(Start.AddSeconds(10), 4);
+        history.RecordWaiting(Start.AddSeconds(20), 3);
+        history.RecordWaiting(Start.AddMinutes(2), 3);
+
+        var snapshot = history.Snapshot(Start.AddMinutes(3));
+
+        Assert.Equal([0, 4, 3, 3, 3], snapshot.Waiting.TakeLast(5));
+        Assert.Equal([0, 1, 1, 1, 1], snapshot.Active.TakeLast(5));
+        Assert.Equal(1, history.BucketCount);
+    }
+
+    [Fact]
+    public void A_history_stored_before_the_line_had_one_reads_as_nobody_waiting()
+    {
+        // A bucket as an older server stored it: no waiting fields, so they read 0.
+        var state = new HistoryState { Buckets = [new HistoryBucket { Minute = (int)((Start - DateTimeOffset.UnixEpoch).TotalMinutes), Peak = 5, Last = 5 }] };
+        var history = new HistoryBuckets(state);
+        history.RecordWaiting(Start.AddMinutes(1), 2);
+
+        var snapshot = history.Snapshot(Start.AddMinutes(1));
+
+        Assert.Equal([0, 2], snapshot.Waiting.TakeLast(2));
+        Assert.Equal([5, 5], snapshot.Active.TakeLast(2));
+    }
 }

@@ -30,6 +30,21 @@ public sealed class WaitingLineTests
     }
 
     [Fact]
+    public void The_head_of_the_line_is_its_first_tickets_however_many_left_before_them()
+    {
+        var line = new WaitingLine([], Now);
+        var tickets = Enumerable.Range(0, 1000).Select(i => line.Join(SessionId.New(), Sites.User($"user-{i}"), Now)).ToArray();
+        foreach (var left in tickets.Take(900))
+        {
+            Assert.True(line.Leave(left.Id));
+        }
+
+        Assert.Equal(tickets.Skip(900).Take(3), line.Head(3));
+        Assert.Equal(100, line.Head(500).Count);
+        Assert.Empty(new WaitingLine([], Now).Head(10));
+    }
+
+    [Fact]
     public void A_held_seat_not_claimed_and_a_ticket_not_asked_about_both_lapse()
     {
         var line = new WaitingLine([], Now);

@@ -78,6 +78,23 @@ public sealed class AdminViewTests
         Assert.Contains("5 sign-in attempts blocked", chart.Summary, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_waiting_line_is_a_second_step_line_on_the_sessions_scale_drawn_only_once_someone_waited()
+    {
+        var active = Enumerable.Repeat(2, SiteHistory.BucketCount).ToArray();
+        var waiting = new int[SiteHistory.BucketCount];
+        var history = new SiteHistory { From = Midnight, Active = active, Refusals = new int[SiteHistory.BucketCount], Waiting = waiting };
+        Assert.Null(HistoryChart.Draw(history, limit: 2).WaitingPoints);
+
+        waiting[600] = 6;
+        var chart = HistoryChart.Draw(history, limit: 2);
+
+        // Six waiting outgrow a limit of two: the scale makes room for them, and the top of the band is six.
+        Assert.Equal(6, chart.ActiveScale);
+        Assert.Contains($",{HistoryChart.ActiveTop}", chart.WaitingPoints, StringComparison.Ordinal);
+        Assert.Contains("at most 6 waiting", chart.Summary, StringComparison.Ordinal);
+    }
+
     private static SiteSummary Site(string id, int limit, int active) => new()
     {
         SiteId = id,

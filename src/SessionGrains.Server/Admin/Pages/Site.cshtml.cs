@@ -6,8 +6,8 @@ namespace SessionGrains.Server.Admin.Pages;
 
 /// <summary>
 /// One site: its figures, live sessions (each with a Kick button; a page of them at a time, <c>?cursor=</c> naming
-/// where a later page starts) and chart, refreshed every two seconds (<c>?handler=Live</c>, same cursor), and the form
-/// that changes its settings.
+/// where a later page starts), the head of its waiting line (each ticket with a Remove button, and one Admit next) and
+/// chart, refreshed every two seconds (<c>?handler=Live</c>, same cursor), and the form that changes its settings.
 /// </summary>
 public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, ILogger<SiteModel> logger) : PageModel
 {
@@ -90,6 +90,45 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
         return RedirectToPage("/Site", new { siteId = SiteId, cursor = NullIfEmpty(cursor) });
     }
 
+    /// <param name="userId">The user of the row the operator removed, to name them in the notice (only shown back to them).</param>
+    /// <param name="cursor">The page of sessions the operator was on: they come back to it.</param>
+    public async Task<IActionResult> OnPostRemoveAsync(string? ticketId, string? userId, string? cursor)
+    {
+        var whose = RequestRules.IsValidUserId(userId) ? $"{userId}'s ticket" : "The ticket";
+        if (!SessionGrains.SessionId.TryParse(ticketId, out var id))
+        {
+            Notice = "That is not a ticket id; nothing was changed.";
+        }
+        else if (await grains.GetSiteGrain(SiteId).RemoveTicketAsync(id))
+        {
+            LogRemoved(logger, SiteId, id);
+            Notice = $"{whose} ({id}) was removed from the line. They are told so when they next ask.";
+        }
+        else
+        {
+            Notice = $"{whose} ({id}) had already left the line.";
+        }
+
+        return RedirectToPage("/Site", new { siteId = SiteId, cursor = NullIfEmpty(cursor) });
+    }
+
+    /// <summary>Holds a seat for the next ticket without one, even on a full site (see <see cref="ISiteGrain.AdmitNextAsync"/>).</summary>
+    public async Task<IActionResult> OnPostAdmitNextAsync(string? cursor)
+    {
+        if (await grains.GetSiteGrain(SiteId).AdmitNextAsync() is { } admitted)
+        {
+            LogAdmittedNext(logger, SiteId, admitted.TicketId);
+            var until = admitted.SeatHeldUntil is { } held ? $" until {Display.Time(held, clock.GetUtcNow())} UTC" : string.Empty;
+            Notice = $"A seat is held for {admitted.UserId}'s ticket ({admitted.TicketId}){until}: they are admitted when they next ask, even if that takes the site past its limit.";
+        }
+        else
+        {
+            Notice = "Nobody in the line waits for a seat (every ticket holds one already, or the line is empty); nothing was changed.";
+        }
+
+        return RedirectToPage("/Site", new { siteId = SiteId, cursor = NullIfEmpty(cursor) });
+    }
+
     /// <summary>Lifts a sign-in block and forgets its failures; the operator comes back to the page they were on.</summary>
     public async Task<IActionResult> OnPostLiftAsync(string? scope, string? value, string? cursor)
     {
@@ -148,6 +187,12 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "An operator ended session {SessionId} of site {SiteId} in the admin UI")]
     private static partial void LogKicked(ILogger logger, string siteId, SessionId sessionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "An operator removed ticket {TicketId} from the line of site {SiteId} in the admin UI")]
+    private static partial void LogRemoved(ILogger logger, string siteId, SessionId ticketId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "An operator admitted ticket {TicketId} of site {SiteId} next in the admin UI")]
+    private static partial void LogAdmittedNext(ILogger logger, string siteId, SessionId ticketId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "An operator lifted the sign-in block of {Scope} {Value} on site {SiteId} in the admin UI")]
     private static partial void LogLifted(ILogger logger, string siteId, string scope, string value);

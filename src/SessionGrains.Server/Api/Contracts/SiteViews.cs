@@ -233,6 +233,9 @@ public sealed record SiteHistoryView
     /// <summary>Per bucket: sign-in attempts the site's guard refused (a blocked address or user).</summary>
     public required IReadOnlyList<int> GuardRefusals { get; init; }
 
+    /// <summary>Per bucket: the most tickets in the site's waiting line at once.</summary>
+    public required IReadOnlyList<int> Waiting { get; init; }
+
     public static SiteHistoryView Of(string siteId, SiteHistory history) => new()
     {
         SiteId = siteId,
@@ -241,5 +244,6 @@ public sealed record SiteHistoryView
         Active = history.Active,
         Refusals = history.Refusals,
         GuardRefusals = history.GuardRefusals,
+        Waiting = history.Waiting,
     };
 }

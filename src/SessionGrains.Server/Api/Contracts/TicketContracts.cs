@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SessionGrains.Server.Api.Contracts;
 
 /// <summary>A ticket in a full site's waiting line: where it stands and when to ask again (<c>Retry-After</c> says the same).</summary>
@@ -27,5 +29,50 @@ public sealed record TicketView
         ShortestWaitSeconds = ticket.ShortestWait is { } shortest ? (int)shortest.TotalSeconds : null,
         LongestWaitSeconds = ticket.LongestWait is { } longest ? (int)Math.Ceiling(longest.TotalSeconds) : null,
         PollAfterSeconds = (int)Math.Ceiling(ticket.PollAfter.TotalSeconds),
+    };
+}
+
+/// <summary><c>GET /api/sites/{siteId}/tickets</c>: the waiting line from its head, and how many wait in all.</summary>
+public sealed record LinePageView
+{
+    [JsonRequired]
+    public IReadOnlyList<LineTicketView> Tickets { get; init; } = [];
+
+    /// <summary>Every ticket in the line, listed or not.</summary>
+    public required int Waiting { get; init; }
+
+    public static LinePageView From(LinePage page) => new()
+    {
+        Tickets = [.. page.Tickets.Select(LineTicketView.From)],
+        Waiting = page.Waiting,
+    };
+}
+
+/// <summary>One ticket of the waiting line, as operators see it.</summary>
+public sealed record LineTicketView
+{
+    /// <summary>1 is the head.</summary>
+    public required int Position { get; init; }
+
+    public required string TicketId { get; init; }
+
+    public required string UserId { get; init; }
+
+    public required DateTimeOffset JoinedAt { get; init; }
+
+    /// <summary>When the ticket was last asked about (since the site's last restart).</summary>
+    public required DateTimeOffset LastPolledAt { get; init; }
+
+    /// <summary>Set while a seat is held for the ticket: it must be claimed by then.</summary>
+    public DateTimeOffset? SeatHeldUntil { get; init; }
+
+    public static LineTicketView From(TicketInfo ticket) => new()
+    {
+        Position = ticket.Position,
+        TicketId = ticket.TicketId.ToString(),
+        UserId = ticket.UserId,
+        JoinedAt = ticket.JoinedAt,
+        LastPolledAt = ticket.LastPolledAt,
+        SeatHeldUntil = ticket.SeatHeldUntil,
     };
 }

@@ -1768,7 +1768,158 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
         }
 
         /// <summary>
-        /// Asks again about a ticket, which keeps it in the line: 200 with its position and likely wait (Retry-After: when to ask again), or 201 with the session once its seat is held for it. 410 when it left the line (ticket_expired, claim_expired, site_closed).
+        /// The waiting line from its head: at most 'limit' tickets (1 to 1000, default 100), and how many wait in all.
+        /// </summary>
+        /// <remarks>
+        /// Takes the admin key, or the site's own key (`sgk_…`).
+        /// </remarks>
+        /// <returns>OK</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual System.Threading.Tasks.Task<LinePageView> ListTicketsAsync(string siteId, int? limit)
+        {
+            return ListTicketsAsync(siteId, limit, System.Threading.CancellationToken.None);
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// The waiting line from its head: at most 'limit' tickets (1 to 1000, default 100), and how many wait in all.
+        /// </summary>
+        /// <remarks>
+        /// Takes the admin key, or the site's own key (`sgk_…`).
+        /// </remarks>
+        /// <returns>OK</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<LinePageView> ListTicketsAsync(string siteId, int? limit, System.Threading.CancellationToken cancellationToken)
+        {
+            if (siteId == null)
+                throw new System.ArgumentNullException("siteId");
+
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+                    request_.Method = new System.Net.Http.HttpMethod("GET");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                
+                    // Operation Path: "api/sites/{siteId}/tickets"
+                    urlBuilder_.Append("api/sites/");
+                    urlBuilder_.Append(System.Uri.EscapeDataString(ConvertToString(siteId, System.Globalization.CultureInfo.InvariantCulture)));
+                    urlBuilder_.Append("/tickets");
+                    urlBuilder_.Append('?');
+                    if (limit != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("limit")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(limit, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    urlBuilder_.Length--;
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 200)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<LinePageView>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            return objectResponse_.Object;
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Bad Request: `invalid_request`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 401)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Unauthorized: `unauthorized`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 403)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Forbidden: `forbidden`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Too Many Requests: `rate_limited`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Service Unavailable: `service_unavailable` or `storage_unavailable`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new ApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// Asks again about a ticket, which keeps it in the line: 200 with its position and likely wait (Retry-After: when to ask again), or 201 with the session once its seat is held for it. 410 when it left the line (ticket_expired, claim_expired, site_closed, ticket_removed).
         /// </summary>
         /// <remarks>
         /// Takes the admin key, or the site's own key (`sgk_…`).
@@ -1782,7 +1933,7 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
-        /// Asks again about a ticket, which keeps it in the line: 200 with its position and likely wait (Retry-After: when to ask again), or 201 with the session once its seat is held for it. 410 when it left the line (ticket_expired, claim_expired, site_closed).
+        /// Asks again about a ticket, which keeps it in the line: 200 with its position and likely wait (Retry-After: when to ask again), or 201 with the session once its seat is held for it. 410 when it left the line (ticket_expired, claim_expired, site_closed, ticket_removed).
         /// </summary>
         /// <remarks>
         /// Takes the admin key, or the site's own key (`sgk_…`).
@@ -1904,7 +2055,7 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("Gone: `ticket_expired`, `claim_expired` or `site_closed`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("Gone: `ticket_expired`, `claim_expired`, `site_closed` or `ticket_removed`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -1947,7 +2098,7 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
         }
 
         /// <summary>
-        /// Leaves the line: the ticket's place, and a seat held for it, pass on at once. Idempotent.
+        /// Takes a ticket out of the line: leaving with the site's key, a removal with the admin key (its holder is then told ticket_removed). Its place, and a seat held for it, pass on at once. Idempotent.
         /// </summary>
         /// <remarks>
         /// Takes the admin key, or the site's own key (`sgk_…`).
@@ -1961,7 +2112,7 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
-        /// Leaves the line: the ticket's place, and a seat held for it, pass on at once. Idempotent.
+        /// Takes a ticket out of the line: leaving with the site's key, a removal with the admin key (its holder is then told ticket_removed). Its place, and a seat held for it, pass on at once. Idempotent.
         /// </summary>
         /// <remarks>
         /// Takes the admin key, or the site's own key (`sgk_…`).
@@ -2967,6 +3118,47 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class LinePageView
+    {
+
+        [Newtonsoft.Json.JsonProperty("tickets", Required = Newtonsoft.Json.Required.Always)]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<LineTicketView> Tickets { get; set; } = new System.Collections.ObjectModel.Collection<LineTicketView>();
+
+        [Newtonsoft.Json.JsonProperty("waiting", Required = Newtonsoft.Json.Required.Always)]
+        public int Waiting { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class LineTicketView
+    {
+
+        [Newtonsoft.Json.JsonProperty("position", Required = Newtonsoft.Json.Required.Always)]
+        public int Position { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("ticketId", Required = Newtonsoft.Json.Required.Always)]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string TicketId { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("userId", Required = Newtonsoft.Json.Required.Always)]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string UserId { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("joinedAt", Required = Newtonsoft.Json.Required.Always)]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.DateTimeOffset JoinedAt { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("lastPolledAt", Required = Newtonsoft.Json.Required.Always)]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.DateTimeOffset LastPolledAt { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("seatHeldUntil", Required = Newtonsoft.Json.Required.Default, NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore)]
+        public System.DateTimeOffset? SeatHeldUntil { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class OpenSessionBody
     {
 
@@ -3365,6 +3557,10 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
         [System.ComponentModel.DataAnnotations.Required]
         public System.Collections.Generic.ICollection<int> GuardRefusals { get; set; } = new System.Collections.ObjectModel.Collection<int>();
 
+        [Newtonsoft.Json.JsonProperty("waiting", Required = Newtonsoft.Json.Required.Always)]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<int> Waiting { get; set; } = new System.Collections.ObjectModel.Collection<int>();
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -3619,17 +3815,20 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
         [System.Runtime.Serialization.EnumMember(Value = @"unknown_ticket")]
         Unknown_ticket = 20,
 
+        [System.Runtime.Serialization.EnumMember(Value = @"ticket_removed")]
+        Ticket_removed = 21,
+
         [System.Runtime.Serialization.EnumMember(Value = @"service_unavailable")]
-        Service_unavailable = 21,
+        Service_unavailable = 22,
 
         [System.Runtime.Serialization.EnumMember(Value = @"storage_unavailable")]
-        Storage_unavailable = 22,
+        Storage_unavailable = 23,
 
         [System.Runtime.Serialization.EnumMember(Value = @"internal_error")]
-        Internal_error = 23,
+        Internal_error = 24,
 
         [System.Runtime.Serialization.EnumMember(Value = @"error")]
-        Error = 24,
+        Error = 25,
 
     }
 
