@@ -80,7 +80,7 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
         var lines = new LineOperations(sizes);
         var (length, shortLength) = (sizes.LineLength, sizes.ShortLineLength);
         const string RedisLine = "Redis sorted-set line";
-        var site = "One full site (one seat, taken) whose policy is queue, ticket timeout a day, so no ticket lapses during the run.";
+        const string SiteNote = "One full site (one seat, taken) whose policy is queue, ticket timeout a day, so no ticket lapses during the run.";
 
         // A rush on a full site is what the line is for: the per-site sign-in rate limit (100/s by default) would time
         // itself instead of the line, so it is raised, as a site expecting a rush would raise it.
@@ -93,23 +93,23 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
         await using var coHosted = new GrainWaitingLine(silo.Grains, SessionGrains);
         await using var http = new HttpWaitingLine(server.Address, server.AdminKey, sizes.Workers);
         await using var redis = await RedisWaitingLine.CreateAsync(redisProcess.ConnectionString);
-        var redisNote = "Over loopback TCP (StackExchange.Redis): a join and a poll are one Lua script each (ZADD with an INCR sequence, a poll ZRANK), in memory only; it does not decide that the site is full, hold seats or estimate the wait.";
+        const string RedisNote = "Over loopback TCP (StackExchange.Redis): a join and a poll are one Lua script each (ZADD with an INCR sequence, a poll ZRANK), in memory only; it does not decide that the site is full, hold seats or estimate the wait.";
 
         var joins = $"Waiting-line joins until {length:N0} wait";
-        var joinsNote = $"{site} {sizes.Workers} workers fill a fresh line with {length:N0} distinct users, timed from the first join to the last; each join is a sign-in answered with a ticket, acknowledged once the ticket is stored (SQLite, group commit).";
+        var joinsNote = $"{SiteNote} {sizes.Workers} workers fill a fresh line with {length:N0} distinct users, timed from the first join to the last; each join is a sign-in answered with a ticket, acknowledged once the ticket is stored (SQLite, group commit).";
         log($"{joins}: SessionGrains co-hosted...");
         var coHostedJoins = await lines.JoinsAsync(coHosted, length);
         log($"{joins}: SessionGrains over HTTP...");
         var httpJoins = await lines.JoinsAsync(http, length);
         log($"{joins}: Redis...");
-        var redisJoins = new Figure($"{joins}, co-hosted", RedisLine, "/s", await lines.JoinsAsync(redis, length), Note: redisNote);
+        var redisJoins = new Figure($"{joins}, co-hosted", RedisLine, "/s", await lines.JoinsAsync(redis, length), Note: RedisNote);
         _figures.Add(new($"{joins}, co-hosted", SessionGrains, "/s", coHostedJoins, Note: $"The load calls the grains in the silo's own process. {joinsNote}"));
         _figures.Add(redisJoins);
         _figures.Add(new($"{joins}, over HTTP", SessionGrains, "/s", httpJoins,
             Note: $"{sizes.Workers} keep-alive connections to the server's HTTP API with the site's key: POST sessions answered 202 with the ticket's location, the per-site sign-in rate limit raised (its default, 100/s, would be measured instead). Redis, for comparison, over its own protocol."));
         _figures.Add(redisJoins with { Scenario = $"{joins}, over HTTP", Note = null });
 
-        var pollsNote = $"{site} Each poll asks about a ticket picked by a stride through the line (head, middle and tail alike) and checks its position.";
+        var pollsNote = $"{SiteNote} Each poll asks about a ticket picked by a stride through the line (head, middle and tail alike) and checks its position.";
         var longPolls = new Dictionary<string, Figure>();
         var lengths = new List<Figure>();
         foreach (var (peer, where, note) in new (IWaitingLinePeer, string, string)[]
@@ -129,7 +129,7 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
 
         log($"Waiting-line polls, {length:N0} waiting: Redis...");
         var redisPolls = await lines.PollsAsync(redis, length);
-        var redisFigure = new Figure($"Waiting-line polls, {length:N0} waiting, co-hosted", RedisLine, "/s", await lines.MeasureAsync(redisPolls), Note: redisNote);
+        var redisFigure = new Figure($"Waiting-line polls, {length:N0} waiting, co-hosted", RedisLine, "/s", await lines.MeasureAsync(redisPolls), Note: RedisNote);
         _figures.Add(longPolls["co-hosted"]);
         _figures.Add(redisFigure);
         _figures.Add(longPolls["over HTTP"]);
