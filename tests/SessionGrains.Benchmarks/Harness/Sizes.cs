@@ -17,7 +17,9 @@ public sealed record Sizes(
     TimeSpan LatencyRunLength,
     int GuardAddresses,
     int GuardUsers,
-    int GuardMemoryAddresses)
+    int GuardMemoryAddresses,
+    int LineLength,
+    int ShortLineLength)
 {
     public static Sizes Reference { get; } = new(
         Workers: 64,
@@ -35,7 +37,9 @@ public sealed record Sizes(
         LatencyRunLength: TimeSpan.FromSeconds(5),
         GuardAddresses: 100_000,
         GuardUsers: 10_000,
-        GuardMemoryAddresses: 200_000);
+        GuardMemoryAddresses: 200_000,
+        LineLength: 10_000,
+        ShortLineLength: 100);
 
     public static Sizes Quick { get; } = new(
         Workers: 16,
@@ -53,5 +57,7 @@ public sealed record Sizes(
         LatencyRunLength: TimeSpan.FromSeconds(1),
         GuardAddresses: 10_000,
         GuardUsers: 1_000,
-        GuardMemoryAddresses: 10_000);
+        GuardMemoryAddresses: 10_000,
+        LineLength: 1_000,
+        ShortLineLength: 100);
 }

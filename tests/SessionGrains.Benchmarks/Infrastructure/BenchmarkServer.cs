@@ -32,12 +32,13 @@ public sealed class BenchmarkServer : IAsyncDisposable
 
     public string AdminKey { get; }
 
-    public static async Task<BenchmarkServer> StartAsync()
+    /// <param name="settings">Settings beyond the defaults, as environment variables (e.g. <c>SessionGrains__RateLimits__SiteOpenBurst</c>).</param>
+    public static async Task<BenchmarkServer> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         var folder = new TempFolder("sessiongrains-bench-server");
         Directory.CreateDirectory(folder.Path);
         var adminKey = $"sga_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24))}";
-        var server = await ServerProcess.StartAsync(new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -45,7 +46,13 @@ public sealed class BenchmarkServer : IAsyncDisposable
             ["SessionGrains__DataDirectory"] = folder.Path,
             ["SessionGrains__AdminApiKey"] = adminKey,
             ["SessionGrains__ServiceId"] = ServiceId,
-        });
+        };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
+        var server = await ServerProcess.StartAsync(environment);
         var started = new BenchmarkServer(server, folder, adminKey);
         try
         {

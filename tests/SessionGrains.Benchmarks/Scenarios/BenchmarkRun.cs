@@ -7,7 +7,7 @@ using SessionGrains.Testing;
 namespace SessionGrains.Benchmarks.Scenarios;
 
 /// <summary>Every measurement of the report, in order, each contender at the same client concurrency.</summary>
-/// <param name="only">Parts to run (admissions, new, touches, http, evictions, durable, memory, expiry, guard); all when empty.</param>
+/// <param name="only">Parts to run (admissions, new, touches, http, evictions, durable, memory, expiry, guard, queue); all when empty.</param>
 public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<string> log)
 {
     public const string SessionGrains = "SessionGrains";
@@ -63,6 +63,78 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
         {
             await GuardAsync(redisProcess);
         }
+
+        if (Runs("queue"))
+        {
+            await QueueAsync(redisProcess);
+        }
+    }
+
+    /// <summary>
+    /// The waiting line against one people build on a Redis sorted set: joins until a full site's line is long, polls
+    /// on that long line, and polls on a long line against a short one, which shows whether a poll costs more as the
+    /// line grows.
+    /// </summary>
+    private async Task QueueAsync(RedisProcess redisProcess)
+    {
+        var lines = new LineOperations(sizes);
+        var (length, shortLength) = (sizes.LineLength, sizes.ShortLineLength);
+        const string RedisLine = "Redis sorted-set line";
+        const string SiteNote = "One full site (one seat, taken) whose policy is queue, ticket timeout a day, so no ticket lapses during the run.";
+
+        // A rush on a full site is what the line is for: the per-site sign-in rate limit (100/s by default) would time
+        // itself instead of the line, so it is raised, as a site expecting a rush would raise it.
+        await using var server = await BenchmarkServer.StartAsync(new Dictionary<string, string>
+        {
+            ["SessionGrains__RateLimits__SiteOpensPerSecond"] = "1000000",
+            ["SessionGrains__RateLimits__SiteOpenBurst"] = "1000000",
+        });
+        await using var silo = await CoHostedSilo.StartOnSqliteAsync();
+        await using var coHosted = new GrainWaitingLine(silo.Grains, SessionGrains);
+        await using var http = new HttpWaitingLine(server.Address, server.AdminKey, sizes.Workers);
+        await using var redis = await RedisWaitingLine.CreateAsync(redisProcess.ConnectionString);
+        const string RedisNote = "Over loopback TCP (StackExchange.Redis): a join and a poll are one Lua script each (ZADD with an INCR sequence, a poll ZRANK), in memory only; it does not decide that the site is full, hold seats or estimate the wait.";
+
+        var joins = $"Waiting-line joins until {length:N0} wait";
+        var joinsNote = $"{SiteNote} {sizes.Workers} workers fill a fresh line with {length:N0} distinct users, timed from the first join to the last; each join is a sign-in answered with a ticket, acknowledged once the ticket is stored (SQLite, group commit).";
+        log($"{joins}: SessionGrains co-hosted...");
+        var coHostedJoins = await lines.JoinsAsync(coHosted, length);
+        log($"{joins}: SessionGrains over HTTP...");
+        var httpJoins = await lines.JoinsAsync(http, length);
+        log($"{joins}: Redis...");
+        var redisJoins = new Figure($"{joins}, co-hosted", RedisLine, "/s", await lines.JoinsAsync(redis, length), Note: RedisNote);
+        _figures.Add(new($"{joins}, co-hosted", SessionGrains, "/s", coHostedJoins, Note: $"The load calls the grains in the silo's own process. {joinsNote}"));
+        _figures.Add(redisJoins);
+        _figures.Add(new($"{joins}, over HTTP", SessionGrains, "/s", httpJoins,
+            Note: $"{sizes.Workers} keep-alive connections to the server's HTTP API with the site's key: POST sessions answered 202 with the ticket's location, the per-site sign-in rate limit raised (its default, 100/s, would be measured instead). Redis, for comparison, over its own protocol."));
+        _figures.Add(redisJoins with { Scenario = $"{joins}, over HTTP", Note = null });
+
+        var pollsNote = $"{SiteNote} Each poll asks about a ticket picked by a stride through the line (head, middle and tail alike) and checks its position.";
+        var longPolls = new Dictionary<string, Figure>();
+        var lengths = new List<Figure>();
+        foreach (var (peer, where, note) in new (IWaitingLinePeer, string, string)[]
+        {
+            (coHosted, "co-hosted", "The load calls the site grain in the silo's own process."),
+            (http, "over HTTP", $"{sizes.Workers} keep-alive connections to the server's HTTP API: GET on the ticket's location with the site's key."),
+        })
+        {
+            log($"Waiting-line polls, {length:N0} and {shortLength:N0} waiting: SessionGrains {where}...");
+            var (longRuns, shortRuns) = await lines.PollsSideBySideAsync(peer, length, shortLength);
+            longPolls[where] = new($"Waiting-line polls, {length:N0} waiting, {where}", SessionGrains, "/s", longRuns, Note: $"{note} {pollsNote}");
+            var against = $"Waiting-line polls, {length:N0} against {shortLength:N0} waiting, {where}";
+            lengths.Add(longPolls[where] with { Scenario = against, Contender = $"{SessionGrains}, {length:N0} waiting", Note = null });
+            lengths.Add(new(against, $"{SessionGrains}, {shortLength:N0} waiting", "/s", shortRuns,
+                Note: $"The same polls on a line of {shortLength:N0}, measured in turn with those on the long line (one run each, alternately first), so a slower moment of the machine weighs on both. The ratio is polls per second on the long line over those on the short one: 1× means a poll costs the same however long the line."));
+        }
+
+        log($"Waiting-line polls, {length:N0} waiting: Redis...");
+        var redisPolls = await lines.PollsAsync(redis, length);
+        var redisFigure = new Figure($"Waiting-line polls, {length:N0} waiting, co-hosted", RedisLine, "/s", await lines.MeasureAsync(redisPolls), Note: RedisNote);
+        _figures.Add(longPolls["co-hosted"]);
+        _figures.Add(redisFigure);
+        _figures.Add(longPolls["over HTTP"]);
+        _figures.Add(redisFigure with { Scenario = longPolls["over HTTP"].Scenario, Note = null });
+        _figures.AddRange(lengths);
     }
 
     /// <summary>The sign-in guard against the one people build on Redis with INCR and EXPIRE: attempts per second and memory per address.</summary>
