@@ -49,6 +49,31 @@ public sealed class QueueApiTests(ApiServer server)
     }
 
     [Fact]
+    public async Task On_the_real_server_a_ticket_nobody_asks_about_lapses_by_the_sites_own_timer()
+    {
+        // Only the line's timer ends an unasked ticket (asking would keep it): this fails if the server refuses the
+        // grain's own timer ticks, as its guard against keyless Orleans clients once did.
+        var siteId = await server.NewSiteAsync(new { limit = 1, onFull = "queue", ticketTimeoutSeconds = 5 });
+        using var site = server.Client(await server.IssueKeyAsync(siteId));
+        await site.OpenedSessionIdAsync(siteId, "ann");
+        using var quiet = await site.OpenSessionAsync(siteId, "bob");
+        using var asking = await site.OpenSessionAsync(siteId, "cat");
+
+        var moved = await Eventually.WaitForAsync(
+            async () =>
+            {
+                using var answer = await site.GetAsync(asking.Headers.Location);
+                return (await answer.ReadJsonAsync()).GetProperty("position").GetInt32();
+            },
+            position => position == 1);
+
+        Assert.Equal(1, moved);
+        using var lapsed = await site.GetAsync(quiet.Headers.Location);
+        Assert.Equal(HttpStatusCode.Gone, lapsed.StatusCode);
+        Assert.Equal("ticket_expired", (await lapsed.ReadJsonAsync()).GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task Leaving_the_line_takes_the_ticket_out_and_a_closed_site_says_so_to_those_who_waited()
     {
         var siteId = await server.NewSiteAsync(new { limit = 1, onFull = "queue" });

@@ -31,7 +31,7 @@ public sealed partial class ClientCallGuard(SiloCallMark mark, KeyVerifier keys,
 
     public Task Invoke(IIncomingGrainCallContext context)
     {
-        if (context.TargetId.IsSystemTarget() || mark.IsOnCurrentCall())
+        if (context.TargetId.IsSystemTarget() || mark.IsOnCurrentCall() || IsOwnTimerTick(context))
         {
             return context.Invoke();
         }
@@ -45,6 +45,16 @@ public sealed partial class ClientCallGuard(SiloCallMark mark, KeyVerifier keys,
         var caller = keys.IdentifyAsync(presented);
         return caller.IsCompletedSuccessfully ? InvokeOrRefuse(context, caller.Result) : InvokeOrRefuseAsync(context, caller);
     }
+
+    /// <summary>
+    /// A grain's own timer ticks reach it as calls through the incoming filters too, but with no request context at all
+    /// (Orleans makes the timer with the execution context suppressed), so they carry no mark. Their request is Orleans'
+    /// own tick, a type nested in its timer class that has no serializer: no client can send one. Anything else naming
+    /// the timer's interface is not it, and is judged like any other call.
+    /// </summary>
+    private static bool IsOwnTimerTick(IIncomingGrainCallContext context) =>
+        context.Request.GetType().DeclaringType?.FullName == "Orleans.Runtime.GrainTimer"
+        && context.Request.GetInterfaceType().FullName == "Orleans.Runtime.IGrainTimerInvoker";
 
     private async Task InvokeOrRefuseAsync(IIncomingGrainCallContext context, ValueTask<Caller?> caller) =>
         await InvokeOrRefuse(context, await caller);
