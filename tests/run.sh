@@ -4,43 +4,60 @@
 #   grains   grains in an in-process silo, and the storage contracts, on SQLite and on PostgreSQL
 #   api      the real server process (HTTP API, health, systemd) and the ASP.NET Core library on Kestrel
 #   browser  the operator dashboard and the sample app in headless Chromium
+#   python   the Python client (clients/python) against the real server process, with Debian's python3 and pytest
 #   cluster  three server processes on a PostgreSQL of their own (prints the recovery times it measured), and two
 #            more with TLS between silos and clients
 # `./tests/run.sh` runs every layer and ends with the line `N passed, M failed`; `./tests/run.sh unit` (or grains,
-# api, browser, cluster) runs one. Any further arguments go to `dotnet test`, e.g. `./tests/run.sh --filter ...`.
-# A full run takes unit first, then grains, api and browser side by side (they mostly wait on databases, processes and
-# Chromium, so together they take about half as long as one after another), then cluster alone: its tests time failure
-# detection, which other load would blur.
+# api, browser, python, cluster) runs one. Any further arguments go to `dotnet test`, e.g. `./tests/run.sh --filter ...`,
+# or to pytest when the one layer is python (`./tests/run.sh python -k touch`); a full run gives pytest none.
+# A full run takes unit first, then grains, api, browser and python side by side (they mostly wait on databases,
+# processes and Chromium, so together they take about half as long as one after another), then cluster alone: its tests
+# time failure detection, which other load would blur.
+# The python layer ends its output as `dotnet test` does (tests/pytest_summary.py), so its failures are listed under
+# "Failed tests:" and its counts join the closing line.
 # Installs what the chosen layers need on a fresh Debian machine that has only the .NET SDK (the PostgreSQL server
-# binaries, whose throwaway server the tests start themselves, Chromium for the browser tests, and Node.js with Redocly's
-# OpenAPI linter for the api tests), then builds and tests.
+# binaries, whose throwaway server the tests start themselves, Chromium for the browser tests, Node.js with Redocly's
+# OpenAPI linter for the api tests, and pytest and Django for the python tests), then builds and tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-layers=(unit grains api browser cluster)
-groups=("unit" "grains api browser" "cluster")
+layers=(unit grains api browser python cluster)
+groups=("unit" "grains api browser python" "cluster")
 if [ $# -gt 0 ] && [[ " ${layers[*]} " == *" $1 "* ]]; then
   layers=("$1")
   groups=("$1")
   shift
 fi
 project() { echo "tests/SessionGrains.Tests.${1^}/SessionGrains.Tests.${1^}.csproj"; }
+# What one layer needs built: its test project, or for the Python client the server it runs against.
+build_target() {
+  if [ "$1" = python ]; then echo src/SessionGrains.Server/SessionGrains.Server.csproj; else project "$1"; fi
+}
 
 postgres=false
 chromium=false
 node=false
+python=false
 for layer in "${layers[@]}"; do
   case "$layer" in
     grains) postgres=true ;;
     api) postgres=true node=true ;;
     browser) chromium=true ;;
     cluster) postgres=true chromium=true ;;
+    python) python=true ;;
   esac
 done
 missing=()
 if $postgres; then ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql); fi
 if $chromium; then [ -x /usr/bin/chromium ] || missing+=(chromium); fi
 if $node; then command -v npm >/dev/null || missing+=(nodejs npm); fi
+# Debian's own python3 and packages, not whatever python3 comes first on PATH: CI has only these. Django is for the
+# Django integration's tests, which join this layer.
+if $python; then
+  for package in python3-pytest python3-django; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+fi
 ./tests/install-missing.sh ${missing[@]+"${missing[@]}"}
 
 # The api layer lints the served OpenAPI document with Redocly's CLI, pinned in tests/openapi/package-lock.json.
@@ -52,7 +69,7 @@ fi
 if [ ${#layers[@]} -gt 1 ]; then
   dotnet build SessionGrains.sln -c Release --nologo -warnaserror
 else
-  dotnet build "$(project "${layers[0]}")" -c Release --nologo -warnaserror
+  dotnet build "$(build_target "${layers[0]}")" -c Release --nologo -warnaserror
 fi
 
 work="$(mktemp -d)"
@@ -63,6 +80,13 @@ status=0
 test_layer() {
   local layer="$1"
   shift
+  if [ "$layer" = python ]; then
+    # Extra arguments are meant for dotnet test in a full run; pytest gets them only when it runs alone.
+    [ ${#layers[@]} -eq 1 ] || set --
+    (cd clients/python && PYTHONPATH=../../tests PYTHONDONTWRITEBYTECODE=1 \
+      /usr/bin/python3 -m pytest -rf -p pytest_summary -p no:cacheprovider tests "$@")
+    return
+  fi
   SESSIONGRAINS_MEASUREMENTS="$measurements" \
     dotnet test "$(project "$layer")" -c Release --no-build --nologo --logger "console;verbosity=normal" "$@"
 }

@@ -1,0 +1,90 @@
+"""Refused sign-ins and requests, each raised as the exception of its problem code with what the server said."""
+
+from __future__ import annotations
+
+import pytest
+
+from sessiongrains import (
+    InvalidRequest,
+    MaxSessions,
+    RateLimited,
+    Refused,
+    SessionGrainsError,
+    SiteClosed,
+    SiteFull,
+    UserLimit,
+)
+from conftest import OPEN_BURST
+
+
+def test_a_full_site_refuses_with_its_message_figures_and_retry_after(make_site):
+    _, client = make_site({"limit": 1, "idleTimeoutSeconds": 300, "message": "Full: {active} of {limit}."})
+    client.open_session("alice")
+
+    with pytest.raises(SiteFull) as full:
+        client.open_session("bob")
+
+    refusal = full.value
+    assert isinstance(refusal, Refused) and isinstance(refusal, SessionGrainsError)
+    assert (refusal.code, refusal.status) == ("site_full", 429)
+    assert refusal.detail == "Full: 1 of 1."
+    assert (refusal.active, refusal.limit) == (1, 1)
+    assert refusal.retry_after is not None and 290 <= refusal.retry_after <= 300
+    assert refusal.problem["code"] == "site_full" and refusal.title
+
+
+def test_a_user_over_the_per_user_limit_is_refused(make_site):
+    _, client = make_site({"limit": 5, "perUserLimit": 1})
+    client.open_session("alice")
+
+    with pytest.raises(UserLimit) as refused:
+        client.open_session("alice")
+    assert (refused.value.code, refused.value.status) == ("user_limit", 429)
+
+
+def test_a_site_at_its_most_sessions_refuses_even_exempt_roles(make_site):
+    _, client = make_site({"limit": -1, "maxSessions": 1, "exemptRoles": ["support"]})
+    client.open_session("alice")
+
+    with pytest.raises(MaxSessions) as refused:
+        client.open_session("sam", roles=["support"])
+    assert (refused.value.code, refused.value.status) == ("max_sessions", 429)
+
+
+def test_a_closed_site_refuses_with_its_closed_message(make_site):
+    _, client = make_site({"limit": 0, "closedMessage": "Closed for maintenance."})
+
+    with pytest.raises(SiteClosed) as closed:
+        client.open_session("alice")
+    assert (closed.value.code, closed.value.status, closed.value.detail) == ("site_closed", 503, "Closed for maintenance.")
+
+
+def test_invalid_fields_are_named_in_errors(make_site):
+    _, client = make_site()
+
+    with pytest.raises(InvalidRequest) as invalid:
+        client.open_session("alice\u202e", client_ip="127.1")
+
+    assert (invalid.value.code, invalid.value.status) == ("invalid_request", 400)
+    assert set(invalid.value.errors) == {"userId", "clientIp"}
+    assert all(invalid.value.errors[field] for field in ("userId", "clientIp"))
+
+
+def test_a_malformed_resumes_is_an_invalid_request(make_site):
+    _, client = make_site()
+
+    with pytest.raises(InvalidRequest) as invalid:
+        client.open_session("alice", resumes="not-a-session-id")
+    assert "resumes" in invalid.value.errors
+
+
+def test_too_many_sign_ins_at_once_are_rate_limited(make_site):
+    _, client = make_site()
+
+    with pytest.raises(RateLimited) as limited:
+        # The site's keys may send OPEN_BURST sign-ins at once; well past it, one must be refused.
+        for n in range(OPEN_BURST * 4):
+            client.open_session(f"user-{n}")
+
+    assert (limited.value.code, limited.value.status) == ("rate_limited", 429)
+    assert limited.value.retry_after is not None and limited.value.retry_after >= 1
