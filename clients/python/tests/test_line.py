@@ -17,14 +17,6 @@ from sessiongrains import (
 from conftest import wait_for
 
 
-# A ticket lapses only by the site's line timer, and on the real server every tick of that timer is refused by the
-# gateway's ClientCallGuard ("IGrainTimerInvoker.InvokeCallbackAsync was refused: the call carries no key"), so no
-# ticket ever expires and no held seat passes on. Strict: once the server is fixed these pass, and the marker must go.
-SERVER_LINE_TIMER_REFUSED = pytest.mark.xfail(
-    strict=True, reason="server bug: the site's line timer is refused by ClientCallGuard, so tickets never lapse"
-)
-
-
 def test_a_full_site_that_queues_gives_tickets_and_admits_in_join_order(make_site):
     _, client = make_site({"limit": 1, "onFull": "queue", "claimSeconds": 30, "ticketTimeoutSeconds": 60})
     alice = client.open_session("alice")
@@ -71,7 +63,6 @@ def test_leaving_the_line_passes_the_place_on(make_site):
     assert client.poll_ticket(carol.ticket_id).position == 1
 
 
-@SERVER_LINE_TIMER_REFUSED
 def test_a_ticket_not_asked_about_expires(make_site):
     _, client = make_site({"limit": 1, "onFull": "queue", "ticketTimeoutSeconds": 5, "claimSeconds": 30})
     client.open_session("alice")
@@ -89,7 +80,6 @@ def test_a_ticket_not_asked_about_expires(make_site):
     assert (expired.value.code, expired.value.status) == ("ticket_expired", 410)
 
 
-@SERVER_LINE_TIMER_REFUSED
 def test_a_held_seat_not_claimed_in_time_passes_to_the_next(make_site):
     _, client = make_site({"limit": 1, "onFull": "queue", "claimSeconds": 1, "ticketTimeoutSeconds": 60})
     alice = client.open_session("alice")
