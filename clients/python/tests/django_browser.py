@@ -4,6 +4,7 @@ in its session."""
 from __future__ import annotations
 
 import html
+import threading
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,17 @@ from django.test import Client as DjangoClient
 from django.utils.module_loading import import_string
 
 PASSWORD = "correct horse battery staple"
+
+
+def has_ended(client: Any, session_id: str) -> bool:
+    """Whether the site says the session has ended (asked without counting as activity)."""
+    from sessiongrains import SessionEnded
+
+    try:
+        client.get_session(session_id)
+    except SessionEnded:
+        return True
+    return False
 
 
 def user(name: str, groups: tuple[str, ...] = ()) -> Any:
@@ -39,6 +51,22 @@ class Browser:
         """The seat a request to the protected page ran under; None when it was sent to sign in."""
         response = self.http.get("/me")
         return response.content.decode() if response.status_code == 200 else None
+
+    def seats_in_parallel(self, count: int) -> list[str | None]:
+        """The seats ``count`` requests of this browser's session ran under, sent at once from as many threads."""
+        seats: list[str | None] = []
+
+        def request() -> None:
+            browser = Browser()
+            browser.http.cookies = self.http.cookies
+            seats.append(browser.seat())
+
+        threads = [threading.Thread(target=request) for _ in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return seats
 
     def messages(self) -> list[str]:
         """What the sign-in page tells this browser now."""

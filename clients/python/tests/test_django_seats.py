@@ -5,15 +5,13 @@ and open afterwards."""
 
 from __future__ import annotations
 
-import threading
 from contextlib import contextmanager
 from typing import Iterator
 
 import pytest
 
 from conftest import wait_for
-from django_browser import Browser
-from sessiongrains import SessionEnded
+from django_browser import Browser, has_ended
 
 
 @contextmanager
@@ -89,28 +87,9 @@ def test_after_an_idle_end_parallel_requests_resume_with_one_seat(django_site):
     alice.sign_in("alice")
     first = alice.seat()
 
-    def ended() -> bool:
-        try:
-            site.client.get_session(first)
-        except SessionEnded:
-            return True
-        return False
-
-    wait_for(ended, what="the session's idle end")
+    wait_for(lambda: has_ended(site.client, first), what="the session's idle end")
     alice.age_touch()
-    cookies = alice.http.cookies
-    seats: list[str | None] = []
-
-    def request() -> None:
-        browser = Browser()
-        browser.http.cookies = cookies
-        seats.append(browser.seat())
-
-    threads = [threading.Thread(target=request) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    seats = alice.seats_in_parallel(8)
 
     assert len(set(seats)) == 1 and seats[0] not in (None, first)
     assert [s.session_id for s in site.sessions()] == [seats[0]]
@@ -170,19 +149,7 @@ def test_a_session_signed_in_without_a_seat_takes_one_and_its_parallel_requests_
     session = alice.session()
     site.client.end_session(session.pop("sessiongrains.seat"))
     session.save()
-    cookies = alice.http.cookies
-    seats: list[str | None] = []
-
-    def request() -> None:
-        browser = Browser()
-        browser.http.cookies = cookies
-        seats.append(browser.seat())
-
-    threads = [threading.Thread(target=request) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    seats = alice.seats_in_parallel(8)
 
     assert len(set(seats)) == 1 and seats[0] is not None
     assert [(s.session_id, s.user_id) for s in site.sessions()] == [(seats[0], "alice")]
@@ -194,14 +161,7 @@ def test_back_from_an_idle_end_to_a_full_site_that_queues_the_user_waits_in_line
     alice.sign_in("alice")
     first = alice.seat()
 
-    def ended() -> bool:
-        try:
-            site.client.get_session(first)
-        except SessionEnded:
-            return True
-        return False
-
-    wait_for(ended, what="the session's idle end")
+    wait_for(lambda: has_ended(site.client, first), what="the session's idle end")
     bob.sign_in("bob")
     alice.age_touch()
     back = alice.http.get("/me?page=2")
