@@ -29,9 +29,11 @@ def has_ended(client: Any, session_id: str) -> bool:
 def user(name: str, groups: tuple[str, ...] = ()) -> Any:
     from django.contrib.auth.models import Group
 
-    account, _ = get_user_model().objects.get_or_create(username=name)
-    account.set_password(PASSWORD)
-    account.save()
+    account, created = get_user_model().objects.get_or_create(username=name)
+    if created:
+        # Only once: a new password would sign the user's other sessions out (Django checks a hash of it).
+        account.set_password(PASSWORD)
+        account.save()
     account.groups.set([Group.objects.get_or_create(name=group)[0] for group in groups])
     return account
 

@@ -171,3 +171,13 @@ def test_back_from_an_idle_end_to_a_full_site_that_queues_the_user_waits_in_line
     bob.http.post("/logout/")
     assert alice.http.get("/seat/waiting/status").json() == {"state": "admitted", "location": "/me?page=2"}
     assert alice.seat() is not None
+
+
+def test_signing_in_again_in_the_same_browser_gives_back_the_old_seat(django_site):
+    site = django_site({"limit": 5})
+    browser = Browser()
+    browser.sign_in("alice")
+    browser.sign_in("alice")
+    browser.sign_in("bob")
+
+    assert [(s.session_id, s.user_id) for s in site.sessions()] == [(browser.seat(), "bob")]

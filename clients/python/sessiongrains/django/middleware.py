@@ -32,6 +32,8 @@ class SeatMiddleware:
         if django_settings.SESSION_COOKIE_NAME in request.COOKIES:
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
+                # Kept for a sign-in in this request: Django empties the session when another user signs in.
+                setattr(request, seats.SEAT_BEFORE, request.session.get(seats.SEAT))
                 answer = self._check_seat(request, user)
                 if answer is not None:
                     return answer

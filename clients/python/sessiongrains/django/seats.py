@@ -24,6 +24,8 @@ SEAT = "sessiongrains.seat"
 """The session id at the site: the seat this Django session holds."""
 TOUCHED = "sessiongrains.touched"
 """When this session last touched its seat (seconds since the epoch), so touches are spaced by the touch interval."""
+SEAT_BEFORE = "_sessiongrains_seat_before"
+"""Set on the request by the middleware: the seat the session held when the request came in."""
 TICKET = "sessiongrains.ticket"
 """A queued sign-in: the ticket, who signs in with it and where to go after."""
 
@@ -69,7 +71,7 @@ def take_at_sign_in(request: HttpRequest, user: Any, admitted: Admitted | None) 
     site refused, or could not be reached: no seat, no sign-in) or :class:`SeatQueued` (the user's place in line is
     kept in the session, for the waiting page).
     """
-    previous = request.session.get(SEAT)
+    previous = getattr(request, SEAT_BEFORE, None) or request.session.get(SEAT)
     if admitted is None:
         try:
             result = open_for(request, user)
@@ -94,7 +96,7 @@ def take_at_sign_in(request: HttpRequest, user: Any, admitted: Admitted | None) 
         admitted = result
 
     if previous and previous != admitted.session_id:
-        # The same browser signed in again (the same user: Django kept the session): the old seat is not needed.
+        # The same browser signed in again (as anyone): the old seat is not needed.
         end_quietly(previous)
     request.session[SEAT] = admitted.session_id
     request.session.pop(TICKET, None)
