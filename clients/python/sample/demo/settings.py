@@ -48,6 +48,16 @@ def _secret_key() -> str:
     return key
 
 
+# Checked first, so a start without them stops before it writes anything.
+SESSIONGRAINS = {
+    "URL": _required("SESSIONGRAINS_URL"),
+    "SITE_ID": _required("SESSIONGRAINS_SITE_ID"),
+    "SITE_KEY": _required("SESSIONGRAINS_SITE_KEY"),
+    "TOUCH_INTERVAL": 30,
+    "RESUME_AFTER_IDLE": True,
+    "BASE_TEMPLATE": "base.html",
+}
+
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"] + [
@@ -79,15 +89,6 @@ AUTHENTICATION_BACKENDS = [
     "sessiongrains.django.backends.SignInGuardBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-
-SESSIONGRAINS = {
-    "URL": _required("SESSIONGRAINS_URL"),
-    "SITE_ID": _required("SESSIONGRAINS_SITE_ID"),
-    "SITE_KEY": _required("SESSIONGRAINS_SITE_KEY"),
-    "TOUCH_INTERVAL": 30,
-    "RESUME_AFTER_IDLE": True,
-    "BASE_TEMPLATE": "base.html",
-}
 
 ROOT_URLCONF = "demo.urls"
 WSGI_APPLICATION = "demo.wsgi.application"
