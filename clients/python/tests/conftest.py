@@ -163,3 +163,52 @@ def wait_for(condition: Callable[[], Any], timeout: float = 15.0, interval: floa
         if time.monotonic() > deadline:
             raise AssertionError(f"Timed out after {timeout:g} s waiting for {what}.")
         time.sleep(interval)
+
+
+# The Django integration's tests: one Django project per test process (Django is configured once), pointed at a new
+# site for each test with override_settings.
+
+
+class DjangoSite:
+    """A site the Django test project is gated by, and a client with its key for the tests' own questions."""
+
+    def __init__(self, server: Server, site_id: str, client: Client, settings: dict[str, Any]) -> None:
+        self.server = server
+        self.site_id = site_id
+        self.client = client
+        self.settings = settings
+
+    def sessions(self) -> list[Any]:
+        return list(self.client.iter_sessions())
+
+
+@pytest.fixture(scope="session")
+def django_project(server: Server, tmp_path_factory: pytest.TempPathFactory) -> None:
+    import django
+    from django.core.management import call_command
+
+    from django_app import settings as project_settings
+
+    project_settings.configure(tmp_path_factory.mktemp("django"), {"URL": server.address, "SITE_ID": "unset", "SITE_KEY": "unset"})
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+@pytest.fixture
+def django_site(django_project: None, make_site: Callable[..., tuple[str, Client]], server: Server) -> Iterator[Callable[..., DjangoSite]]:
+    """Points the Django project at a new site with the given site settings (and SESSIONGRAINS settings)."""
+    from django.test import override_settings
+
+    overrides: list[Any] = []
+
+    def make(site_settings: dict[str, Any], **sessiongrains: Any) -> DjangoSite:
+        site_id, client = make_site(site_settings)
+        settings = {"URL": server.address, "SITE_ID": site_id, "SITE_KEY": server.issue_key(site_id), **sessiongrains}
+        override = override_settings(SESSIONGRAINS=settings)
+        override.enable()
+        overrides.append(override)
+        return DjangoSite(server, site_id, client, settings)
+
+    yield make
+    for override in reversed(overrides):
+        override.disable()
