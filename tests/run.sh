@@ -3,7 +3,7 @@
 #   unit     pure types: no silo, no process, no database (seconds)
 #   grains   grains in an in-process silo, and the storage contracts, on SQLite and on PostgreSQL
 #   api      the real server process (HTTP API, health, systemd) and the ASP.NET Core library on Kestrel
-#   browser  the operator dashboard and the sample app in headless Chromium
+#   browser  the operator dashboard, the sample app and the Django sample in headless Chromium
 #   python   the Python client (clients/python) against the real server process, with Debian's python3 and pytest
 #   cluster  three server processes on a PostgreSQL of their own (prints the recovery times it measured), and two
 #            more with TLS between silos and clients
@@ -17,7 +17,8 @@
 # "Failed tests:" and its counts join the closing line.
 # Installs what the chosen layers need on a fresh Debian machine that has only the .NET SDK (the PostgreSQL server
 # binaries, whose throwaway server the tests start themselves, Chromium for the browser tests, Node.js with Redocly's
-# OpenAPI linter for the api tests, and pytest and Django for the python tests), then builds and tests.
+# OpenAPI linter for the api tests, pytest and Django for the python tests, and Django for the Django sample in the
+# browser tests), then builds and tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,13 +39,14 @@ postgres=false
 chromium=false
 node=false
 python=false
+django=false
 for layer in "${layers[@]}"; do
   case "$layer" in
     grains) postgres=true ;;
     api) postgres=true node=true ;;
-    browser) chromium=true ;;
+    browser) chromium=true django=true ;;
     cluster) postgres=true chromium=true ;;
-    python) python=true ;;
+    python) python=true django=true ;;
   esac
 done
 missing=()
@@ -52,12 +54,13 @@ if $postgres; then ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missin
 if $chromium; then [ -x /usr/bin/chromium ] || missing+=(chromium); fi
 if $node; then command -v npm >/dev/null || missing+=(nodejs npm); fi
 # Debian's own python3 and packages, not whatever python3 comes first on PATH: CI has only these. Django is for the
-# Django integration's tests, which join this layer.
-if $python; then
-  for package in python3-pytest python3-django; do
-    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
-  done
-fi
+# Django integration's tests, which join the python layer, and for the Django sample, which the browser layer runs.
+python_packages=()
+if $python; then python_packages+=(python3-pytest); fi
+if $django; then python_packages+=(python3-django); fi
+for package in ${python_packages[@]+"${python_packages[@]}"}; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
 ./tests/install-missing.sh ${missing[@]+"${missing[@]}"}
 
 # The api layer lints the served OpenAPI document with Redocly's CLI, pinned in tests/openapi/package-lock.json.

@@ -5,8 +5,9 @@ using System.Globalization;
 namespace SessionGrains.Testing;
 
 /// <summary>
-/// One of our web applications run for real: its built dll started with <c>dotnet</c> on a free loopback port,
-/// configured through environment variables, its output kept for assertions and failure messages.
+/// One of our web applications run for real: its built dll started with <c>dotnet</c> on a free loopback port (or
+/// another program that serves HTTP, such as the Django sample), configured through environment variables, its output
+/// kept for assertions and failure messages.
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {
@@ -31,26 +32,50 @@ public sealed class AppProcess : IAsyncDisposable
     public Task WaitForOutputAsync(string text, TimeSpan? timeout = null) =>
         Eventually.WaitForAsync(() => Task.FromResult(Output), output => output.Contains(text, StringComparison.Ordinal), timeout);
 
-    public static async Task<AppProcess> StartAsync(string dllPath, IReadOnlyDictionary<string, string> environment, string readyPath)
+    public static Task<AppProcess> StartAsync(string dllPath, IReadOnlyDictionary<string, string> environment, string readyPath)
     {
         var address = new Uri($"http://127.0.0.1:{Ports.Free()}");
-        var start = new ProcessStartInfo("dotnet")
+
+        // The content root, where the app finds its appsettings.json, is the dll's folder.
+        return StartCommandAsync(
+            "dotnet",
+            [dllPath, "--urls", address.ToString().TrimEnd('/')],
+            Path.GetDirectoryName(dllPath)!,
+            environment,
+            address,
+            readyPath);
+    }
+
+    /// <summary>
+    /// Any program that serves HTTP at <paramref name="address"/> once started (a Python web app, say): run in
+    /// <paramref name="workingDirectory"/> with <paramref name="environment"/> added to this process's, and ready once
+    /// <paramref name="readyPath"/> answers at all.
+    /// </summary>
+    public static async Task<AppProcess> StartCommandAsync(
+        string program,
+        IReadOnlyList<string> arguments,
+        string workingDirectory,
+        IReadOnlyDictionary<string, string> environment,
+        Uri address,
+        string readyPath)
+    {
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-
-            // The content root, where the app finds its appsettings.json.
-            WorkingDirectory = Path.GetDirectoryName(dllPath)!,
+            WorkingDirectory = workingDirectory,
         };
-        start.ArgumentList.Add(dllPath);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(address.ToString().TrimEnd('/'));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"{dllPath} did not start.");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
         var app = new AppProcess(process, address);
         process.OutputDataReceived += (_, line) => app.Keep(line.Data);
         process.ErrorDataReceived += (_, line) => app.Keep(line.Data);
@@ -128,7 +153,8 @@ public sealed class AppProcess : IAsyncDisposable
             if (_process.HasExited)
             {
                 var message = $"The process exited with code {_process.ExitCode}.\n{Output}";
-                throw Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
+                // Kestrel and Orleans say "address already in use"; Django's runserver "That port is already in use".
+                throw Output.Contains("already in use", StringComparison.OrdinalIgnoreCase)
                     ? new PortTakenException(message)
                     : new InvalidOperationException(message);
             }

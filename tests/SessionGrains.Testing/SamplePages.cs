@@ -5,7 +5,10 @@ namespace SessionGrains.Testing;
 /// <summary>What a person does in the sample web app, in a browser of their own.</summary>
 public static class SamplePages
 {
-    /// <summary>Every demo user's password (see the sample's appsettings.json).</summary>
+    /// <summary>
+    /// Every demo user's password (see the .NET sample's appsettings.json; the Django sample's users are given it by
+    /// the test).
+    /// </summary>
     public const string Password = "demo";
 
     /// <summary>A new person: a browser context of their own, so cookies are never shared.</summary>
@@ -15,9 +18,13 @@ public static class SamplePages
         return await context.NewPageAsync();
     }
 
-    public static async Task SignInAsync(this IPage page, AppProcess web, string user, string password = Password)
+    public static Task SignInAsync(this IPage page, AppProcess web, string user, string password = Password) =>
+        page.SignInAsync(new Uri(web.Address, "/Login"), user, password);
+
+    /// <summary>Signs in on a sign-in page with the sample's fields (the .NET sample's, or the Django sample's).</summary>
+    public static async Task SignInAsync(this IPage page, Uri loginPage, string user, string password = Password)
     {
-        await page.GotoAsync(new Uri(web.Address, "/Login").ToString());
+        await page.GotoAsync(loginPage.ToString());
         await page.FillAsync("#user-name", user);
         await page.FillAsync("#password", password);
         await page.ClickAsync("#sign-in");
