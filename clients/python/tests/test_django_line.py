@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.test import override_settings
+
 from django_browser import Browser
 
 REPOSITORY = Path(__file__).resolve().parents[3]
@@ -40,9 +42,10 @@ def test_queued_sign_ins_wait_in_order_and_each_is_signed_in_with_the_seat_held_
     assert [(s.session_id, s.user_id) for s in site.sessions()] == [(seat, "bob")]
     assert status(carol)["place"] == 1
 
-    # Carol's return address pointed off the site: she goes to the project's LOGIN_REDIRECT_URL instead.
+    # Carol's return address pointed off the site: she goes to the project's LOGIN_REDIRECT_URL (here a URL's name).
     bob.http.post("/logout/")
-    assert carol.http.get("/seat/waiting/")["Location"] == "/me"
+    with override_settings(LOGIN_REDIRECT_URL="me"):
+        assert carol.http.get("/seat/waiting/")["Location"] == "/me"
     assert [s.user_id for s in site.sessions()] == ["carol"]
 
 

@@ -117,8 +117,7 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 LOGIN_URL = "login"
-# A path, not a URL name: sessiongrains.django's waiting page sends an admitted user to it as it is.
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "index"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

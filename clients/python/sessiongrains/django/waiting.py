@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model, login
 from django.http import HttpRequest
+from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from ..errors import SessionGrainsError, SiteClosed, TicketEnded, Unavailable, UnknownTicket
@@ -90,10 +91,8 @@ def _sign_in(request: HttpRequest, place: dict[str, Any], admitted: Admitted) ->
     login(request, user, backend=place.get("backend"))
     request.session.pop(seats.TICKET, None)
     safe = next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
-    return GoTo(next_url if safe else str(django_settings.LOGIN_REDIRECT_URL), admitted=True)
+    return GoTo(next_url if safe else str(resolve_url(django_settings.LOGIN_REDIRECT_URL)), admitted=True)
 
 
 def _login_url() -> str:
-    from django.shortcuts import resolve_url
-
     return str(resolve_url(django_settings.LOGIN_URL))
