@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SessionGrains.Grains.Sessions;
 using SessionGrains.Grains.Sites;
+using SessionGrains.Grains.Telemetry;
 
 namespace SessionGrains.Grains;
 
@@ -17,6 +18,8 @@ public static class SiloBuilderExtensions
     {
         var services = silo.Services;
         services.AddSingleton<LocalSessions>();
+        services.AddMetrics();
+        services.AddSingleton<SiteMetrics>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, HandOverOnShutdown>();
 
         services.AddOptions<SiteDefaultsOptions>()

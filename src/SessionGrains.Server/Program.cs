@@ -1,6 +1,7 @@
 using SessionGrains.Server.Admin;
 using SessionGrains.Server.Api;
 using SessionGrains.Server.Hosting;
+using SessionGrains.Server.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,6 +10,7 @@ builder.Services.AddSystemd();
 builder.AddSessionGrainsSilo();
 builder.AddSessionGrainsApi();
 builder.AddSessionGrainsAdmin();
+builder.AddSessionGrainsTelemetry();
 
 var app = builder.Build();
 app.UseSecurityHeaders();
@@ -16,4 +18,5 @@ app.UseSessionGrainsApi();
 app.MapHealthChecks("/healthz");
 app.MapSessionGrainsApi();
 app.MapSessionGrainsAdmin();
+app.MapSessionGrainsMetrics();
 app.Run();

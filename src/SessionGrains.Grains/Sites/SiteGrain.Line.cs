@@ -1,4 +1,5 @@
 using SessionGrains.Grains.Sessions;
+using SessionGrains.Grains.Telemetry;
 
 namespace SessionGrains.Grains.Sites;
 
@@ -54,6 +55,11 @@ public sealed partial class SiteGrain
     {
         EnsureValidSiteId();
         var left = Line.Leave(ticketId);
+        if (left)
+        {
+            _pendingMetrics.Line("left");
+        }
+
         await WriteAsync();
         return left;
     }
@@ -70,7 +76,13 @@ public sealed partial class SiteGrain
             return (admitted, start);
         }
 
-        var ticket = Line.OfUser(request.UserId) ?? Line.Join(SessionId.New(), request with { Resumes = null }, now);
+        var ticket = Line.OfUser(request.UserId);
+        if (ticket is null)
+        {
+            ticket = Line.Join(SessionId.New(), request with { Resumes = null }, now);
+            _pendingMetrics.Line("joined");
+        }
+
         WaitingLine.Polled(ticket, now);
         KeepLineMoving();
         return (new SessionQueued { Ticket = Waiting(ticket, now) }, null);
@@ -83,6 +95,8 @@ public sealed partial class SiteGrain
         Line.Leave(ticket.Id);
         var session = LiveSession.Admit(ticket.Request, exempt: false, now, LeaseTerms.ExpiresAt(now, settings.IdleTimeout, exact: false), ticket.Id);
         Sessions.Add(session);
+        _pendingMetrics.Admitted(exempt: false);
+        _pendingMetrics.Line("admitted");
         LogAdmitted(SiteId, session.SessionId, session.Exempt, Sessions.Counted, settings.Limit);
         return (SiteAnswers.Admitted(session, Sessions.Counted, settings), (session.SessionId, session.LeaseFor(settings.IdleTimeout)));
     }
@@ -155,6 +169,7 @@ public sealed partial class SiteGrain
         }
 
         _endedTickets[ticket.Id] = reason;
+        _pendingMetrics.Line(SiteMetrics.Snake(reason.ToString()));
         _endedTicketOrder.Enqueue(ticket.Id);
         LogTicketEnded(SiteId, ticket.Id, reason);
     }

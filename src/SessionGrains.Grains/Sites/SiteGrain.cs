@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using SessionGrains.Grains.Sessions;
 using SessionGrains.Grains.Sites.Storage;
+using SessionGrains.Grains.Telemetry;
 
 namespace SessionGrains.Grains.Sites;
 
@@ -24,8 +25,10 @@ public sealed partial class SiteGrain(
     [PersistentState("activity", StorageNames.Default)] IPersistentState<HistoryState> historyState,
     IOptionsMonitor<SiteDefaultsOptions> defaults,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock,
+    SiteMetrics metrics,
     ILogger<SiteGrain> logger) : Grain, ISiteGrain, ISiteLeaseGrain, IRemindable
 {
+    private readonly PendingMetrics _pendingMetrics = new();
     private DurableSite _site = null!;
     private HistoryRecorder _history = null!;
     private BackstopReminder _backstop = null!;
@@ -56,19 +59,24 @@ public sealed partial class SiteGrain(
         KeepLineMoving();
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _history.WriteLastAsync(cancellationToken);
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        metrics.Forget(SiteId);
+        return _history.WriteLastAsync(cancellationToken);
+    }
 
     public async Task<OpenSessionResult> OpenSessionAsync(OpenSessionRequest request)
     {
         EnsureValidSiteId();
         RequestRules.EnsureValid(request);
 
+        var began = SiteMetrics.Now();
         var now = clock.GetUtcNow();
         ExpireLeases(now);
         var (result, started) = Decide(request, Settings, now);
         await WriteAsync();
         Start(started);
+        metrics.AdmissionTook(System.Diagnostics.Stopwatch.GetElapsedTime(began));
         return result;
     }
 
@@ -140,6 +148,7 @@ public sealed partial class SiteGrain(
         if (decision is AdmissionDecision.Refuse refusal)
         {
             _history.RecordRefusal(now);
+            metrics.Refused(refusal.Reason);
             LogRefused(SiteId, refusal.Reason, Sessions.Counted, settings.Limit);
             return (SiteAnswers.Refused(refusal.Reason, Sessions, settings, request.UserId, now), null);
         }
@@ -152,6 +161,7 @@ public sealed partial class SiteGrain(
 
         var session = LiveSession.Admit(request, admit.Exempt, now, LeaseTerms.ExpiresAt(now, settings.IdleTimeout, exact: false));
         Sessions.Add(session);
+        _pendingMetrics.Admitted(session.Exempt);
         LogAdmitted(SiteId, session.SessionId, session.Exempt, Sessions.Counted, settings.Limit);
         return (SiteAnswers.Admitted(session, Sessions.Counted, settings), (session.SessionId, session.LeaseFor(settings.IdleTimeout)));
     }
@@ -284,6 +294,15 @@ public sealed partial class SiteGrain(
     {
         foreach (var end in ends)
         {
+            metrics.Ended(end.Reason);
+        }
+
+        _pendingMetrics.FlushTo(metrics);
+        var limit = Settings.Limit;
+        metrics.Holds(SiteId, new SiteFigures(Sessions.Counted, Sessions.Count - Sessions.Counted, Line.Count, limit >= 0 && Sessions.Counted >= limit));
+
+        foreach (var end in ends)
+        {
             if (end.BySite)
             {
                 Control(end.SessionId).EndAsync(end.Reason).Ignore();
@@ -314,6 +333,7 @@ public sealed partial class SiteGrain(
         // This activation's memory is now ahead of storage. Drop it, so the next request starts again from what
         // storage holds.
         LogWriteFailed(exception, SiteId);
+        _pendingMetrics.Clear();
         DeactivateOnIdle();
     }
 

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Net;
+
+namespace SessionGrains.Tests.Api;
+
+/// <summary>
+/// The server's metrics in Prometheus' text format: the counters move by exactly what a scenario did, and only the
+/// admin key may read them. The counters are the silo's totals, so each test compares readings before and after.
+/// </summary>
+[Collection(ApiServerCollection.Name)]
+public sealed class MetricsTests(ApiServer server)
+{
+    [Fact]
+    public async Task Admissions_refusals_ends_and_the_line_move_the_counters_by_exactly_what_happened()
+    {
+        using var admin = server.Admin();
+        var before = await ScrapeAsync(admin);
+        var siteId = await server.NewSiteAsync(new { limit = 2, onFull = "queue" });
+        using var site = server.Client(await server.IssueKeyAsync(siteId));
+        var ann = await site.OpenedSessionIdAsync(siteId, "ann");
+        await site.OpenedSessionIdAsync(siteId, "bob");
+        using (var queued = await site.OpenSessionAsync(siteId, "cat"))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+            (await site.EndSessionAsync(siteId, ann)).Dispose();
+            using var admitted = await site.GetAsync(queued.Headers.Location);
+            Assert.Equal(HttpStatusCode.Created, admitted.StatusCode);
+        }
+
+        await server.ConfigureSiteAsync(siteId, new { onFull = "deny" });
+        using (var refused = await site.OpenSessionAsync(siteId, "dan"))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        }
+
+        var after = await Eventually.WaitForAsync(() => ScrapeAsync(admin), now => Moved(before, now, "sessiongrains_ends_total", "reason", "logout") >= 1);
+
+        Assert.Equal(3, Moved(before, after, "sessiongrains_admissions_total", "exempt", "false"));
+        Assert.Equal(1, Moved(before, after, "sessiongrains_refusals_total", "reason", "site_full"));
+        Assert.Equal(1, Moved(before, after, "sessiongrains_ends_total", "reason", "logout"));
+        Assert.Equal(1, Moved(before, after, "sessiongrains_line_events_total", "event", "joined"));
+        Assert.Equal(1, Moved(before, after, "sessiongrains_line_events_total", "event", "admitted"));
+        Assert.True(Moved(before, after, "sessiongrains_admission_duration_seconds_count", null, null) >= 4);
+        Assert.True(Sum(after, "sessiongrains_sessions_counted", null, null) >= 2);
+        Assert.Contains(after.Keys, name => name.StartsWith("http_server_request_duration_seconds", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Only_the_admin_key_reads_the_metrics()
+    {
+        using var anonymous = server.Anonymous();
+        var siteId = await server.NewSiteAsync(new { limit = 1 });
+        using var site = server.Client(await server.IssueKeyAsync(siteId));
+
+        using var nobody = await anonymous.GetAsync(new Uri("/metrics", UriKind.Relative));
+        using var siteKey = await site.GetAsync(new Uri("/metrics", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, nobody.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, siteKey.StatusCode);
+    }
+
+    /// <summary>Every sample of the text format, by its name and labels as written.</summary>
+    private static async Task<Dictionary<string, double>> ScrapeAsync(HttpClient admin)
+    {
+        using var response = await admin.GetAsync(new Uri("/metrics", UriKind.Relative));
+        response.EnsureSuccessStatusCode();
+        var samples = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var line in (await response.Content.ReadAsStringAsync()).Split('\n'))
+        {
+            if (line.Length == 0 || line[0] == '#')
+            {
+                continue;
+            }
+
+            // name{labels} value [timestamp]; a label's value may hold braces itself (a route), the sample's value not.
+            var end = line.LastIndexOf('}') is var brace and >= 0 ? brace + 1 : line.IndexOf(' ', StringComparison.Ordinal);
+            var value = line[(end + 1)..].Trim().Split(' ')[0];
+            samples[line[..end]] = double.Parse(value, CultureInfo.InvariantCulture);
+        }
+
+        return samples;
+    }
+
+    private static double Sum(Dictionary<string, double> samples, string name, string? label, string? value) => samples
+        .Where(s => (s.Key == name || s.Key.StartsWith(name + "{", StringComparison.Ordinal))
+            && (label is null || s.Key.Contains($"{label}=\"{value}\"", StringComparison.Ordinal)))
+        .Sum(s => s.Value);
+
+    private static double Moved(Dictionary<string, double> before, Dictionary<string, double> after, string name, string? label, string? value) =>
+        Sum(after, name, label, value) - Sum(before, name, label, value);
+}
