@@ -67,6 +67,8 @@ public static class SiloBuilderExtensions
 
         // Sites and session ends share one store, so one transaction carries the writes of many grains.
         services.AddSingleton<SiteRecordFormat>();
+        services.AddMetrics();
+        services.AddSingleton<StorageMetrics>();
         services.AddSingleton(provider => CreateStateStore(provider, storage));
         services.AddSingleton<ISiteStore>(provider => provider.GetRequiredService<StateStore>());
         services.AddSingleton<ISessionEndLog>(provider => provider.GetRequiredService<StateStore>());
@@ -98,6 +100,7 @@ public static class SiloBuilderExtensions
             database,
             services.GetRequiredKeyedService<TimeProvider>(TimeProviderNames.Grains),
             services.GetRequiredService<ILogger<StateStore>>(),
-            services.GetRequiredService<IOptions<EndedSessionsOptions>>().Value.KeptPerSite);
+            services.GetRequiredService<IOptions<EndedSessionsOptions>>().Value.KeptPerSite,
+            services.GetService<StorageMetrics>());
     }
 }

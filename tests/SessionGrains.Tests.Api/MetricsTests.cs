@@ -46,6 +46,62 @@ public sealed class MetricsTests(ApiServer server)
     }
 
     [Fact]
+    public async Task A_guard_block_and_the_stores_commits_are_counted()
+    {
+        using var admin = server.Admin();
+        var before = await ScrapeAsync(admin);
+        var siteId = await server.NewSiteAsync(new { limit = 5, guard = new { maxFailures = 2 } });
+        using var site = server.Client(await server.IssueKeyAsync(siteId));
+        for (var i = 0; i < 2; i++)
+        {
+            using var failed = await site.PostAsync(
+                new Uri($"/api/sites/{siteId}/sign-in-attempts", UriKind.Relative),
+                HttpJson.Json("""{"clientIp": "198.51.100.7", "userId": "mallory", "succeeded": false}"""));
+            Assert.Equal(HttpStatusCode.NoContent, failed.StatusCode);
+        }
+
+        var after = await ScrapeAsync(admin);
+
+        Assert.Equal(1, Moved(before, after, "sessiongrains_guard_blocks_total", "scope", "address"));
+        Assert.Equal(0, Moved(before, after, "sessiongrains_guard_blocks_total", "scope", "user"));
+        Assert.True(Moved(before, after, "sessiongrains_storage_commits_total", "outcome", "stored") >= 1);
+        Assert.Equal(0, Moved(before, after, "sessiongrains_storage_commits_total", "outcome", "failed"));
+    }
+
+    [Fact]
+    public async Task The_grafana_dashboard_parses_and_every_query_names_a_metric_the_server_exports()
+    {
+        using var admin = server.Admin();
+        var siteId = await server.NewSiteAsync(new { limit = 1, onFull = "queue", guard = new { maxFailures = 1 } });
+        using var site = server.Client(await server.IssueKeyAsync(siteId));
+        var ann = await site.OpenedSessionIdAsync(siteId, "ann");
+        (await site.OpenSessionAsync(siteId, "bob")).Dispose();
+        (await site.EndSessionAsync(siteId, ann)).Dispose();
+        await server.ConfigureSiteAsync(siteId, new { limit = 0 });
+        (await site.OpenSessionAsync(siteId, "cat")).Dispose();
+        (await site.PostAsync(
+            new Uri($"/api/sites/{siteId}/sign-in-attempts", UriKind.Relative),
+            HttpJson.Json("""{"clientIp": "198.51.100.8", "userId": "mallory", "succeeded": false}"""))).Dispose();
+        var exported = (await ScrapeAsync(admin)).Keys.Select(sample => sample.Split('{')[0]).ToHashSet(StringComparer.Ordinal);
+
+        using var dashboard = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy", "grafana", "sessiongrains.json")));
+        var queries = dashboard.RootElement.GetProperty("panels").EnumerateArray()
+            .SelectMany(panel => panel.GetProperty("targets").EnumerateArray())
+            .Select(target => target.GetProperty("expr").GetString()!)
+            .ToList();
+        var named = queries
+            .SelectMany(query => System.Text.RegularExpressions.Regex.Matches(query, @"\b(?:sessiongrains|orleans|http_server|kestrel)_[a-z_]+").Select(m => m.Value))
+            .Distinct()
+            .ToList();
+
+        Assert.Equal("SessionGrains", dashboard.RootElement.GetProperty("title").GetString());
+        Assert.NotEmpty(queries);
+        Assert.All(queries, query => Assert.Matches(@"\b(?:sessiongrains|orleans|http_server)_", query));
+        var missing = named.Where(name => !exported.Contains(name)).ToList();
+        Assert.True(missing.Count == 0, $"The dashboard asks for metrics the server does not export: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
     public async Task Only_the_admin_key_reads_the_metrics()
     {
         using var anonymous = server.Anonymous();

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using SessionGrains.Grains.Sites;
+using SessionGrains.Grains.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -13,6 +14,7 @@ namespace SessionGrains.Grains.Guard;
 /// </summary>
 public sealed partial class GuardShardGrain(
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock,
+    SiteMetrics metrics,
     ILogger<GuardShardGrain> logger) : Grain, IGuardShardGrain
 {
     public static readonly TimeSpan SettingsLifetime = TimeSpan.FromSeconds(10);
@@ -63,13 +65,19 @@ public sealed partial class GuardShardGrain(
         }
 
         var now = clock.GetUtcNow();
-        var blocked = address is { } failing && Fail(_addresses, failing, guard.MaxFailures, guard, now);
-        if (userId is not null && guard.PerUserMaxFailures > 0)
+        var addressBlocked = address is { } failing && Fail(_addresses, failing, guard.MaxFailures, guard, now);
+        var userBlocked = userId is not null && guard.PerUserMaxFailures > 0 && Fail(_users, userId, guard.PerUserMaxFailures, guard, now);
+        if (addressBlocked)
         {
-            blocked |= Fail(_users, userId, guard.PerUserMaxFailures, guard, now);
+            metrics.GuardBlocked(BlockScope.Address);
         }
 
-        if (blocked)
+        if (userBlocked)
+        {
+            metrics.GuardBlocked(BlockScope.User);
+        }
+
+        if (addressBlocked || userBlocked)
         {
             // Idle collection must not lift a block: stay until it ends (or is restarted, which comes here again).
             DelayDeactivation(guard.Block);

@@ -111,7 +111,8 @@ internal sealed class DurableSite
     }
 
     /// <summary>Ends every session whose lease ran out; returns how many.</summary>
-    public int ExpireLeases(DateTimeOffset now)
+    /// <summary>Ends every session whose lease ran out by <paramref name="now"/>; returns them (null when none did).</summary>
+    public IReadOnlyList<LiveSession>? ExpireLeases(DateTimeOffset now)
     {
         var expired = _sessions.RemoveExpired(now);
         foreach (var session in expired ?? [])
@@ -119,7 +120,7 @@ internal sealed class DurableSite
             End(session, SessionEndReason.Idle, now);
         }
 
-        return expired?.Count ?? 0;
+        return expired;
     }
 
     /// <summary>Moves a session's lease to match the activity its grain reports, or ends it if that activity is too old.</summary>

@@ -29,6 +29,7 @@ public sealed partial class SiteGrain
 
         ExpireLeases(now);
         await WriteAsync();
+        metrics.LeaseRenewed();
         return _site.Lookup(sessionId, Settings.IdleTimeout);
     }
 
@@ -104,9 +105,14 @@ public sealed partial class SiteGrain
     /// <summary>Ends every session whose lease ran out: its grain is gone or late, and its seat is free again.</summary>
     private void ExpireLeases(DateTimeOffset now)
     {
-        if (_site.ExpireLeases(now) is > 0 and var count)
+        if (_site.ExpireLeases(now) is { Count: > 0 } expired)
         {
-            LogLeasesExpired(SiteId, count);
+            foreach (var session in expired)
+            {
+                metrics.LeaseExpiredLate(now - session.ExpiresAt);
+            }
+
+            LogLeasesExpired(SiteId, expired.Count);
         }
     }
 }

@@ -19,6 +19,9 @@ public sealed class SiteMetrics
     private readonly Counter<long> _ends;
     private readonly Counter<long> _line;
     private readonly Histogram<double> _admissionDuration;
+    private readonly Histogram<double> _expiryLag;
+    private readonly Counter<long> _renewals;
+    private readonly Counter<long> _guardBlocks;
     private readonly ConcurrentDictionary<string, SiteFigures> _sites = new(StringComparer.Ordinal);
 
     public SiteMetrics(IMeterFactory meters)
@@ -33,6 +36,13 @@ public sealed class SiteMetrics
             "s",
             "From a sign-in reaching its site to its answer, the stored write included.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+        _expiryLag = meter.CreateHistogram<double>(
+            "sessiongrains.expiry.lag",
+            "s",
+            "How long after its lease ran out a session's seat was freed (by the site's timer, or the next call to the site).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
+        _renewals = meter.CreateCounter<long>("sessiongrains.lease.renewals", "{renewal}", "Leases renewed by session grains (stored).");
+        _guardBlocks = meter.CreateCounter<long>("sessiongrains.guard.blocks", "{block}", "Blocks the sign-in guard started, by scope (address, user).");
         meter.CreateObservableGauge("sessiongrains.sites", () => (long)_sites.Count, "{site}", "Sites active on this silo.");
         meter.CreateObservableGauge("sessiongrains.sites.full", () => (long)_sites.Values.Count(s => s.Full), "{site}", "Sites on this silo at their limit.");
         meter.CreateObservableGauge("sessiongrains.sessions.counted", () => _sites.Values.Sum(s => (long)s.Counted), "{session}", "Sessions taking a seat, on this silo's sites.");
@@ -50,6 +60,12 @@ public sealed class SiteMetrics
     public void Line(string @event) => _line.Add(1, new KeyValuePair<string, object?>("event", @event));
 
     public void AdmissionTook(TimeSpan elapsed) => _admissionDuration.Record(elapsed.TotalSeconds);
+
+    public void LeaseExpiredLate(TimeSpan lag) => _expiryLag.Record(Math.Max(0, lag.TotalSeconds));
+
+    public void LeaseRenewed() => _renewals.Add(1);
+
+    public void GuardBlocked(BlockScope scope) => _guardBlocks.Add(1, new KeyValuePair<string, object?>("scope", Snake(scope.ToString())));
 
     /// <summary>A site's figures after a stored write; <see cref="Forget"/> when its activation ends.</summary>
     public void Holds(string siteId, SiteFigures figures) => _sites[siteId] = figures;

@@ -23,6 +23,7 @@ public sealed partial class StateStore : ISiteStore, ISessionEndLog, IDisposable
     private readonly int _endsKeptPerSite;
     private readonly int _pruneAfterEnds;
     private readonly GroupCommit<StateWrite, bool> _commits;
+    private readonly StorageMetrics? _metrics;
 
     // Ends this store recorded per site since it last pruned that site (one entry per site at most), and the sites due
     // for a prune: every end of the cluster is recorded by some silo's store, so each site that grows is pruned by one
@@ -31,8 +32,14 @@ public sealed partial class StateStore : ISiteStore, ISessionEndLog, IDisposable
     private readonly HashSet<string> _fullSites = [];
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
 
-    public StateStore(IStateDatabase database, TimeProvider clock, ILogger<StateStore> logger, int endsKeptPerSite = EndedSessionsOptions.DefaultKeptPerSite)
+    public StateStore(
+        IStateDatabase database,
+        TimeProvider clock,
+        ILogger<StateStore> logger,
+        int endsKeptPerSite = EndedSessionsOptions.DefaultKeptPerSite,
+        StorageMetrics? metrics = null)
     {
+        _metrics = metrics;
         ArgumentOutOfRangeException.ThrowIfLessThan(endsKeptPerSite, 1);
         _database = database;
         _clock = clock;
@@ -85,12 +92,15 @@ public sealed partial class StateStore : ISiteStore, ISessionEndLog, IDisposable
 
         var pruning = Pruning();
         IReadOnlySet<int> conflicts;
+        var began = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             conflicts = await _database.CommitAsync(sites, ends, pruning, CancellationToken.None).ConfigureAwait(false);
+            _metrics?.Committed(batch.Count, System.Diagnostics.Stopwatch.GetElapsedTime(began));
         }
         catch (Exception ex)
         {
+            _metrics?.Failed(batch.Count);
             LogCommitFailed(ex, batch.Count);
 
             // The counts stay: every site this commit was to prune is pruned by the next one, and so are old ends.
