@@ -7,6 +7,7 @@ namespace SessionGrains.Testing;
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly AppProcess _app;
+    private TempFolder? _ownData;
 
     private ServerProcess(AppProcess app, int siloPort, int gatewayPort)
     {
@@ -30,6 +31,30 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>The server as built in its own project's output.</summary>
     public static string DllPath => Repository.BuiltProgram("SessionGrains.Server");
+
+    /// <summary>
+    /// A server of its own for one test class: the embedded SQLite store in a throwaway folder (deleted with the
+    /// server) and <see cref="ApiServer.AdminKey"/> as its admin key.
+    /// </summary>
+    public static async Task<ServerProcess> StartThrowawayAsync()
+    {
+        var data = new TempFolder("sessiongrains-server");
+        try
+        {
+            var server = await StartAsync(new Dictionary<string, string>
+            {
+                ["SessionGrains__DataDirectory"] = data.Path,
+                ["SessionGrains__AdminApiKey"] = ApiServer.AdminKey,
+            });
+            server._ownData = data;
+            return server;
+        }
+        catch
+        {
+            data.Dispose();
+            throw;
+        }
+    }
 
     public static Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> environment) =>
         AppProcess.WithFreshPortsAsync(() => StartOnceAsync(environment));
@@ -58,5 +83,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Task StopAsync(TimeSpan timeout) => _app.StopAsync(timeout);
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        _ownData?.Dispose();
+    }
 }

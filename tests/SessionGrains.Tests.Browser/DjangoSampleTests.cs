@@ -13,25 +13,13 @@ public sealed class DjangoSampleTests : IClassFixture<Chromium>, IAsyncLifetime
     private const string SessionCookie = "sessionid";
 
     private readonly Chromium _chromium;
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"sessiongrains-django-{Guid.NewGuid():N}");
     private ServerProcess _server = null!;
 
     public DjangoSampleTests(Chromium chromium) => _chromium = chromium;
 
-    public async Task InitializeAsync()
-    {
-        _server = await ServerProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["SessionGrains__DataDirectory"] = _dataDirectory,
-            ["SessionGrains__AdminApiKey"] = ApiServer.AdminKey,
-        });
-    }
+    public async Task InitializeAsync() => _server = await ServerProcess.StartThrowawayAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        Directory.Delete(_dataDirectory, recursive: true);
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task Users_sign_in_until_the_site_is_full_then_one_signs_out_and_the_refused_one_gets_in()
