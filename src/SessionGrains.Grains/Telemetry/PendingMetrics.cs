@@ -26,25 +26,22 @@ internal sealed class PendingMetrics
 
     public void FlushTo(SiteMetrics metrics)
     {
-        for (; _admitted > 0; _admitted--)
+        if (_admitted > 0)
         {
-            metrics.Admitted(exempt: false);
+            metrics.Admitted(exempt: false, _admitted);
         }
 
-        for (; _admittedExempt > 0; _admittedExempt--)
+        if (_admittedExempt > 0)
         {
-            metrics.Admitted(exempt: true);
+            metrics.Admitted(exempt: true, _admittedExempt);
         }
 
         foreach (var (@event, count) in _line)
         {
-            for (var i = 0; i < count; i++)
-            {
-                metrics.Line(@event);
-            }
+            metrics.Line(@event, count);
         }
 
-        _line.Clear();
+        Clear();
     }
 
     public void Clear()

@@ -50,14 +50,14 @@ public sealed class SiteMetrics
         meter.CreateObservableGauge("sessiongrains.line.waiting", () => _sites.Values.Sum(s => (long)s.Waiting), "{ticket}", "Tickets waiting in the lines of this silo's sites.");
     }
 
-    public void Admitted(bool exempt) => _admissions.Add(1, new KeyValuePair<string, object?>("exempt", exempt));
+    public void Admitted(bool exempt, int count = 1) => _admissions.Add(count, new KeyValuePair<string, object?>("exempt", exempt));
 
     public void Refused(RefusalReason reason) => _refusals.Add(1, new KeyValuePair<string, object?>("reason", Snake(reason.ToString())));
 
     public void Ended(SessionEndReason reason) => _ends.Add(1, new KeyValuePair<string, object?>("reason", Snake(reason.ToString())));
 
     /// <param name="event">joined, admitted, left, or the end reason of a ticket sent away.</param>
-    public void Line(string @event) => _line.Add(1, new KeyValuePair<string, object?>("event", @event));
+    public void Line(string @event, int count = 1) => _line.Add(count, new KeyValuePair<string, object?>("event", @event));
 
     public void AdmissionTook(TimeSpan elapsed) => _admissionDuration.Record(elapsed.TotalSeconds);
 
