@@ -54,6 +54,11 @@ public sealed partial class SiteGrain
     {
         EnsureValidSiteId();
         var left = Line.Leave(ticketId);
+        if (left)
+        {
+            Usage.Left(clock.GetUtcNow());
+        }
+
         await WriteAsync();
         return left;
     }
@@ -70,7 +75,13 @@ public sealed partial class SiteGrain
             return (admitted, start);
         }
 
-        var ticket = Line.OfUser(request.UserId) ?? Line.Join(SessionId.New(), request with { Resumes = null }, now);
+        var ticket = Line.OfUser(request.UserId);
+        if (ticket is null)
+        {
+            ticket = Line.Join(SessionId.New(), request with { Resumes = null }, now);
+            Usage.Joined(now);
+        }
+
         WaitingLine.Polled(ticket, now);
         KeepLineMoving();
         return (new SessionQueued { Ticket = Waiting(ticket, now) }, null);
@@ -83,6 +94,8 @@ public sealed partial class SiteGrain
         Line.Leave(ticket.Id);
         var session = LiveSession.Admit(ticket.Request, exempt: false, now, LeaseTerms.ExpiresAt(now, settings.IdleTimeout, exact: false), ticket.Id);
         Sessions.Add(session);
+        Usage.Admitted(now, now - ticket.JoinedAt);
+        Usage.Started(now, ticket.Request.UserId);
         LogAdmitted(SiteId, session.SessionId, session.Exempt, Sessions.Counted, settings.Limit);
         return (SiteAnswers.Admitted(session, Sessions.Counted, settings), (session.SessionId, session.LeaseFor(settings.IdleTimeout)));
     }
@@ -152,6 +165,15 @@ public sealed partial class SiteGrain
         if (_endedTicketOrder.Count >= EndedTicketsKept && _endedTicketOrder.TryDequeue(out var oldest))
         {
             _endedTickets.Remove(oldest);
+        }
+
+        if (reason is TicketEndReason.TicketExpired or TicketEndReason.ClaimExpired)
+        {
+            Usage.Expired(clock.GetUtcNow());
+        }
+        else
+        {
+            Usage.Left(clock.GetUtcNow());
         }
 
         _endedTickets[ticket.Id] = reason;
