@@ -178,7 +178,9 @@ internal sealed class DurableSite
         }
 
         // Without changes of its own, a request still waits for the write of what it saw.
-        return _headerChanged || _sessions.HasChanges || _line.HasChanges || _usage.Due ? _writes.AddAsync(true) : _writes.WhenFlushedAsync();
+        // Usage rows ride along with writes that happen anyway; they start one only when the timer or the deactivation
+        // asks, and never store a site that was not stored yet (a guard's blocks on an id nobody set up).
+        return _headerChanged || _sessions.HasChanges || _line.HasChanges || (_usage.WriteAsked && _version > 0) ? _writes.AddAsync(true) : _writes.WhenFlushedAsync();
     }
 
     private async Task<IReadOnlyList<bool>> FlushAsync(IReadOnlyList<bool> requests)

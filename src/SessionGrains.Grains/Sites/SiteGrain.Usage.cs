@@ -2,7 +2,7 @@ namespace SessionGrains.Grains.Sites;
 
 /// <summary>
 /// The site's usage per UTC day (<see cref="UsageRecorder"/>): a timer a minute counts the minutes at the limit of a
-/// quiet site and sends the changed rows with a site write, and the report reads storage and this activation's rows.
+/// quiet site and writes changed rows that waited too long for a write of the site's own, and the report reads storage and this activation's rows.
 /// </summary>
 public sealed partial class SiteGrain
 {
@@ -42,18 +42,23 @@ public sealed partial class SiteGrain
         return UsageReport.Of(days.Values.OrderBy(row => row.Day), granularity);
     }
 
-    private Task OnUsageTimerAsync(CancellationToken cancellationToken) => WriteUsageAsync();
+    private Task OnUsageTimerAsync(CancellationToken cancellationToken) => WriteUsageAsync(last: false);
 
     /// <summary>
-    /// Ends the leases that ran out, counts the minute and sends the changed rows with a site write, however recent the last: from the minute timer,
-    /// and as the activation ends. A failed write is logged; it drops the activation, whose rows go with it.
+    /// Ends the leases that ran out and counts the minute; sends the changed rows with a site write if they waited too
+    /// long for one of the site's own (the minute timer), or in any case (<paramref name="last"/>: the activation ends).
+    /// A failed write is logged; it drops the activation, whose rows go with it.
     /// </summary>
-    private async Task WriteUsageAsync()
+    private async Task WriteUsageAsync(bool last)
     {
         var now = clock.GetUtcNow();
         ExpireLeases(now);
         Usage.Observe(now, Sessions.Counted, Settings.Limit);
-        Usage.AskWrite();
+        if (last || Usage.Stale)
+        {
+            Usage.AskWrite();
+        }
+
         try
         {
             // Without changes this writes nothing.

@@ -64,7 +64,7 @@ public sealed partial class SiteGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         await _history.WriteLastAsync(cancellationToken);
-        await WriteUsageAsync();
+        await WriteUsageAsync(last: true);
     }
 
     public async Task<OpenSessionResult> OpenSessionAsync(OpenSessionRequest request)

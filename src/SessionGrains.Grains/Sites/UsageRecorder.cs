@@ -2,19 +2,27 @@ namespace SessionGrains.Grains.Sites;
 
 /// <summary>
 /// Accumulates the site's usage per UTC day (<see cref="UsageDay"/>) in memory. The rows that changed go out with the
-/// site's own writes (<see cref="DurableSite"/>), at most once a minute, or when the minute timer or a deactivation asks:
-/// never a write per admission. An activation resumes today's stored row, so a restart loses nothing that was written.
+/// site's own writes (<see cref="DurableSite"/>), at most once a minute; the minute timer writes them only when they
+/// waited <see cref="LongestUnwritten"/>, and a deactivation always: never a write per admission. An activation resumes today's stored row, so a restart loses nothing that was written.
 /// </summary>
 internal sealed class UsageRecorder
 {
     /// <summary>How often the rows ride along with the site's writes, at most.</summary>
     public static readonly TimeSpan WritePeriod = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long changed rows may wait for a write of the site's own before the minute timer writes them: a site with
+    /// sessions writes at least at every lease renewal, so only a site that merely refuses waits this long, and a crash
+    /// loses at most this much of its counts.
+    /// </summary>
+    public static readonly TimeSpan LongestUnwritten = TimeSpan.FromMinutes(15);
+
     private readonly TimeProvider _clock;
     private readonly DateOnly _since;
     private readonly SortedDictionary<DateOnly, UsageDay> _days = [];
     private readonly HashSet<DateOnly> _changed = [];
     private DateTimeOffset _writtenAt;
+    private DateTimeOffset _unwrittenSince;
     private bool _writeAsked;
     private int _limit;
     private bool _wasFull;
@@ -40,6 +48,12 @@ internal sealed class UsageRecorder
     public bool Due => _changed.Count > 0 && (_writeAsked || _clock.GetUtcNow() - _writtenAt >= WritePeriod);
 
     public static DateOnly DayOf(DateTimeOffset moment) => DateOnly.FromDateTime(moment.UtcDateTime);
+
+    /// <summary>Changed rows have waited <see cref="LongestUnwritten"/> for a write of the site's own.</summary>
+    public bool Stale => _changed.Count > 0 && _clock.GetUtcNow() - _unwrittenSince >= LongestUnwritten;
+
+    /// <summary>The timer or the deactivation asked for a write of the changed rows: they start one of their own.</summary>
+    public bool WriteAsked => _writeAsked && _changed.Count > 0;
 
     /// <summary>The next write takes every changed row, however recent the last.</summary>
     public void AskWrite() => _writeAsked = _changed.Count > 0;
@@ -174,7 +188,15 @@ internal sealed class UsageRecorder
         return row;
     }
 
-    private void Changed(UsageDay row) => _changed.Add(row.Day);
+    private void Changed(UsageDay row)
+    {
+        if (_changed.Count == 0)
+        {
+            _unwrittenSince = _clock.GetUtcNow();
+        }
+
+        _changed.Add(row.Day);
+    }
 
     // A clock a moment behind the activation's start (another silo's) still counts in the first day.
     private UsageDay Row(DateTimeOffset now) => RowOf(DayOf(now) < _since ? _since : DayOf(now))!;
