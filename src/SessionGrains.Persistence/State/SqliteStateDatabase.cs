@@ -12,9 +12,21 @@ namespace SessionGrains.Persistence.State;
 /// </summary>
 public sealed class SqliteStateDatabase(string connectionString, string serviceId, SiteRecordFormat format) : IStateDatabase, IDisposable
 {
+    // A commit and the disposal never overlap: a silo that stops (or is killed) disposes the store while a site's
+    // last write, made as it deactivates, may still be committing on the thread pool.
+    private readonly Lock _gate = new();
     private Writer? _writer;
+    private bool _disposed;
 
-    public void Dispose() => _writer?.Dispose();
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _writer?.Dispose();
+            _writer = null;
+        }
+    }
 
     public Task<StoredSite?> ReadSiteAsync(string siteId, CancellationToken cancellationToken)
     {
@@ -97,18 +109,23 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
 
     public Task<IReadOnlySet<int>> CommitAsync(IReadOnlyList<SiteWrite> sites, IReadOnlyList<SessionEnd> ends, EndPruning? pruning, CancellationToken cancellationToken)
     {
-        // The store commits one batch at a time, so one connection with its statements prepared once serves every commit.
-        var writer = _writer ??= new Writer(Open(), serviceId);
-        try
+        lock (_gate)
         {
-            return Task.FromResult<IReadOnlySet<int>>(writer.Commit(sites, ends, pruning, format));
-        }
-        catch
-        {
-            // After a failure the connection's state is unknown: the next commit starts on a fresh one.
-            _writer = null;
-            writer.Dispose();
-            throw;
+            ObjectDisposedException.ThrowIf(_disposed, this);
+
+            // The store commits one batch at a time, so one connection with its statements prepared once serves every commit.
+            var writer = _writer ??= new Writer(Open(), serviceId);
+            try
+            {
+                return Task.FromResult<IReadOnlySet<int>>(writer.Commit(sites, ends, pruning, format));
+            }
+            catch
+            {
+                // After a failure the connection's state is unknown: the next commit starts on a fresh one.
+                _writer = null;
+                writer.Dispose();
+                throw;
+            }
         }
     }
 
