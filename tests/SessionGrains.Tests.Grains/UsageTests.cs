@@ -1,3 +1,4 @@
+using SessionGrains.Grains.Sites;
 using SessionGrains.Persistence;
 
 namespace SessionGrains.Tests.Grains;
@@ -203,6 +204,22 @@ public abstract class UsageTests(StorageKind kind) : IAsyncLifetime
 
         var rows = await _silo.Grains.GetSiteGrain(siteId).GetUsageAsync(Today.AddDays(-UsageRange.MaxDays + 1), Today, UsageGranularity.Day);
         Assert.Equal([FirstDay.AddDays(2)], rows.Select(r => r.Start));
+    }
+
+    [Fact]
+    public async Task Guard_blocks_and_a_closed_site_s_refusals_are_counted_by_reason()
+    {
+        var siteId = Sites.NewId();
+        var site = _silo.Grains.GetSiteGrain(siteId);
+        await site.UpdateSettingsAsync(new() { Limit = SiteSettings.Closed });
+        Assert.Equal(RefusalReason.SiteClosed, (await site.RefuseAsync(Sites.User("ann"))).Reason);
+        await _silo.Grains.GetGrain<ISiteLeaseGrain>(siteId).RecordGuardRefusalsAsync(3);
+
+        var day = Assert.Single(await site.GetUsageAsync(FirstDay, FirstDay, UsageGranularity.Day));
+        Assert.Equal((1, 0, 1, 3), (day.RefusedSiteClosed, day.RefusedSiteFull, day.Refused, day.GuardBlocks));
+
+        // A closed site is not full: nobody holds a seat it lacks.
+        Assert.Equal(0, day.MinutesAtLimit);
     }
 
     [Fact]
