@@ -3,7 +3,8 @@ namespace SessionGrains.Grains.Sites;
 /// <summary>
 /// Accumulates the site's usage per UTC day (<see cref="UsageDay"/>) in memory. The rows that changed go out with the
 /// site's own writes (<see cref="DurableSite"/>), at most once a minute; the minute timer writes them only when they
-/// waited <see cref="LongestUnwritten"/>, and a deactivation always: never a write per admission. An activation resumes today's stored row, so a restart loses nothing that was written.
+/// waited <see cref="LongestUnwritten"/>, and a deactivation always: never a write per admission. An activation
+/// resumes today's stored row, so a restart loses nothing that was written.
 /// </summary>
 internal sealed class UsageRecorder
 {
