@@ -13,12 +13,14 @@ public sealed class AuthTests(ApiServer server)
         { "PUT", "/api/sites/{site}" },
         { "POST", "/api/sites/{site}/keys" },
         { "DELETE", "/api/sites/{site}/keys/0123456789abcdef0123456789abcdef" },
+        { "GET", "/api/usage?month=2026-01" },
     };
 
     public static TheoryData<string, string> SiteRequests => new()
     {
         { "GET", "/api/sites/{site}" },
         { "GET", "/api/sites/{site}/activity" },
+        { "GET", "/api/sites/{site}/usage" },
         { "POST", "/api/sites/{site}/sessions" },
         { "GET", "/api/sites/{site}/sessions/0123456789abcdef0123456789abcdef" },
         { "POST", "/api/sites/{site}/sessions/0123456789abcdef0123456789abcdef/touch" },

@@ -47,6 +47,13 @@ public interface ISiteGrain : IGrainWithStringKey
     [SiteScoped]
     Task<SiteHistory> GetHistoryAsync();
 
+    /// <summary>
+    /// Usage per UTC day or month from <paramref name="firstDay"/> to <paramref name="lastDay"/> (both included, at most
+    /// <see cref="UsageRange.MaxDays"/> days), oldest first; periods without activity have no row. Kept 400 days.
+    /// </summary>
+    [SiteScoped]
+    Task<IReadOnlyList<SiteUsage>> GetUsageAsync(DateOnly firstDay, DateOnly lastDay, UsageGranularity granularity);
+
     /// <summary>An operator ends a session. Returns false when the session was not live (idempotent).</summary>
     Task<bool> KickAsync(SessionId sessionId);
 

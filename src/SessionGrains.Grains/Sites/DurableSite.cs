@@ -27,6 +27,7 @@ internal sealed class DurableSite
     private readonly SiteHeader _header;
     private readonly LiveSessionSet _sessions;
     private readonly WaitingLine _line;
+    private readonly UsageRecorder _usage;
     private readonly Action<IReadOnlyList<StoredEnd>> _written;
     private readonly Action<Exception> _failed;
     private readonly GroupCommit<bool, bool> _writes;
@@ -43,6 +44,7 @@ internal sealed class DurableSite
         string siteId,
         StoredSite? stored,
         DateTimeOffset now,
+        UsageRecorder usage,
         Action<IReadOnlyList<StoredEnd>> written,
         Action<Exception> failed)
     {
@@ -53,6 +55,7 @@ internal sealed class DurableSite
         _header = stored?.Header ?? new SiteHeader();
         _sessions = new LiveSessionSet(stored?.Sessions ?? []);
         _line = new WaitingLine(stored?.Tickets ?? [], now);
+        _usage = usage;
         _written = written;
         _failed = failed;
 
@@ -64,6 +67,9 @@ internal sealed class DurableSite
 
     /// <summary>The site's waiting line (<see cref="FullSitePolicy.Queue"/>), stored with it.</summary>
     public WaitingLine Line => _line;
+
+    /// <summary>The site's usage per day, whose changed rows go with the writes at most once a minute.</summary>
+    public UsageRecorder Usage => _usage;
 
     /// <summary>Null until an operator configures the site: until then the configured defaults apply.</summary>
     public SiteSettings? Settings
@@ -173,7 +179,9 @@ internal sealed class DurableSite
         }
 
         // Without changes of its own, a request still waits for the write of what it saw.
-        return _headerChanged || _sessions.HasChanges || _line.HasChanges ? _writes.AddAsync(true) : _writes.WhenFlushedAsync();
+        // Usage rows ride along with writes that happen anyway; they start one only when the timer or the deactivation
+        // asks, and never store a site that was not stored yet (a guard's blocks on an id nobody set up).
+        return _headerChanged || _sessions.HasChanges || _line.HasChanges || (_usage.WriteAsked && _version > 0) ? _writes.AddAsync(true) : _writes.WhenFlushedAsync();
     }
 
     private async Task<IReadOnlyList<bool>> FlushAsync(IReadOnlyList<bool> requests)
@@ -220,6 +228,7 @@ internal sealed class DurableSite
         {
             TicketUpserts = ticketUpserts,
             TicketRemovals = ticketRemovals,
+            UsageUpserts = _usage.Due ? _usage.TakeChanges() : [],
         };
         _headerChanged = false;
         StoredEnd[] ends = [.. _unsentEnds];

@@ -65,6 +65,7 @@ public sealed partial class SiteGrain
         if (count > 0)
         {
             _history.RecordGuardRefusals(clock.GetUtcNow(), count);
+            Usage.GuardBlocks(clock.GetUtcNow(), count);
         }
 
         return Task.CompletedTask;

@@ -58,6 +58,7 @@ public sealed partial class SiteGrain
         if (left)
         {
             _pendingMetrics.Line("left");
+            Usage.Left(clock.GetUtcNow());
         }
 
         await WriteAsync();
@@ -81,6 +82,7 @@ public sealed partial class SiteGrain
         {
             ticket = Line.Join(SessionId.New(), request with { Resumes = null }, now);
             _pendingMetrics.Line("joined");
+            Usage.Joined(now);
         }
 
         WaitingLine.Polled(ticket, now);
@@ -97,6 +99,8 @@ public sealed partial class SiteGrain
         Sessions.Add(session);
         _pendingMetrics.Admitted(exempt: false);
         _pendingMetrics.Line("admitted");
+        Usage.Admitted(now, now - ticket.JoinedAt);
+        Usage.Started(now, ticket.Request.UserId);
         LogAdmitted(SiteId, session.SessionId, session.Exempt, Sessions.Counted, settings.Limit);
         return (SiteAnswers.Admitted(session, Sessions.Counted, settings), (session.SessionId, session.LeaseFor(settings.IdleTimeout)));
     }
@@ -166,6 +170,15 @@ public sealed partial class SiteGrain
         if (_endedTicketOrder.Count >= EndedTicketsKept && _endedTicketOrder.TryDequeue(out var oldest))
         {
             _endedTickets.Remove(oldest);
+        }
+
+        if (reason is TicketEndReason.TicketExpired or TicketEndReason.ClaimExpired)
+        {
+            Usage.Expired(clock.GetUtcNow());
+        }
+        else
+        {
+            Usage.Left(clock.GetUtcNow());
         }
 
         _endedTickets[ticket.Id] = reason;

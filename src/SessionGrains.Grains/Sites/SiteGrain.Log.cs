@@ -33,4 +33,7 @@ public sealed partial class SiteGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Site {SiteId}: an operator admitted ticket {TicketId} next; {Active} counted and {Held} seat(s) held of {Limit}")]
     private partial void LogAdmittedNext(string siteId, SessionId ticketId, int active, int held, int limit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId}: saving the usage rows failed")]
+    private partial void LogUsageWriteFailed(Exception exception, string siteId);
 }

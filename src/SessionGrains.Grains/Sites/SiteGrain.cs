@@ -48,21 +48,27 @@ public sealed partial class SiteGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var stored = await store.ReadAsync(SiteId, cancellationToken);
-        _site = new DurableSite(store, GrainFactory, SiteId, stored, clock.GetUtcNow(), OnWritten, OnWriteFailed);
+        var today = UsageRecorder.DayOf(clock.GetUtcNow());
+        var usage = stored is null ? [] : await store.ReadUsageAsync(SiteId, today, today, cancellationToken);
+        var limit = (stored?.Header.Settings ?? defaults.CurrentValue.ToSettings()).Limit;
+        var recorder = new UsageRecorder(clock, usage.Count > 0 ? usage[0] : null, limit);
+        _site = new DurableSite(store, GrainFactory, SiteId, stored, clock.GetUtcNow(), recorder, OnWritten, OnWriteFailed);
         _expiryTimer = new LeaseExpiryTimer(this, Sessions, OnLeasesExpiringAsync);
         _backstop = new BackstopReminder(this, SiteId, logger);
         var now = clock.GetUtcNow();
         _history = new HistoryRecorder(this, historyState, SiteId, Sessions.Counted, Line.Count, now, logger);
+        StartUsage();
 
         // Leases that ran out while no activation held this site (a restart) make the timer fire at once.
         _expiryTimer.Schedule(now);
         KeepLineMoving();
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         metrics.Forget(SiteId);
-        return _history.WriteLastAsync(cancellationToken);
+        await _history.WriteLastAsync(cancellationToken);
+        await WriteUsageAsync(last: true);
     }
 
     public async Task<OpenSessionResult> OpenSessionAsync(OpenSessionRequest request)
@@ -149,6 +155,7 @@ public sealed partial class SiteGrain(
         {
             _history.RecordRefusal(now);
             metrics.Refused(refusal.Reason);
+            Usage.Refused(now, refusal.Reason);
             LogRefused(SiteId, refusal.Reason, Sessions.Counted, settings.Limit);
             return (SiteAnswers.Refused(refusal.Reason, Sessions, settings, request.UserId, now), null);
         }
@@ -162,6 +169,7 @@ public sealed partial class SiteGrain(
         var session = LiveSession.Admit(request, admit.Exempt, now, LeaseTerms.ExpiresAt(now, settings.IdleTimeout, exact: false));
         Sessions.Add(session);
         _pendingMetrics.Admitted(session.Exempt);
+        Usage.Started(now, request.UserId);
         LogAdmitted(SiteId, session.SessionId, session.Exempt, Sessions.Counted, settings.Limit);
         return (SiteAnswers.Admitted(session, Sessions.Counted, settings), (session.SessionId, session.LeaseFor(settings.IdleTimeout)));
     }
@@ -326,6 +334,7 @@ public sealed partial class SiteGrain(
         // Every change of the count, and of the line, is stored before the history shows it.
         _history.RecordActive(now, Sessions.Counted);
         _history.RecordWaiting(now, Line.Count);
+        Usage.Observe(now, Sessions.Counted, Settings.Limit);
     }
 
     private void OnWriteFailed(Exception exception)

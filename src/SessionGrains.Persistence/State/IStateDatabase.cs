@@ -1,4 +1,5 @@
 using SessionGrains.Grains.Sessions;
+using SessionGrains.Grains.Sites;
 using SessionGrains.Grains.Sites.Storage;
 
 namespace SessionGrains.Persistence.State;
@@ -10,6 +11,9 @@ namespace SessionGrains.Persistence.State;
 public interface IStateDatabase
 {
     Task<StoredSite?> ReadSiteAsync(string siteId, CancellationToken cancellationToken);
+
+    /// <summary>A site's usage rows from <paramref name="firstDay"/> to <paramref name="lastDay"/>, both included, oldest first.</summary>
+    Task<IReadOnlyList<UsageDay>> ReadUsageAsync(string siteId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken);
 
     Task<SessionEnd?> FindEndAsync(string siteId, SessionId sessionId, CancellationToken cancellationToken);
 
@@ -25,4 +29,8 @@ public interface IStateDatabase
 /// <summary>Which recorded session ends a commit deletes.</summary>
 /// <param name="EndedBefore">When set, every end recorded before this moment, of any site.</param>
 /// <param name="Sites">Sites of which only the newest <paramref name="KeptPerSite"/> ends are kept (by end time, then session id).</param>
-public sealed record EndPruning(DateTimeOffset? EndedBefore, IReadOnlyList<string> Sites, int KeptPerSite);
+public sealed record EndPruning(DateTimeOffset? EndedBefore, IReadOnlyList<string> Sites, int KeptPerSite)
+{
+    /// <summary>When set, the usage rows of every site for days before this one go too (retention, with the old ends).</summary>
+    public DateOnly? UsageBefore { get; init; }
+}

@@ -130,6 +130,24 @@ public sealed class PostgreSqlStateDatabase(NpgsqlDataSource database, string se
         return new StoredSite(version, header, sessions) { Tickets = tickets };
     }
 
+    public async Task<IReadOnlyList<UsageDay>> ReadUsageAsync(string siteId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            "SELECT Payload FROM SessionGrainsSiteUsage WHERE ServiceId = $1 AND SiteId = $2 AND Day BETWEEN $3 AND $4 ORDER BY Day;");
+        command.Parameters.Add(new() { Value = serviceId });
+        command.Parameters.Add(new() { Value = siteId });
+        command.Parameters.Add(new() { Value = firstDay });
+        command.Parameters.Add(new() { Value = lastDay });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var days = new List<UsageDay>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            days.Add(format.ReadUsage(reader.GetFieldValue<byte[]>(0)));
+        }
+
+        return days;
+    }
+
     public async Task<SessionEnd?> FindEndAsync(string siteId, SessionId sessionId, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
@@ -171,6 +189,11 @@ public sealed class PostgreSqlStateDatabase(NpgsqlDataSource database, string se
         if (pruning?.EndedBefore is { } cutoff)
         {
             batch.BatchCommands.Add(Command("DELETE FROM SessionGrainsEndedSessions WHERE ServiceId = $1 AND EndedAt < $2;", serviceId, cutoff));
+        }
+
+        if (pruning?.UsageBefore is { } usageCutoff)
+        {
+            batch.BatchCommands.Add(Command("DELETE FROM SessionGrainsSiteUsage WHERE ServiceId = $1 AND Day < $2;", serviceId, usageCutoff));
         }
 
         if (pruning is { Sites.Count: > 0 })
@@ -216,15 +239,50 @@ public sealed class PostgreSqlStateDatabase(NpgsqlDataSource database, string se
         object[] values = write.ExpectedVersion == 0
             ? [serviceId, write.SiteId, headerParameter, ids, payloadsParameter]
             : [serviceId, write.SiteId, write.ExpectedVersion, headerParameter, ids, payloadsParameter, write.Removals.Select(id => id.Value).ToArray()];
-        if (!write.HasTicketChanges)
+        if (!write.HasTicketChanges && write.UsageUpserts.Count == 0)
         {
             return Command(write.ExpectedVersion == 0 ? InsertSite : UpdateSite, values);
         }
 
+        if (write.UsageUpserts.Count == 0)
+        {
+            return Command(write.ExpectedVersion == 0 ? InsertSiteWithTickets : UpdateSiteWithTickets, [.. values, .. TicketValues(write)]);
+        }
+
+        // Usage rows go out about once a minute: those writes carry the tickets' statement too, empty or not.
+        object[] withTickets = [.. values, .. TicketValues(write)];
+        var changes = write.ExpectedVersion == 0 ? InsertSiteChanges : UpdateSiteChanges;
+        return Command(changes + TicketChanges(values.Length + 1) + UsageChanges(withTickets.Length + 1) + CountSite, [.. withTickets, .. UsageValues(write.UsageUpserts)]);
+    }
+
+    private object[] TicketValues(SiteWrite write)
+    {
         var ticketPayloads = new NpgsqlParameter { Value = write.TicketUpserts.Select(format.Write).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea };
-        return Command(
-            write.ExpectedVersion == 0 ? InsertSiteWithTickets : UpdateSiteWithTickets,
-            [.. values, write.TicketUpserts.Select(ticket => ticket.Id.Value).ToArray(), ticketPayloads, write.TicketRemovals.Select(id => id.Value).ToArray()]);
+        return [write.TicketUpserts.Select(ticket => ticket.Id.Value).ToArray(), ticketPayloads, write.TicketRemovals.Select(id => id.Value).ToArray()];
+    }
+
+    /// <summary>The usage rows as one array per column: the days, each figure, the payloads.</summary>
+    private object[] UsageValues(IReadOnlyList<UsageDay> days) =>
+    [
+        new NpgsqlParameter { Value = days.Select(day => day.Day).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date },
+        .. UsageColumns.Figures.Select(column => new NpgsqlParameter { Value = days.Select(column.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer }),
+        new NpgsqlParameter { Value = days.Select(format.Write).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea },
+    ];
+
+    /// <summary>The usage rows of a write, upserted whole, gated like its sessions by the site's version check; parameters from <paramref name="first"/> on.</summary>
+    private static string UsageChanges(int first)
+    {
+        var arrays = string.Join(", ", Enumerable.Range(0, UsageColumns.Figures.Count).Select(i => $"${first + 1 + i}::integer[]"));
+        return $"""
+            ,
+            usage_upserted AS (
+                INSERT INTO SessionGrainsSiteUsage (ServiceId, SiteId, Day, {UsageColumns.Names()}, Payload)
+                SELECT $1, $2, changed.Day, {UsageColumns.Names("changed.")}, changed.Payload
+                FROM unnest(${first}::date[], {arrays}, ${first + 1 + UsageColumns.Figures.Count}::bytea[]) AS changed(Day, {UsageColumns.Names()}, Payload)
+                WHERE EXISTS (SELECT 1 FROM site)
+                ON CONFLICT (ServiceId, SiteId, Day) DO UPDATE SET {UsageColumns.Updates()})
+
+            """;
     }
 
     /// <summary>The waiting line's rows of a write, gated like its sessions by the site's version check; parameters from <paramref name="first"/> on.</summary>

@@ -19,5 +19,9 @@ public sealed class SiteRecordFormat(Serializer serializer)
 
     public WaitingTicket ReadTicket(byte[] payload) => serializer.Deserialize<WaitingTicket>(payload) ?? throw new InvalidDataException("A stored ticket is empty.");
 
+    public byte[] Write(UsageDay day) => serializer.SerializeToArray(day);
+
+    public UsageDay ReadUsage(byte[] payload) => serializer.Deserialize<UsageDay>(payload) ?? throw new InvalidDataException("A stored usage row is empty.");
+
     public LiveSession ReadSession(byte[] payload) => serializer.Deserialize<LiveSession>(payload) ?? throw new InvalidDataException("A stored session record is empty.");
 }

@@ -12,9 +12,21 @@ namespace SessionGrains.Persistence.State;
 /// </summary>
 public sealed class SqliteStateDatabase(string connectionString, string serviceId, SiteRecordFormat format) : IStateDatabase, IDisposable
 {
+    // A commit and the disposal never overlap: a silo that stops (or is killed) disposes the store while a site's
+    // last write, made as it deactivates, may still be committing on the thread pool.
+    private readonly Lock _gate = new();
     private Writer? _writer;
+    private bool _disposed;
 
-    public void Dispose() => _writer?.Dispose();
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _writer?.Dispose();
+            _writer = null;
+        }
+    }
 
     public Task<StoredSite?> ReadSiteAsync(string siteId, CancellationToken cancellationToken)
     {
@@ -63,6 +75,26 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
         return Task.FromResult<StoredSite?>(new StoredSite(version, header, sessions) { Tickets = tickets });
     }
 
+    public Task<IReadOnlyList<UsageDay>> ReadUsageAsync(string siteId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, "SELECT Payload FROM SessionGrainsSiteUsage WHERE ServiceId = $service AND SiteId = $site AND Day BETWEEN $from AND $to ORDER BY Day;");
+        command.Parameters.AddWithValue("$site", siteId);
+        command.Parameters.AddWithValue("$from", DayText(firstDay));
+        command.Parameters.AddWithValue("$to", DayText(lastDay));
+        using var reader = command.ExecuteReader();
+        var days = new List<UsageDay>();
+        while (reader.Read())
+        {
+            days.Add(format.ReadUsage((byte[])reader.GetValue(0)));
+        }
+
+        return Task.FromResult<IReadOnlyList<UsageDay>>(days);
+    }
+
+    /// <summary>Days are stored as 'YYYY-MM-DD': sorted as dates, and SQLite's date functions read them.</summary>
+    private static string DayText(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
     public Task<SessionEnd?> FindEndAsync(string siteId, SessionId sessionId, CancellationToken cancellationToken)
     {
         using var connection = Open();
@@ -77,18 +109,23 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
 
     public Task<IReadOnlySet<int>> CommitAsync(IReadOnlyList<SiteWrite> sites, IReadOnlyList<SessionEnd> ends, EndPruning? pruning, CancellationToken cancellationToken)
     {
-        // The store commits one batch at a time, so one connection with its statements prepared once serves every commit.
-        var writer = _writer ??= new Writer(Open(), serviceId);
-        try
+        lock (_gate)
         {
-            return Task.FromResult<IReadOnlySet<int>>(writer.Commit(sites, ends, pruning, format));
-        }
-        catch
-        {
-            // After a failure the connection's state is unknown: the next commit starts on a fresh one.
-            _writer = null;
-            writer.Dispose();
-            throw;
+            ObjectDisposedException.ThrowIf(_disposed, this);
+
+            // The store commits one batch at a time, so one connection with its statements prepared once serves every commit.
+            var writer = _writer ??= new Writer(Open(), serviceId);
+            try
+            {
+                return Task.FromResult<IReadOnlySet<int>>(writer.Commit(sites, ends, pruning, format));
+            }
+            catch
+            {
+                // After a failure the connection's state is unknown: the next commit starts on a fresh one.
+                _writer = null;
+                writer.Dispose();
+                throw;
+            }
         }
     }
 
@@ -116,6 +153,8 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
         private readonly SqliteCommand _deleteSession;
         private readonly SqliteCommand _upsertTicket;
         private readonly SqliteCommand _deleteTicket;
+        private readonly SqliteCommand _upsertUsage;
+        private readonly SqliteCommand _pruneUsage;
         private readonly SqliteCommand _insertEnd;
         private readonly SqliteCommand _prune;
         private readonly SqliteCommand _pruneSite;
@@ -129,6 +168,11 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
             _deleteSession = Prepare("DELETE FROM SessionGrainsSiteSessions WHERE ServiceId = $service AND SiteId = $site AND SessionId = $id;", "$site", "$id");
             _upsertTicket = Prepare("INSERT INTO SessionGrainsSiteTickets (ServiceId, SiteId, TicketId, Payload) VALUES ($service, $site, $id, $payload) ON CONFLICT (ServiceId, SiteId, TicketId) DO UPDATE SET Payload = excluded.Payload;", "$site", "$id", "$payload");
             _deleteTicket = Prepare("DELETE FROM SessionGrainsSiteTickets WHERE ServiceId = $service AND SiteId = $site AND TicketId = $id;", "$site", "$id");
+            _upsertUsage = Prepare(
+                $"INSERT INTO SessionGrainsSiteUsage (ServiceId, SiteId, Day, {UsageColumns.Names()}, Payload) VALUES ($service, $site, $day, {UsageColumns.Names("$")}, $payload) "
+                + $"ON CONFLICT (ServiceId, SiteId, Day) DO UPDATE SET {UsageColumns.Updates()};",
+                ["$site", "$day", .. UsageColumns.Figures.Select(column => "$" + column.Name), "$payload"]);
+            _pruneUsage = Prepare("DELETE FROM SessionGrainsSiteUsage WHERE ServiceId = $service AND Day < $cutoff;", "$cutoff");
             _insertEnd = Prepare("INSERT INTO SessionGrainsEndedSessions (ServiceId, SiteId, SessionId, Reason, EndedAt) VALUES ($service, $site, $id, $reason, $endedAt) ON CONFLICT DO NOTHING;", "$site", "$id", "$reason", "$endedAt");
             _prune = Prepare("DELETE FROM SessionGrainsEndedSessions WHERE ServiceId = $service AND EndedAt < $cutoff;", "$cutoff");
 
@@ -191,6 +235,8 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
                 {
                     WriteRows(write.SiteId, transaction, _upsertTicket, write.TicketUpserts, ticket => ticket.Id, format.Write, _deleteTicket, write.TicketRemovals);
                 }
+
+                WriteUsage(write.SiteId, transaction, write.UsageUpserts, format);
             }
 
             var insertEnd = Bind(_insertEnd, transaction);
@@ -210,6 +256,13 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
                 prune.ExecuteNonQuery();
             }
 
+            if (pruning?.UsageBefore is { } usageCutoff)
+            {
+                var pruneUsage = Bind(_pruneUsage, transaction);
+                pruneUsage.Parameters["$cutoff"].Value = DayText(usageCutoff);
+                pruneUsage.ExecuteNonQuery();
+            }
+
             var pruneSite = Bind(_pruneSite, transaction);
             foreach (var siteId in pruning?.Sites ?? [])
             {
@@ -220,6 +273,23 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
 
             transaction.Commit();
             return conflicts;
+        }
+
+        private void WriteUsage(string siteId, SqliteTransaction transaction, IReadOnlyList<UsageDay> days, SiteRecordFormat format)
+        {
+            var upsert = Bind(_upsertUsage, transaction);
+            upsert.Parameters["$site"].Value = siteId;
+            foreach (var day in days)
+            {
+                upsert.Parameters["$day"].Value = DayText(day.Day);
+                foreach (var (name, value) in UsageColumns.Figures)
+                {
+                    upsert.Parameters["$" + name].Value = value(day) is { } figure ? figure : DBNull.Value;
+                }
+
+                upsert.Parameters["$payload"].Value = format.Write(day);
+                upsert.ExecuteNonQuery();
+            }
         }
 
         /// <summary>A site's rows of one kind (sessions, or tickets of its line): those that changed, then those that went.</summary>
@@ -251,7 +321,7 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
 
         public void Dispose()
         {
-            foreach (var command in new[] { _insertSite, _updateSite, _upsertSession, _deleteSession, _upsertTicket, _deleteTicket, _insertEnd, _prune, _pruneSite })
+            foreach (var command in new[] { _insertSite, _updateSite, _upsertSession, _deleteSession, _upsertTicket, _deleteTicket, _upsertUsage, _pruneUsage, _insertEnd, _prune, _pruneSite })
             {
                 command.Dispose();
             }

@@ -1,5 +1,6 @@
 using SessionGrains.Batching;
 using SessionGrains.Grains.Sessions;
+using SessionGrains.Grains.Sites;
 using SessionGrains.Grains.Sites.Storage;
 
 namespace SessionGrains.Persistence.State;
@@ -64,6 +65,9 @@ public sealed partial class StateStore : ISiteStore, ISessionEndLog, IDisposable
     public Task WriteAsync(SiteWrite write, CancellationToken cancellationToken = default) =>
         _commits.AddAsync(new StateWrite(write, null), cancellationToken);
 
+    public Task<IReadOnlyList<UsageDay>> ReadUsageAsync(string siteId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken = default) =>
+        GuardAsync(_database.ReadUsageAsync(siteId, firstDay, lastDay, cancellationToken));
+
     public Task<SessionEnd?> FindAsync(string siteId, SessionId sessionId, CancellationToken cancellationToken = default) =>
         GuardAsync(_database.FindEndAsync(siteId, sessionId, cancellationToken));
 
@@ -126,7 +130,8 @@ public sealed partial class StateStore : ISiteStore, ISessionEndLog, IDisposable
     }
 
     /// <summary>
-    /// What this commit deletes: every 10 minutes, the ends past the retention; and a site's ends beyond the newest it
+    /// What this commit deletes: every 10 minutes, the ends past the retention and the usage rows past theirs
+    /// (<see cref="UsageRange.RetentionDays"/> before today); and a site's ends beyond the newest it
     /// keeps as soon as it has ended a tenth as many again since its last prune. So a site's records exceed its allowance
     /// by less than a tenth (per silo recording its ends, usually one), however fast it churns, and the walk down the
     /// site's index that finds its surplus costs about ten index entries per ended session.
@@ -143,7 +148,10 @@ public sealed partial class StateStore : ISiteStore, ISessionEndLog, IDisposable
 
         return endedBefore is null && _fullSites.Count == 0
             ? null
-            : new EndPruning(endedBefore, [.. _fullSites], _endsKeptPerSite);
+            : new EndPruning(endedBefore, [.. _fullSites], _endsKeptPerSite)
+            {
+                UsageBefore = endedBefore is null ? null : DateOnly.FromDateTime(now.UtcDateTime).AddDays(-UsageRange.RetentionDays),
+            };
     }
 
     private void CountEnd(string siteId)

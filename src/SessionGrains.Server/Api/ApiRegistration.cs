@@ -73,6 +73,7 @@ public static class ApiRegistration
         SiteEndpoints.Map(api);
         SessionEndpoints.Map(api);
         TicketEndpoints.Map(api);
+        UsageEndpoints.Map(api);
         GuardEndpoints.Map(api);
         app.MapOpenApi();
         return app;

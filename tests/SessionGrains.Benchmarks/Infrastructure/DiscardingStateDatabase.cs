@@ -1,4 +1,5 @@
 using SessionGrains.Grains.Sessions;
+using SessionGrains.Grains.Sites;
 using SessionGrains.Grains.Sites.Storage;
 using SessionGrains.Persistence.State;
 
@@ -8,6 +9,9 @@ namespace SessionGrains.Benchmarks.Infrastructure;
 public sealed class DiscardingStateDatabase : IStateDatabase
 {
     public Task<StoredSite?> ReadSiteAsync(string siteId, CancellationToken cancellationToken) => Task.FromResult<StoredSite?>(null);
+
+    public Task<IReadOnlyList<UsageDay>> ReadUsageAsync(string siteId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<UsageDay>>([]);
 
     public Task<SessionEnd?> FindEndAsync(string siteId, SessionId sessionId, CancellationToken cancellationToken) => Task.FromResult<SessionEnd?>(null);
 

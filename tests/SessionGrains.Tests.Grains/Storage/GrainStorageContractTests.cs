@@ -109,8 +109,8 @@ public abstract class GrainStorageContractTests(SiloFixture fixture)
 
         Assert.Equal(rows, await StorageProbe.RowCountAsync(fixture.Silo.Storage));
         string[] expected = fixture.Silo.Storage.Kind == StorageKind.PostgreSql
-            ? ["0001-orleans-queries.sql", "0002-grain-storage.sql", "0003-clustering.sql", "0004-reminders.sql", "0005-site-state.sql", "0006-data-protection.sql", "0007-cluster-secret.sql", "0008-ended-sessions-per-site.sql", "0009-waiting-lines.sql"]
-            : ["0001-orleans-queries.sql", "0002-grain-storage.sql", "0003-site-state.sql", "0004-data-protection.sql", "0005-cluster-secret.sql", "0006-ended-sessions-per-site.sql", "0007-waiting-lines.sql"];
+            ? ["0001-orleans-queries.sql", "0002-grain-storage.sql", "0003-clustering.sql", "0004-reminders.sql", "0005-site-state.sql", "0006-data-protection.sql", "0007-cluster-secret.sql", "0008-ended-sessions-per-site.sql", "0009-waiting-lines.sql", "0010-site-usage.sql"]
+            : ["0001-orleans-queries.sql", "0002-grain-storage.sql", "0003-site-state.sql", "0004-data-protection.sql", "0005-cluster-secret.sql", "0006-ended-sessions-per-site.sql", "0007-waiting-lines.sql", "0008-site-usage.sql"];
         Assert.Equal(expected, SchemaScripts.Names(fixture.Silo.Storage.Dialect));
     }
 

@@ -17,6 +17,9 @@ public interface ISiteStore
 
     /// <summary>Applies <paramref name="write"/> if the stored version is still <see cref="SiteWrite.ExpectedVersion"/>, and moves it one on.</summary>
     Task WriteAsync(SiteWrite write, CancellationToken cancellationToken = default);
+
+    /// <summary>The site's stored usage rows from <paramref name="firstDay"/> to <paramref name="lastDay"/> (both included), oldest first.</summary>
+    Task<IReadOnlyList<UsageDay>> ReadUsageAsync(string siteId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A site as stored: its version (one per write), header, live sessions and waiting line.</summary>
@@ -45,7 +48,10 @@ public sealed record SiteWrite(
 
     public bool HasTicketChanges => TicketUpserts.Count > 0 || TicketRemovals.Count > 0;
 
-    public bool IsEmpty => Header is null && Upserts.Count == 0 && Removals.Count == 0 && !HasTicketChanges;
+    /// <summary>The site's usage rows (one per UTC day) that changed: written whole, gated by the same version check.</summary>
+    public IReadOnlyList<UsageDay> UsageUpserts { get; init; } = [];
+
+    public bool IsEmpty => Header is null && Upserts.Count == 0 && Removals.Count == 0 && !HasTicketChanges && UsageUpserts.Count == 0;
 }
 
 /// <summary>Another activation of the site wrote first; this one's memory is stale.</summary>
