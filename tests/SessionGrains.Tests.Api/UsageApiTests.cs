@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 
 namespace SessionGrains.Tests.Api;
 
-/// <summary>Usage over HTTP: a site's days as JSON or CSV, every site's month, and bad ranges refused naming the field.</summary>
+/// <summary>Usage over HTTP: a site's days as JSON or CSV, its range in total, every site's month, and bad ranges refused naming the field.</summary>
 [Collection(ApiServerCollection.Name)]
 public sealed class UsageApiTests(ApiServer server)
 {
@@ -33,6 +33,21 @@ public sealed class UsageApiTests(ApiServer server)
         var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("siteId,start,days,peakCounted,minutesAtLimit", lines[0], StringComparison.Ordinal);
         Assert.StartsWith($"{siteId},{Today},1,1,", Assert.Single(lines[1..]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_whole_range_comes_as_one_period_from_its_first_day()
+    {
+        var siteId = await BusySiteAsync();
+        using var admin = server.Admin();
+        var from = DateTime.UtcNow.AddDays(-40).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        using var response = await admin.GetAsync(new Uri($"/api/sites/{siteId}/usage?from={from}&granularity=total", UriKind.Relative));
+
+        var report = await response.ReadJsonAsync();
+        Assert.Equal("total", report.GetProperty("granularity").GetString());
+        var total = Assert.Single(report.GetProperty("periods").EnumerateArray());
+        Assert.Equal((from, 1, 1), (total.GetProperty("start").GetString(), total.GetProperty("days").GetInt32(), total.GetProperty("refusedSiteFull").GetInt32()));
     }
 
     [Fact]

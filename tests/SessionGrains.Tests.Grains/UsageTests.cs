@@ -4,7 +4,7 @@ using SessionGrains.Persistence;
 namespace SessionGrains.Tests.Grains;
 
 /// <summary>
-/// The site's usage per UTC day and month: what it counts, across day and month boundaries on the fake clock, through
+/// The site's usage per UTC day, month and range: what it counts, across day and month boundaries on the fake clock, through
 /// restarts, with a limit changed mid-day, and how long its rows are kept.
 /// </summary>
 public abstract class UsageTests(StorageKind kind) : IAsyncLifetime
@@ -47,8 +47,8 @@ public abstract class UsageTests(StorageKind kind) : IAsyncLifetime
         // Full from 08:00 through 08:30 (31 minutes), then again from 08:30, when Ann came back, to now (08:35).
         Assert.Equal(36, day.MinutesAtLimit);
 
-        // The site began the day under the defaults (unlimited) until it was configured a moment later.
-        Assert.Equal((2, 2, SiteSettings.Unlimited, 1), (day.Limit, day.LimitLowest, day.LimitHighest, day.LimitChanges));
+        // Nothing happened under the server's defaults before the site was configured: its first limit is its only one.
+        Assert.Equal((2, 2, 2, 0), (day.Limit, day.LimitLowest, day.LimitHighest, day.LimitChanges));
     }
 
     [Fact]
@@ -77,6 +77,11 @@ public abstract class UsageTests(StorageKind kind) : IAsyncLifetime
         Assert.Equal([new DateOnly(2026, 1, 1), new DateOnly(2026, 2, 1)], months.Select(m => m.Start));
         Assert.Equal([10, 11], months.Select(m => m.MinutesAtLimit));
         Assert.Equal([1, 1], months.Select(m => m.Days));
+
+        // The whole range as one period, from its first day, as the operator's usage page shows it; a quiet range has none.
+        var total = Assert.Single(await site.GetUsageAsync(new DateOnly(2026, 1, 20), new DateOnly(2026, 2, 10), UsageGranularity.Total));
+        Assert.Equal((new DateOnly(2026, 1, 20), 2, 21, 3, 1), (total.Start, total.Days, total.MinutesAtLimit, total.RefusedSiteFull, total.DistinctUsers));
+        Assert.Empty(await site.GetUsageAsync(new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 31), UsageGranularity.Total));
     }
 
     [Fact]
@@ -159,6 +164,17 @@ public abstract class UsageTests(StorageKind kind) : IAsyncLifetime
         var day = Assert.Single(await site.GetUsageAsync(today, today, UsageGranularity.Day));
         Assert.Equal((3, 2, 3, 1), (day.Limit, day.LimitLowest, day.LimitHighest, day.LimitChanges));
         Assert.Equal(11, day.MinutesAtLimit);
+    }
+
+    [Fact]
+    public async Task A_site_used_under_the_defaults_before_its_first_settings_counts_them_as_a_change()
+    {
+        var site = _silo.Grains.GetSiteGrain(Sites.NewId());
+        await site.AdmitAsync(Sites.User("ann"));
+        await site.UpdateSettingsAsync(new() { Limit = 2 });
+
+        var day = Assert.Single(await site.GetUsageAsync(Today, Today, UsageGranularity.Day));
+        Assert.Equal((2, 2, SiteSettings.Unlimited, 1), (day.Limit, day.LimitLowest, day.LimitHighest, day.LimitChanges));
     }
 
     [Fact]

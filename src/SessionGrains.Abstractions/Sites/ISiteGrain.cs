@@ -48,7 +48,7 @@ public interface ISiteGrain : IGrainWithStringKey
     Task<SiteHistory> GetHistoryAsync();
 
     /// <summary>
-    /// Usage per UTC day or month from <paramref name="firstDay"/> to <paramref name="lastDay"/> (both included, at most
+    /// Usage per UTC day, per month, or in total from <paramref name="firstDay"/> to <paramref name="lastDay"/> (both included, at most
     /// <see cref="UsageRange.MaxDays"/> days), oldest first; periods without activity have no row. Kept 400 days.
     /// </summary>
     [SiteScoped]

@@ -1,21 +1,24 @@
 namespace SessionGrains;
 
-/// <summary>How a usage report groups its figures: one row per UTC day, or per UTC month.</summary>
+/// <summary>How a usage report groups its figures: one row per UTC day, per UTC month, or one for the whole range.</summary>
 public enum UsageGranularity
 {
     Day,
     Month,
+
+    /// <summary>The whole range as one period, starting on its first day: "the last 30 days" of a site.</summary>
+    Total,
 }
 
 /// <summary>
-/// A site's usage over one UTC day or month, the evidence for pricing its limit: how close it came to the limit, how
+/// A site's usage over one UTC day, month or range, the evidence for pricing its limit: how close it came to the limit, how
 /// long it was full and whom it turned away. Months are derived from their days (peak = the highest day, counts and
 /// minutes summed, distinct users merged from the days' sketches). Periods in which the site did nothing have no row.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SiteUsage
 {
-    /// <summary>The first day of the period (for a month, its first day even if the site began later in it).</summary>
+    /// <summary>The first day of the period (for a month or a range, its first day even if the site began later in it).</summary>
     [Id(0)]
     public required DateOnly Start { get; init; }
 

@@ -23,7 +23,7 @@ public sealed partial class SiteGrain
         UsageRange.EnsureValid(firstDay, lastDay);
         if (!Enum.IsDefined(granularity))
         {
-            throw new InvalidRequestException("granularity", "The granularity is day or month.");
+            throw new InvalidRequestException("granularity", "The granularity is day, month or total.");
         }
 
         // As of now: a site full since its last change has been full up to this minute.
@@ -39,7 +39,7 @@ public sealed partial class SiteGrain
             days[row.Day] = row;
         }
 
-        return UsageReport.Of(days.Values.OrderBy(row => row.Day), granularity);
+        return UsageReport.Of([.. days.Values.OrderBy(row => row.Day)], granularity, firstDay);
     }
 
     private Task OnUsageTimerAsync(CancellationToken cancellationToken) => WriteUsageAsync(last: false);

@@ -200,6 +200,11 @@ public sealed partial class SiteGrain(
         var updated = update.ApplyTo(Settings);
         RequestRules.EnsureValid(updated);
 
+        if (_site.Settings is null)
+        {
+            Usage.Configured(clock.GetUtcNow(), updated.Limit);
+        }
+
         _site.Settings = updated;
         await WriteAsync();
         LogSettingsChanged(SiteId, updated.Limit, updated.IdleTimeout, updated.OnFull);

@@ -114,6 +114,20 @@ internal sealed class UsageRecorder
     public void Expired(DateTimeOffset now) => Changed(Count(now, row => row.LineExpired++));
 
     /// <summary>
+    /// The site's first settings: if nothing happened today under the server's defaults, today's row takes their limit
+    /// as its only one, since the defaults applied only to a site nobody had set up yet. Otherwise the change counts.
+    /// </summary>
+    public void Configured(DateTimeOffset now, int limit)
+    {
+        var row = Row(now);
+        if (row.IsEmpty)
+        {
+            _limit = limit;
+            row.Limit = row.LimitLowest = row.LimitHighest = limit;
+        }
+    }
+
+    /// <summary>
     /// The count and the limit as stored now: after each write and once a minute. Tracks the peak, the limit's changes
     /// and the minutes at the limit, each minute counted in its own day, so a full site crossing midnight fills both.
     /// </summary>

@@ -1,13 +1,16 @@
 namespace SessionGrains.Grains.Sites;
 
-/// <summary>Turns stored day rows into the report's periods: days as they are, months derived from their days.</summary>
+/// <summary>Turns stored day rows into the report's periods: days as they are, months and ranges derived from their days.</summary>
 internal static class UsageReport
 {
-    /// <param name="days">Oldest first, one per day.</param>
-    public static IReadOnlyList<SiteUsage> Of(IEnumerable<UsageDay> days, UsageGranularity granularity) =>
-        granularity == UsageGranularity.Day
-            ? [.. days.Select(day => Period(day.Day, [day]))]
-            : [.. days.GroupBy(day => new DateOnly(day.Day.Year, day.Day.Month, 1)).Select(month => Period(month.Key, [.. month]))];
+    /// <param name="days">Oldest first, one per day, all within the range.</param>
+    /// <param name="firstDay">The range's first day: where a <see cref="UsageGranularity.Total"/> period starts.</param>
+    public static IReadOnlyList<SiteUsage> Of(IReadOnlyList<UsageDay> days, UsageGranularity granularity, DateOnly firstDay) => granularity switch
+    {
+        UsageGranularity.Day => [.. days.Select(day => Period(day.Day, [day]))],
+        UsageGranularity.Month => [.. days.GroupBy(day => new DateOnly(day.Day.Year, day.Day.Month, 1)).Select(month => Period(month.Key, [.. month]))],
+        _ => days.Count == 0 ? [] : [Period(firstDay, days)],
+    };
 
     private static SiteUsage Period(DateOnly start, IReadOnlyList<UsageDay> days)
     {

@@ -4,6 +4,7 @@ using SessionGrains.Server.Api.Contracts;
 using SessionGrains.Server.Api.OpenApi;
 using SessionGrains.Server.Auth;
 using SessionGrains.Server.Problems;
+using SessionGrains.Server.Reports;
 
 namespace SessionGrains.Server.Api;
 
@@ -17,9 +18,6 @@ internal static class UsageEndpoints
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 500;
 
-    // Sites are asked in parallel, but not all at once: a provider may run thousands.
-    private const int Parallelism = 32;
-
     public static void Map(RouteGroupBuilder api)
     {
         api = api.MapGroup(string.Empty).WithTags(DocumentFacts.SitesTag);
@@ -28,7 +26,7 @@ internal static class UsageEndpoints
             .RequireAuthorization(AccessPolicies.SiteOrAdmin)
             .Produces<SiteUsageReportView>()
             .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest)
-            .WithSummary("A site's usage per UTC day or month (from, to: yyyy-MM-dd, the last 30 days unless given; granularity: day or month); CSV with Accept: text/csv.");
+            .WithSummary("A site's usage per UTC day, per month or in total (from, to: yyyy-MM-dd, the last 30 days unless given; granularity: day, month or total); CSV with Accept: text/csv.");
 
         api.MapGet("/usage", GetMonthAsync)
             .WithName("GetUsageMonth")
@@ -54,10 +52,11 @@ internal static class UsageEndpoints
         {
             null or "DAY" => UsageGranularity.Day,
             "MONTH" => UsageGranularity.Month,
-            _ => throw new InvalidRequestException("granularity", "The granularity is day or month."),
+            "TOTAL" => UsageGranularity.Total,
+            _ => throw new InvalidRequestException("granularity", "The granularity is day, month or total."),
         };
 
-        var periods = (await grains.GetSiteGrain(siteId).GetUsageAsync(first, last, grouping)).Select(SiteUsageView.From).ToList();
+        var periods = await grains.GetSiteGrain(siteId).GetUsageAsync(first, last, grouping);
         if (UsageCsv.Wanted(request))
         {
             return UsageCsv.Of(periods.Select(period => (siteId, period)));
@@ -68,8 +67,8 @@ internal static class UsageEndpoints
             SiteId = siteId,
             From = first,
             To = last,
-            Granularity = grouping == UsageGranularity.Day ? "day" : "month",
-            Periods = periods,
+            Granularity = grouping.ToString().ToLowerInvariant(),
+            Periods = [.. periods.Select(SiteUsageView.From)],
         });
     }
 
@@ -103,26 +102,16 @@ internal static class UsageEndpoints
             page.RemoveAt(size);
         }
 
-        var usages = new SiteUsageView?[page.Count];
-        await Parallel.ForAsync(
-            0,
-            page.Count,
-            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (i, _) =>
-            {
-                var periods = await grains.GetSiteGrain(page[i]).GetUsageAsync(start, start.AddMonths(1).AddDays(-1), UsageGranularity.Month);
-                usages[i] = periods.Count > 0 ? SiteUsageView.From(periods[0]) : null;
-            });
-
+        var usages = await grains.GetUsageTotalsAsync(page, start, start.AddMonths(1).AddDays(-1), cancellationToken);
         if (csv)
         {
-            return UsageCsv.Of(page.Select((siteId, i) => (siteId, usages[i])).Where(row => row.Item2 is not null).Select(row => (row.siteId, row.Item2!)));
+            return UsageCsv.Of(page.Zip(usages).Where(row => row.Second is not null).Select(row => (row.First, row.Second!)));
         }
 
         return TypedResults.Ok(new UsageMonthView
         {
             Month = start.ToString("yyyy-MM", CultureInfo.InvariantCulture),
-            Sites = [.. page.Select((siteId, i) => new SiteMonthView { SiteId = siteId, Usage = usages[i] })],
+            Sites = [.. page.Select((siteId, i) => new SiteMonthView { SiteId = siteId, Usage = usages[i] is { } usage ? SiteUsageView.From(usage) : null })],
             NextCursor = more ? page[^1] : null,
         });
     }

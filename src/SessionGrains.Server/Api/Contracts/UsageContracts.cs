@@ -1,6 +1,6 @@
 namespace SessionGrains.Server.Api.Contracts;
 
-/// <summary>One period (a UTC day or month) of a site's usage, flat, so its JSON fields and its CSV columns are the same.</summary>
+/// <summary>One period (a UTC day, month or range) of a site's usage, flat, so its JSON fields and its CSV columns are the same.</summary>
 public sealed record SiteUsageView
 {
     /// <summary>The period's first day (yyyy-MM-dd).</summary>
@@ -95,7 +95,7 @@ public sealed record SiteUsageReportView
 
     public required DateOnly To { get; init; }
 
-    /// <summary>day or month.</summary>
+    /// <summary>day, month or total (the whole range as one period).</summary>
     public required string Granularity { get; init; }
 
     public required IReadOnlyList<SiteUsageView> Periods { get; init; }

@@ -2241,7 +2241,7 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
         }
 
         /// <summary>
-        /// A site's usage per UTC day or month (from, to: yyyy-MM-dd, the last 30 days unless given; granularity: day or month); CSV with Accept: text/csv.
+        /// A site's usage per UTC day, per month or in total (from, to: yyyy-MM-dd, the last 30 days unless given; granularity: day, month or total); CSV with Accept: text/csv.
         /// </summary>
         /// <remarks>
         /// Takes the admin key, or the site's own key (`sgk_…`).
@@ -2255,7 +2255,7 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
-        /// A site's usage per UTC day or month (from, to: yyyy-MM-dd, the last 30 days unless given; granularity: day or month); CSV with Accept: text/csv.
+        /// A site's usage per UTC day, per month or in total (from, to: yyyy-MM-dd, the last 30 days unless given; granularity: day, month or total); CSV with Accept: text/csv.
         /// </summary>
         /// <remarks>
         /// Takes the admin key, or the site's own key (`sgk_…`).

@@ -1,12 +1,11 @@
 using System.Globalization;
 using System.Text;
-using SessionGrains.Server.Api.Contracts;
 
-namespace SessionGrains.Server.Api;
+namespace SessionGrains.Server.Reports;
 
 /// <summary>
 /// Usage as CSV for a spreadsheet (RFC 4180, comma, invariant culture): a header, then a row per site and period, with
-/// the same names as the JSON fields.
+/// the same names as the API's JSON fields. The API and the operator's usage page write the same columns.
 /// </summary>
 internal static class UsageCsv
 {
@@ -43,7 +42,10 @@ internal static class UsageCsv
     public static bool Wanted(HttpRequest request) =>
         request.GetTypedHeaders().Accept.Any(accept => accept.MediaType.Equals(ContentType, StringComparison.OrdinalIgnoreCase));
 
-    public static IResult Of(IEnumerable<(string SiteId, SiteUsageView Usage)> rows)
+    public static IResult Of(IEnumerable<(string SiteId, SiteUsage Usage)> rows) =>
+        Results.Text(Write(rows), ContentType + "; charset=utf-8", Encoding.UTF8);
+
+    public static string Write(IEnumerable<(string SiteId, SiteUsage Usage)> rows)
     {
         var csv = new StringBuilder(Header).Append("\r\n");
         foreach (var (siteId, u) in rows)
@@ -68,8 +70,8 @@ internal static class UsageCsv
                 Number(u.LineAdmitted),
                 Number(u.LineLeft),
                 Number(u.LineExpired),
-                u.WaitMedianSeconds is { } median ? Number(median) : string.Empty,
-                u.WaitP95Seconds is { } p95 ? Number(p95) : string.Empty,
+                Seconds(u.WaitMedian),
+                Seconds(u.WaitP95),
                 Number(u.Limit),
                 Number(u.LimitLowest),
                 Number(u.LimitHighest),
@@ -77,8 +79,10 @@ internal static class UsageCsv
             csv.Append("\r\n");
         }
 
-        return Results.Text(csv.ToString(), ContentType + "; charset=utf-8", Encoding.UTF8);
+        return csv.ToString();
     }
+
+    private static string Seconds(TimeSpan? wait) => wait is { } value ? Number((int)value.TotalSeconds) : string.Empty;
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
