@@ -531,6 +531,9 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
         await AssertAccessibleAsync(page);
         await page.GotoAsync(new Uri(Server, $"/admin/sites/{siteId}").ToString());
         await AssertAccessibleAsync(page);
+        await page.GotoAsync(new Uri(Server, "/admin/usage").ToString());
+        await AssertAccessibleAsync(page);
+        await page.GotoAsync(new Uri(Server, $"/admin/sites/{siteId}").ToString());
         await page.FillAsync("#Form_Limit", "many");
         await page.ClickAsync("#save-settings");
         await Expect(page.Locator("#Form_Limit-error")).ToBeVisibleAsync();

@@ -23,6 +23,9 @@ public static class Display
 
     public static string Number(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>"1 change", "3 changes": the number and its noun, in the singular for one.</summary>
+    public static string Count(int value, string noun) => $"{Number(value)} {noun}{(value == 1 ? string.Empty : "s")}";
+
     /// <summary>"45 s", "15 min", "1 h 30 min", "2 d 4 h": the two largest units that are not zero.</summary>
     public static string Duration(TimeSpan duration)
     {

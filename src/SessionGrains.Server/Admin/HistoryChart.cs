@@ -60,7 +60,7 @@ public sealed record HistoryChart
             WaitingPoints = waitingPeak > 0 ? StepLine(waiting, step, activeScale) : null,
             RefusalBars = Bars(history.Refusals, new int[buckets], step, refusalScale),
             GuardBars = Bars(guard, history.Refusals, step, refusalScale),
-            LimitY = limit > 0 ? Format(ActiveY(limit, activeScale)) : null,
+            LimitY = limit > 0 ? Svg.Number(ActiveY(limit, activeScale)) : null,
             ActiveScale = activeScale,
             RefusalScale = refusalScale,
             Ticks = HourTicks(history.From, buckets, step),
@@ -106,7 +106,7 @@ public sealed record HistoryChart
             {
                 var bottom = RefusalBottom - ((RefusalBottom - RefusalTop) * below[i] / (double)scale);
                 var height = Math.Max(1.0, (RefusalBottom - RefusalTop) * values[i] / (double)scale);
-                bars.Add(new ChartBar(Format(Left + (i * step)), Format(bottom - height), Format(Math.Max(step, 1.5)), Format(height)));
+                bars.Add(new ChartBar(Svg.Number(Left + (i * step)), Svg.Number(bottom - height), Svg.Number(Math.Max(step, 1.5)), Svg.Number(height)));
             }
         }
 
@@ -122,7 +122,7 @@ public sealed record HistoryChart
             if (hour.Hour % 3 == 0)
             {
                 var x = Left + ((hour - from).TotalMinutes * step);
-                ticks.Add(new ChartTick(Format(x), hour.ToString("HH:mm", CultureInfo.InvariantCulture)));
+                ticks.Add(new ChartTick(Svg.Number(x), hour.ToString("HH:mm", CultureInfo.InvariantCulture)));
             }
         }
 
@@ -130,15 +130,10 @@ public sealed record HistoryChart
     }
 
     private static double ActiveY(int value, int scale) =>
-        Round(ActiveBottom - ((ActiveBottom - ActiveTop) * value / (double)scale));
+        Svg.Round(ActiveBottom - ((ActiveBottom - ActiveTop) * value / (double)scale));
 
     private static void Append(StringBuilder points, double x, double y) =>
-        points.Append(CultureInfo.InvariantCulture, $"{Round(x)},{Round(y)} ");
-
-    private static double Round(double value) => Math.Round(value, 1);
-
-    // SVG numbers are invariant whatever the server's culture.
-    private static string Format(double value) => Round(value).ToString(CultureInfo.InvariantCulture);
+        points.Append(CultureInfo.InvariantCulture, $"{Svg.Round(x)},{Svg.Round(y)} ");
 }
 
 /// <summary>One refusal bar, in SVG user units.</summary>

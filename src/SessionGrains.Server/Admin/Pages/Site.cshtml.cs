@@ -22,6 +22,9 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
 
     public SitePage View { get; private set; } = null!;
 
+    /// <summary>The last 90 days, drawn once when the page loads (the live part refreshes without it).</summary>
+    public UsageChart Usage { get; private set; } = null!;
+
     /// <summary>Set when the page's cursor was refused: the first page is shown instead, and this says why.</summary>
     public string? CursorError { get; private set; }
 
@@ -39,6 +42,7 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
 
     public async Task<IActionResult> OnGetAsync(string? cursor)
     {
+        var usage = LoadUsageAsync();
         try
         {
             View = await SitePage.LoadAsync(grains, SiteId, clock, NullIfEmpty(cursor));
@@ -52,6 +56,7 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
         }
 
         Form = SettingsForm.From(View.Status.Summary.Settings);
+        Usage = await usage;
         return Page();
     }
 
@@ -176,8 +181,16 @@ public sealed partial class SiteModel(IGrainFactory grains, TimeProvider clock, 
 
         // Nothing was changed: the form comes back as typed, with a message next to each field that is wrong.
         View = await SitePage.LoadAsync(grains, SiteId, clock);
+        Usage = await LoadUsageAsync();
         Response.StatusCode = StatusCodes.Status400BadRequest;
         return Page();
+    }
+
+    private async Task<UsageChart> LoadUsageAsync()
+    {
+        var to = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var from = to.AddDays(1 - UsageChart.Days);
+        return UsageChart.Draw(await grains.GetSiteGrain(SiteId).GetUsageAsync(from, to, UsageGranularity.Day), from, to);
     }
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
