@@ -25,6 +25,7 @@ public sealed class UsageApiTests(ApiServer server)
         Assert.Equal(Today, day.GetProperty("start").GetString());
         Assert.Equal((1, 1, 1, 1), (day.GetProperty("peakCounted").GetInt32(), day.GetProperty("sessionsStarted").GetInt32(), day.GetProperty("refusedSiteFull").GetInt32(), day.GetProperty("distinctUsers").GetInt32()));
         Assert.True(day.GetProperty("distinctUsersEstimated").GetBoolean());
+        Assert.Empty(day.GetProperty("changedLimits").EnumerateArray());
 
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/sites/{siteId}/usage");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/csv"));
@@ -39,6 +40,7 @@ public sealed class UsageApiTests(ApiServer server)
     public async Task The_whole_range_comes_as_one_period_from_its_first_day()
     {
         var siteId = await BusySiteAsync();
+        await server.ConfigureSiteAsync(siteId, new { limit = 2 });
         using var admin = server.Admin();
         var from = DateTime.UtcNow.AddDays(-40).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -48,6 +50,12 @@ public sealed class UsageApiTests(ApiServer server)
         Assert.Equal("total", report.GetProperty("granularity").GetString());
         var total = Assert.Single(report.GetProperty("periods").EnumerateArray());
         Assert.Equal((from, 1, 1), (total.GetProperty("start").GetString(), total.GetProperty("days").GetInt32(), total.GetProperty("refusedSiteFull").GetInt32()));
+
+        // The site's first settings were its only limit until the change to 2, which is listed with its time.
+        var change = Assert.Single(total.GetProperty("changedLimits").EnumerateArray());
+        Assert.Equal(2, change.GetProperty("limit").GetInt32());
+        Assert.InRange(change.GetProperty("at").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow);
+        Assert.Equal((1, 2, 1), (total.GetProperty("limitLowest").GetInt32(), total.GetProperty("limitHighest").GetInt32(), total.GetProperty("limitChanges").GetInt32()));
     }
 
     [Fact]

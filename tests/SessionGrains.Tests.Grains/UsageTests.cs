@@ -151,19 +151,44 @@ public abstract class UsageTests(StorageKind kind) : IAsyncLifetime
     [Fact]
     public async Task A_limit_changed_mid_day_shows_its_changes_and_ends_the_minutes_at_the_limit()
     {
-        var site = _silo.Grains.GetSiteGrain(Sites.NewId());
+        var siteId = Sites.NewId();
+        var site = _silo.Grains.GetSiteGrain(siteId);
         await site.UpdateSettingsAsync(new() { Limit = 2 });
         _silo.Clock.Advance(TimeSpan.FromDays(1));
         var today = Today;
         await site.AdmitAsync(Sites.User("ann"));
         await site.AdmitAsync(Sites.User("bob"));
         _silo.Clock.Advance(TimeSpan.FromMinutes(10));
+        var raisedAt = _silo.Clock.GetUtcNow();
         await site.UpdateSettingsAsync(new() { Limit = 3 });
         _silo.Clock.Advance(TimeSpan.FromMinutes(10));
 
         var day = Assert.Single(await site.GetUsageAsync(today, today, UsageGranularity.Day));
         Assert.Equal((3, 2, 3, 1), (day.Limit, day.LimitLowest, day.LimitHighest, day.LimitChanges));
+        Assert.Equal([new LimitChange { At = raisedAt, Limit = 3 }], day.ChangedLimits);
         Assert.Equal(11, day.MinutesAtLimit);
+
+        // A restart reads the listed change back from the stored row.
+        await _silo.RestartAsync();
+        Assert.Equal([3], Assert.Single(await _silo.Grains.GetSiteGrain(siteId).GetUsageAsync(today, today, UsageGranularity.Day)).ChangedLimits.Select(change => change.Limit));
+    }
+
+    [Fact]
+    public async Task A_day_lists_its_first_changes_of_the_limit_and_counts_them_all()
+    {
+        var site = _silo.Grains.GetSiteGrain(Sites.NewId());
+        await site.UpdateSettingsAsync(new() { Limit = 1 });
+        _silo.Clock.Advance(TimeSpan.FromDays(1));
+        for (var limit = 2; limit < 2 + UsageDay.MostChangesListed + 6; limit++)
+        {
+            await site.UpdateSettingsAsync(new() { Limit = limit });
+        }
+
+        var day = Assert.Single(await site.GetUsageAsync(Today, Today, UsageGranularity.Day));
+        Assert.Equal(UsageDay.MostChangesListed + 6, day.LimitChanges);
+        Assert.Equal(Enumerable.Range(2, UsageDay.MostChangesListed), day.ChangedLimits.Select(change => change.Limit));
+        var month = Assert.Single(await site.GetUsageAsync(FirstDay, Today, UsageGranularity.Total));
+        Assert.Equal(day.ChangedLimits, month.ChangedLimits);
     }
 
     [Fact]

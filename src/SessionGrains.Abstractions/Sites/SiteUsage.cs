@@ -104,6 +104,10 @@ public sealed record SiteUsage
     [Id(21)]
     public int LimitChanges { get; init; }
 
+    /// <summary>The changes themselves, oldest first: each day lists its first <c>UsageDay.MostChangesListed</c> (all of them but on a day of constant fiddling).</summary>
+    [Id(22)]
+    public IReadOnlyList<LimitChange> ChangedLimits { get; init; } = [];
+
     /// <summary>Every sign-in the site refused, whatever the reason (the guard's blocks apart).</summary>
     public int Refused => RefusedSiteFull + RefusedSiteClosed + RefusedUserLimit + RefusedMaxSessions;
 }

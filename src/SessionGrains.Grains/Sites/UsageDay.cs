@@ -70,6 +70,13 @@ public sealed record UsageDay
     [Id(19)]
     public long LastFullMinute { get; set; } = -1;
 
+    /// <summary>The day's first <see cref="MostChangesListed"/> changes of the limit; <see cref="LimitChanges"/> counts them all.</summary>
+    [Id(20)]
+    public List<LimitChange> ChangedLimits { get; set; } = [];
+
+    /// <summary>A day lists this many changes of its limit at most, so a script changing it every second cannot grow the row.</summary>
+    public const int MostChangesListed = 24;
+
     /// <summary>Nothing happened on this day (yet): the report shows no row for it, as for a day never stored.</summary>
     public bool IsEmpty =>
         PeakCounted == 0 && MinutesAtLimit == 0 && SessionsStarted == 0 && RefusedSiteFull == 0 && RefusedSiteClosed == 0
@@ -77,7 +84,7 @@ public sealed record UsageDay
         && LineLeft == 0 && LineExpired == 0 && LimitChanges == 0;
 
     /// <summary>A copy the store may read while the site goes on changing this one.</summary>
-    public UsageDay Copy() => this with { Users = [.. Users], Waits = [.. Waits] };
+    public UsageDay Copy() => this with { Users = [.. Users], Waits = [.. Waits], ChangedLimits = [.. ChangedLimits] };
 
     /// <summary>Estimated from <see cref="Users"/>, for the row's column.</summary>
     public int DistinctUsers => UserSketch.Estimate(Users);

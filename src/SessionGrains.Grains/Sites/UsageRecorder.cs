@@ -141,6 +141,11 @@ internal sealed class UsageRecorder
             row.LimitLowest = UsageLimits.Lower(row.LimitLowest, limit);
             row.LimitHighest = UsageLimits.Higher(row.LimitHighest, limit);
             row.LimitChanges++;
+            if (row.ChangedLimits.Count < UsageDay.MostChangesListed)
+            {
+                row.ChangedLimits.Add(new LimitChange { At = now, Limit = limit });
+            }
+
             Changed(row);
         }
 

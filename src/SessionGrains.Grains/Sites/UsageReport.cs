@@ -45,6 +45,7 @@ internal static class UsageReport
             LimitLowest = days.Select(day => day.LimitLowest).Aggregate(UsageLimits.Lower),
             LimitHighest = days.Select(day => day.LimitHighest).Aggregate(UsageLimits.Higher),
             LimitChanges = days.Sum(day => day.LimitChanges),
+            ChangedLimits = [.. days.SelectMany(day => day.ChangedLimits)],
         };
     }
 }

@@ -58,6 +58,12 @@ public sealed record SiteUsageView
 
     public required int LimitChanges { get; init; }
 
+    /// <summary>
+    /// The changes of the limit, oldest first: when each was stored and the limit from then on (a day lists its first
+    /// 24). Not in the CSV, whose rows are flat: <see cref="LimitChanges"/> counts them there.
+    /// </summary>
+    public required IReadOnlyList<LimitChangeView> ChangedLimits { get; init; }
+
     public static SiteUsageView From(SiteUsage usage) => new()
     {
         Start = usage.Start,
@@ -83,7 +89,16 @@ public sealed record SiteUsageView
         LimitLowest = usage.LimitLowest,
         LimitHighest = usage.LimitHighest,
         LimitChanges = usage.LimitChanges,
+        ChangedLimits = [.. usage.ChangedLimits.Select(change => new LimitChangeView { At = change.At, Limit = change.Limit })],
     };
+}
+
+/// <summary>A change of a site's limit: when it was stored, and the limit from then on (-1 unlimited, 0 closed).</summary>
+public sealed record LimitChangeView
+{
+    public required DateTimeOffset At { get; init; }
+
+    public required int Limit { get; init; }
 }
 
 /// <summary>A site's usage over a range, oldest first; periods without activity are left out.</summary>

@@ -3431,6 +3431,19 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class LimitChangeView
+    {
+
+        [Newtonsoft.Json.JsonProperty("at", Required = Newtonsoft.Json.Required.Always)]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.DateTimeOffset At { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("limit", Required = Newtonsoft.Json.Required.Always)]
+        public int Limit { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class LinePageView
     {
 
@@ -4151,6 +4164,10 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
 
         [Newtonsoft.Json.JsonProperty("limitChanges", Required = Newtonsoft.Json.Required.Always)]
         public int LimitChanges { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("changedLimits", Required = Newtonsoft.Json.Required.Always)]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<LimitChangeView> ChangedLimits { get; set; } = new System.Collections.ObjectModel.Collection<LimitChangeView>();
 
     }
 
