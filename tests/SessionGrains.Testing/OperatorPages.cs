@@ -14,6 +14,16 @@ public static partial class OperatorPages
         await page.ClickAsync("#sign-in");
     }
 
+    /// <summary>A new person in Chromium, signed in with the test admin key, on <paramref name="path"/>.</summary>
+    public static async Task<IPage> SignedInOperatorAsync(this Chromium chromium, Uri server, string path = "/admin")
+    {
+        var page = await chromium.NewPersonAsync();
+        await page.SignInAsOperatorAsync(server, ApiServer.AdminKey);
+        await Assertions.Expect(page.Locator("#sign-out")).ToBeVisibleAsync();
+        await page.GotoAsync(new Uri(server, path).ToString());
+        return page;
+    }
+
     /// <summary>An HTTP client with a cookie jar, signed in as an operator on <paramref name="server"/>.</summary>
     public static async Task<HttpClient> SignedInClientAsync(Uri server, string key)
     {

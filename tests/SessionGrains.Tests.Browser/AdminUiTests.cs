@@ -592,14 +592,7 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
         return asked;
     }
 
-    private async Task<IPage> SignedInAsync(string path = "/admin")
-    {
-        var page = await chromium.NewPersonAsync();
-        await page.SignInAsOperatorAsync(Server, ApiServer.AdminKey);
-        await Expect(page.Locator("#sign-out")).ToBeVisibleAsync();
-        await page.GotoAsync(new Uri(Server, path).ToString());
-        return page;
-    }
+    private Task<IPage> SignedInAsync(string path = "/admin") => chromium.SignedInOperatorAsync(Server, path);
 
     private static async Task<string> OpenAsync(HttpClient api, string siteId, string userId, string clientIp, string userAgent, params string[] roles)
     {

@@ -113,12 +113,5 @@ public sealed class UsagePageTests(ApiServer server, Chromium chromium) : IClass
     private static async Task<int> RowIndexAsync(IPage page, string siteId) =>
         await page.Locator("#usage tbody tr").EvaluateAllAsync<int>($"rows => rows.findIndex(row => row.dataset.site === '{siteId}')");
 
-    private async Task<IPage> SignedInAsync(string path = "/admin")
-    {
-        var page = await chromium.NewPersonAsync();
-        await page.SignInAsOperatorAsync(Server, ApiServer.AdminKey);
-        await Expect(page.Locator("#sign-out")).ToBeVisibleAsync();
-        await page.GotoAsync(new Uri(Server, path).ToString());
-        return page;
-    }
+    private Task<IPage> SignedInAsync(string path = "/admin") => chromium.SignedInOperatorAsync(Server, path);
 }
