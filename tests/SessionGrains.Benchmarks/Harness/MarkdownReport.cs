@@ -133,8 +133,10 @@ public static class MarkdownReport
         text.Append("# Benchmarks\n\n");
         var intro = $"""
             SessionGrains measured against what users would build instead: a Redis sorted-set counting semaphore (admission
-            is one Lua script) and a PostgreSQL sessions table with a per-site row lock. All contenders run on the same
-            machine in the same run. Run it with `./tests/benchmarks.sh`; `./tests/benchmarks.sh --quick` is the short
+            is one Lua script), in memory and, where admissions must survive a crash, on a Redis that fsyncs its
+            append-only file before it answers, and a PostgreSQL sessions table with a per-site row lock. All contenders
+            run on the same machine in the same run; the HTTP rows are driven by wrk, and Redis beside them by
+            redis-benchmark, both C load generators with the same threads and connections. Run it with `./tests/benchmarks.sh`; `./tests/benchmarks.sh --quick` is the short
             version that CI runs to keep the harness working, without thresholds. Each figure is the median of
             {Plural(info.Runs, "run")} of {FormatDuration(info.RunLength)} each after a warm-up, with
             {Plural(info.Workers, "concurrent client worker")} unless a note says otherwise. A ratio above 1× means

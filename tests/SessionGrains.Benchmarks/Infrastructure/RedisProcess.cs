@@ -7,8 +7,8 @@ using SessionGrains.Testing;
 namespace SessionGrains.Benchmarks.Infrastructure;
 
 /// <summary>
-/// A throwaway Redis server for one benchmark run: Debian's <c>redis-server</c> on a free loopback port, persistence
-/// off, working in a temporary folder. Disposing kills it and deletes the folder.
+/// A throwaway Redis server for one benchmark run: Debian's <c>redis-server</c> on a free loopback port, working in a
+/// temporary folder, in memory only or durable (<see cref="StartAsync"/>). Disposing kills it and deletes the folder.
 /// </summary>
 public sealed class RedisProcess : IAsyncDisposable
 {
@@ -37,7 +37,12 @@ public sealed class RedisProcess : IAsyncDisposable
     public string Version { get; }
 
     /// <summary>Starts a server and waits until it answers PING.</summary>
-    public static async Task<RedisProcess> StartAsync()
+    /// <param name="durable">
+    /// False: no persistence at all. True: the append-only file with <c>appendfsync always</c>, so a write is answered
+    /// only once it is on disk (the writes of one turn of its event loop share an fsync), as SessionGrains answers an
+    /// admission only once it is stored.
+    /// </param>
+    public static async Task<RedisProcess> StartAsync(bool durable = false)
     {
         if (!File.Exists(Binary))
         {
@@ -63,7 +68,8 @@ public sealed class RedisProcess : IAsyncDisposable
             "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--bind", "127.0.0.1",
             "--save", "",
-            "--appendonly", "no",
+            "--appendonly", durable ? "yes" : "no",
+            "--appendfsync", durable ? "always" : "everysec",
             "--daemonize", "no",
             "--dir", directory,
             "--logfile", logFile,

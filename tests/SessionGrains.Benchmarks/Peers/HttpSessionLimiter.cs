@@ -30,6 +30,9 @@ public sealed class HttpSessionLimiter : ISessionLimiter
 
     public string Name => "SessionGrains over HTTP";
 
+    /// <summary>The key issued for <paramref name="siteId"/>, for another client (wrk) to act with.</summary>
+    public string SiteKey(string siteId) => KeyOf(siteId).Parameter!;
+
     public async Task<IReadOnlyList<string>> CreateSiteAsync(string siteId, int limit, TimeSpan idleTimeout, int liveSessions)
     {
         using (var settings = new HttpRequestMessage(HttpMethod.Put, $"/api/sites/{siteId}"))

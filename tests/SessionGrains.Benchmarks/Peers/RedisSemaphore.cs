@@ -76,7 +76,23 @@ public sealed class RedisSemaphore : ISessionLimiter
         }
     }
 
-    public async Task<IReadOnlyList<string>> CreateSiteAsync(string siteId, int limit, TimeSpan idleTimeout, int liveSessions)
+    /// <summary>The admission script's SHA-1 as hex, for EVALSHA from another client (redis-benchmark).</summary>
+    public string OpenScriptSha => Convert.ToHexStringLower(_openScriptHash);
+
+    /// <summary>A site's keys in the order the admission script expects: sessions, limit, idle timeout.</summary>
+    public static IReadOnlyList<string> KeysOfSite(string siteId) => [.. Site.KeysOf(siteId).Select(key => key.ToString())];
+
+    public Task<IReadOnlyList<string>> CreateSiteAsync(string siteId, int limit, TimeSpan idleTimeout, int liveSessions) =>
+        CreateSiteAsync(siteId, limit, idleTimeout, liveSessions, _ => NewSessionId());
+
+    /// <summary>
+    /// A site whose sessions are numbered <c>s:000000000000</c> and up, as redis-benchmark writes <c>s:__rand_int__</c>,
+    /// so another client can name them without being told.
+    /// </summary>
+    public Task<IReadOnlyList<string>> CreateNumberedSiteAsync(string siteId, int limit, TimeSpan idleTimeout, int liveSessions) =>
+        CreateSiteAsync(siteId, limit, idleTimeout, liveSessions, i => $"s:{i:D12}");
+
+    private async Task<IReadOnlyList<string>> CreateSiteAsync(string siteId, int limit, TimeSpan idleTimeout, int liveSessions, Func<int, string> sessionId)
     {
         ArgumentException.ThrowIfNullOrEmpty(siteId);
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
@@ -97,7 +113,7 @@ public sealed class RedisSemaphore : ISessionLimiter
             var entries = new SortedSetEntry[Math.Min(AddBatchSize, liveSessions - first)];
             for (var i = 0; i < entries.Length; i++)
             {
-                var id = NewSessionId();
+                var id = sessionId(first + i);
                 ids[first + i] = id;
                 entries[i] = new SortedSetEntry(id, expiry);
             }

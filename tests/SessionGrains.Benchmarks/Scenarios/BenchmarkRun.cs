@@ -12,6 +12,9 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
 {
     public const string SessionGrains = "SessionGrains";
     private const string Redis = "Redis sorted-set semaphore";
+    private const string DurableRedis = "Redis sorted-set semaphore, fsync always";
+    private const string RedisNote = "Over loopback TCP (StackExchange.Redis); Redis cannot be co-hosted. In memory only: an admission it answered is lost if Redis stops.";
+    private const string DurableRedisNote = "The same semaphore on a Redis whose append-only file is fsynced before it answers (appendonly yes, appendfsync always): durable, as SessionGrains' admissions are.";
     private const string PostgreSql = "PostgreSQL sessions table";
 
     private readonly List<Figure> _figures = [];
@@ -25,13 +28,14 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
     {
         log("Starting Redis, PostgreSQL, the server (Release) and a co-hosted silo...");
         await using var redisProcess = await RedisProcess.StartAsync();
+        await using var durableRedisProcess = await RedisProcess.StartAsync(durable: true);
         await using var postgres = await PostgresServer.StartDurableAsync();
         Versions["Redis"] = redisProcess.Version;
         Versions["PostgreSQL"] = postgres.Version;
 
         if (Runs("admissions") || Runs("new") || Runs("touches") || Runs("http"))
         {
-            await AgainstPeersAsync(redisProcess, postgres);
+            await AgainstPeersAsync(redisProcess, durableRedisProcess, postgres);
         }
 
         if (Runs("new"))
@@ -46,7 +50,7 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
 
         if (Runs("durable"))
         {
-            await DurableAsync(postgres, await PostgresSessionTable.CreateAsync(await DatabaseAsync(postgres, "peer_durable")));
+            await DurableAsync(postgres, await PostgresSessionTable.CreateAsync(await DatabaseAsync(postgres, "peer_durable")), durableRedisProcess);
         }
 
         if (Runs("memory"))
@@ -176,40 +180,42 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
 
     private bool Runs(string part) => only.Count == 0 || only.Contains(part);
 
-    private async Task AgainstPeersAsync(RedisProcess redisProcess, PostgresServer postgres)
+    private async Task AgainstPeersAsync(RedisProcess redisProcess, RedisProcess durableRedisProcess, PostgresServer postgres)
     {
         await using (var server = await BenchmarkServer.StartAsync())
         await using (var silo = await CoHostedSilo.StartOnSqliteAsync())
         await using (var redis = await RedisSemaphore.CreateAsync(redisProcess.ConnectionString))
+        await using (var durableRedis = await RedisSemaphore.CreateAsync(durableRedisProcess.ConnectionString))
         await using (var table = await PostgresSessionTable.CreateAsync(await DatabaseAsync(postgres, "peer")))
         await using (var client = await server.ClientAsync())
-        await using (var http = server.Http(sizes.Workers))
         {
             var coHosted = silo.Limiter();
-            await ThreeOperationsAsync(coHosted, client, redis, table);
-            if (Runs("http"))
-            {
-                await OverHttpAsync(http);
-            }
+            await ThreeOperationsAsync(coHosted, client, redis, durableRedis, table);
+        }
+
+        if (Runs("http"))
+        {
+            _figures.AddRange(await new HttpLoad(sizes, log).MeasureAsync(redisProcess));
         }
     }
 
-    private async Task ThreeOperationsAsync(ISessionLimiter coHosted, ISessionLimiter client, ISessionLimiter redis, ISessionLimiter table)
+    private async Task ThreeOperationsAsync(ISessionLimiter coHosted, ISessionLimiter client, ISessionLimiter redis, ISessionLimiter durableRedis, ISessionLimiter table)
     {
-        var operations = new (string Part, string Name, Func<ISessionLimiter, Task<Func<int, long, ValueTask>>> SetUp, double? CoHostedTarget, string Note)[]
+        // Durable: whether the operation writes an admission that must survive a crash, so the durable Redis runs it too.
+        var operations = new (string Part, string Name, Func<ISessionLimiter, Task<Func<int, long, ValueTask>>> SetUp, double? CoHostedTarget, bool Durable, string Note)[]
         {
-            ("admissions", "Admission decisions", _operations.AdmissionsAsync, 300_000,
+            ("admissions", "Admission decisions", _operations.AdmissionsAsync, 300_000, true,
                 $"One hot site already full ({sizes.HotSiteLimit} sessions): 9 requests in 10 ask it for a seat and are refused. The 10th asks one of {sizes.HalfFullSites} half-full sites (limit {sizes.HalfFullLimit}) and is admitted, then signed out, so the site stays half full; the pair counts as one decision."),
-            ("admissions", "Refusals on a full site", _operations.RefusalsAsync, null,
+            ("admissions", "Refusals on a full site", _operations.RefusalsAsync, null, false,
                 $"Every request asks the hot site, already full ({sizes.HotSiteLimit} sessions), and is refused: the decision alone, without the admissions and sign-outs of the mix above."),
             ("new", "New sessions", limiter => Operations.NewSessionsAsync(limiter, 100),
-                null,
-                "Sign-ins spread over 100 sites with room for all. SessionGrains' figure includes each session grain's activation and idle timer and its site's write to the embedded default storage (SQLite); Redis keeps the set in memory; PostgreSQL commits each admission durably."),
-            ("touches", "Touches", _operations.TouchesAsync, 250_000,
-                $"Activity on live sessions picked across {sizes.TouchSites} sites of {sizes.SessionsPerTouchSite} sessions. SessionGrains answers from the session grain's memory (no database write per touch); Redis runs ZADD XX; PostgreSQL updates the row by primary key."),
+                null, true,
+                "Sign-ins spread over 100 sites with room for all. SessionGrains' figure includes each session grain's activation and idle timer and its site's write to the embedded default storage (SQLite, durable); Redis keeps the set in memory, or fsyncs it; PostgreSQL commits each admission durably."),
+            ("touches", "Touches", _operations.TouchesAsync, 250_000, false,
+                $"Activity on live sessions picked across {sizes.TouchSites} sites of {sizes.SessionsPerTouchSite} sessions. Nobody stores a touch durably: SessionGrains answers from the session grain's memory (a lease renewal is stored at most once per half idle timeout); Redis runs ZADD XX in memory; PostgreSQL updates the row by primary key."),
         };
 
-        foreach (var (part, name, setUp, target, note) in operations)
+        foreach (var (part, name, setUp, target, durable, note) in operations)
         {
             if (!Runs(part))
             {
@@ -222,13 +228,25 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
             var clientRuns = await _operations.MeasureAsync(() => setUp(client));
             log($"{name}: Redis...");
             var redisRuns = await _operations.MeasureAsync(() => setUp(redis));
+            Figure? durableRedisFigure = null;
+            if (durable)
+            {
+                log($"{name}: Redis, fsync always...");
+                durableRedisFigure = new Figure($"{name}, co-hosted", DurableRedis, "/s", await _operations.MeasureAsync(() => setUp(durableRedis)), Note: DurableRedisNote);
+            }
+
             log($"{name}: PostgreSQL...");
             var tableRuns = await _operations.MeasureAsync(() => setUp(table));
 
-            var redisFigure = new Figure($"{name}, co-hosted", Redis, "/s", redisRuns, Note: "Over loopback TCP (StackExchange.Redis); Redis cannot be co-hosted.");
-            var tableFigure = new Figure($"{name}, co-hosted", PostgreSql, "/s", tableRuns, Note: "Over loopback TCP (Npgsql); fsync on.");
+            var redisFigure = new Figure($"{name}, co-hosted", Redis, "/s", redisRuns, Note: RedisNote);
+            var tableFigure = new Figure($"{name}, co-hosted", PostgreSql, "/s", tableRuns, Note: "Over loopback TCP (Npgsql); fsync on: durable.");
             _figures.Add(new($"{name}, co-hosted", SessionGrains, "/s", coHostedRuns, Target: target, Note: $"The load calls the grains in the silo's own process. {note}"));
             _figures.Add(redisFigure);
+            if (durableRedisFigure is not null)
+            {
+                _figures.Add(durableRedisFigure);
+            }
+
             _figures.Add(tableFigure);
 
             var redisMedian = redisFigure.Median;
@@ -237,47 +255,12 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
                 Note: "Through an Orleans client in the load's process to the server (Release) in its own: the transport the ASP.NET Core library uses."
                     + (name == "Admission decisions" ? " Target: three times the Redis semaphore." : "")));
             _figures.Add(redisFigure with { Scenario = $"{name}, over loopback TCP", Note = null });
-            _figures.Add(tableFigure with { Scenario = $"{name}, over loopback TCP", Note = null });
-        }
-    }
-
-    private async Task OverHttpAsync(ISessionLimiter http)
-    {
-        var operations = new (string Name, Func<Task<Func<int, long, ValueTask>>> SetUp, double? Target)[]
-        {
-            ("Admission decisions", () => _operations.AdmissionsAsync(http), null),
-            ("New sessions", () => Operations.NewSessionsAsync(http, 100), null),
-            ("Touches", () => _operations.TouchesAsync(http), 25_000),
-        };
-
-        foreach (var (name, setUp, target) in operations)
-        {
-            log($"{name} over HTTP: maximum...");
-            var runs = await _operations.MeasureAsync(setUp);
-            var figure = new Figure($"{name}, over HTTP", SessionGrains, "/s", runs, Target: target,
-                Note: $"{sizes.Workers} keep-alive connections from a .NET client (HttpClient) on the same machine to the server's HTTP API, with a site key per site.");
-            _figures.Add(figure);
-
-            var rate = Math.Max(10, figure.Median / 2);
-            log($"{name} over HTTP: latency at {rate:F0}/s...");
-            var p50 = new List<double>();
-            var p99 = new List<double>();
-            for (var run = 0; run < sizes.Runs; run++)
+            if (durableRedisFigure is not null)
             {
-                var operation = await setUp();
-                var result = await OpenLoop.RunAsync(rate, sizes.LatencyRunLength, n => operation((int)(n % sizes.Workers), n / sizes.Workers));
-                if (result.Errors > 0)
-                {
-                    throw new InvalidOperationException($"{name} over HTTP: {result.Errors} requests failed at {rate:F0}/s.");
-                }
-
-                p50.Add(result.P50Milliseconds);
-                p99.Add(result.P99Milliseconds);
+                _figures.Add(durableRedisFigure with { Scenario = $"{name}, over loopback TCP", Note = null });
             }
 
-            var latencyNote = $"At a fixed {rate:N0} requests/s (half the measured maximum), timed from each request's scheduled start.";
-            _figures.Add(new($"{name}, over HTTP, p50 latency", SessionGrains, "ms", p50, HigherIsBetter: false, Note: latencyNote));
-            _figures.Add(new($"{name}, over HTTP, p99 latency", SessionGrains, "ms", p99, HigherIsBetter: false, Note: latencyNote));
+            _figures.Add(tableFigure with { Scenario = $"{name}, over loopback TCP", Note = null });
         }
     }
 
@@ -307,9 +290,10 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
     private static async Task<string> DatabaseAsync(PostgresServer postgres, string name) =>
         new Npgsql.NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync(name)) { MaxPoolSize = 200, NoResetOnClose = true }.ConnectionString;
 
-    private async Task DurableAsync(PostgresServer postgres, PostgresSessionTable table)
+    private async Task DurableAsync(PostgresServer postgres, PostgresSessionTable table, RedisProcess durableRedisProcess)
     {
         await using var peer = table;
+        await using var durableRedis = await RedisSemaphore.CreateAsync(durableRedisProcess.ConnectionString);
         await using var silo = await CoHostedSilo.StartOnPostgreSqlAsync(await DatabaseAsync(postgres, "sessiongrains"));
         var sessionGrains = silo.Limiter();
         foreach (var (sites, target) in new[] { (1, 20_000.0), (100, 0) })
@@ -319,8 +303,10 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
             var runs = await _operations.MeasureAsync(() => Operations.NewSessionsAsync(sessionGrains, sites));
             _figures.Add(new(scenario, SessionGrains, "/s", runs, Target: target > 0 ? target : null,
                 Note: "Co-hosted silo storing in PostgreSQL (fsync on): every admission is acknowledged only after the write that holds it committed; admissions that arrive while a write is in flight go together in the next one."));
+            log($"{scenario}: Redis, fsync always...");
+            _figures.Add(new(scenario, DurableRedis, "/s", await _operations.MeasureAsync(() => Operations.NewSessionsAsync(durableRedis, sites)), Note: DurableRedisNote));
             log($"{scenario}: PostgreSQL sessions table...");
-            _figures.Add(new(scenario, PostgreSql, "/s", await _operations.MeasureAsync(() => Operations.NewSessionsAsync(peer, sites))));
+            _figures.Add(new(scenario, PostgreSql, "/s", await _operations.MeasureAsync(() => Operations.NewSessionsAsync(peer, sites)), Note: "Over loopback TCP (Npgsql); fsync on: durable."));
         }
     }
 
@@ -366,7 +352,7 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
             ["Memory"] = Read("/proc/meminfo", "MemTotal"),
             ["OS"] = Read("/etc/os-release", "PRETTY_NAME"),
             ["Kernel"] = File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : "?",
-            ["Load generator"] = "the same machine, in the benchmark's own process",
+            ["Load generator"] = "the same machine: the benchmark's own process; wrk and redis-benchmark for the HTTP rows",
         };
     }
 

@@ -74,6 +74,6 @@ public static class ExpiryLag
         }
 
         Array.Sort(lags);
-        return new Result(sessions, burstLength, OpenLoop.Percentile(lags, 0.50), OpenLoop.Percentile(lags, 0.99), lags[^1]);
+        return new Result(sessions, burstLength, Percentiles.Of(lags, 0.50), Percentiles.Of(lags, 0.99), lags[^1]);
     }
 }
