@@ -68,7 +68,11 @@ public sealed class HttpSessionLimiter : ISessionLimiter
         using var response = await _http.SendAsync(request);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            return null;
+            // A refusal of the site's; the server's own rate limit would measure the limiter, not the admission.
+            var problem = await response.Content.ReadAsStringAsync();
+            return problem.Contains("\"rate_limited\"", StringComparison.Ordinal)
+                ? throw new InvalidOperationException($"POST {request.RequestUri} was rate limited: raise the site's sign-ins per second for this load.")
+                : null;
         }
 
         await EnsureAsync(response, HttpStatusCode.Created);
