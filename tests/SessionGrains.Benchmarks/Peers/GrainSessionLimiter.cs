@@ -34,7 +34,8 @@ public sealed class GrainSessionLimiter(
             CallerKey.Use(keys.Admin);
         }
 
-        await site.UpdateSettingsAsync(new SiteSettingsUpdate { Limit = limit, IdleTimeout = idleTimeout });
+        // A site meant to hold more than the default cap of live sessions (the eviction benchmark's) raises its cap, as its operator would.
+        await site.UpdateSettingsAsync(new SiteSettingsUpdate { Limit = limit, IdleTimeout = idleTimeout, MaxSessions = Math.Max(SiteSettings.DefaultMaxSessions, limit) });
         if (siteCreated is not null)
         {
             await siteCreated(siteId);

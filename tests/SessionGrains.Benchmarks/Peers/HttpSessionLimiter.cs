@@ -38,7 +38,7 @@ public sealed class HttpSessionLimiter : ISessionLimiter
         using (var settings = new HttpRequestMessage(HttpMethod.Put, $"/api/sites/{siteId}"))
         {
             settings.Headers.Authorization = new("Bearer", _adminKey);
-            settings.Content = JsonContent.Create(new { limit, idleTimeoutSeconds = (int)idleTimeout.TotalSeconds });
+            settings.Content = JsonContent.Create(new { limit, idleTimeoutSeconds = (int)idleTimeout.TotalSeconds, maxSessions = Math.Max(SiteSettings.DefaultMaxSessions, limit) });
             using var response = await _http.SendAsync(settings);
             await EnsureAsync(response, HttpStatusCode.OK);
         }
