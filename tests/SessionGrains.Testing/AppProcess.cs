@@ -152,6 +152,8 @@ public sealed class AppProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // Its last words may still be in the pipes: waiting for the exit reads them to the end before they are quoted.
+                await _process.WaitForExitAsync();
                 var message = $"The process exited with code {_process.ExitCode}.\n{Output}";
                 // Kestrel and Orleans say "address already in use"; Django's runserver "That port is already in use".
                 throw Output.Contains("already in use", StringComparison.OrdinalIgnoreCase)
