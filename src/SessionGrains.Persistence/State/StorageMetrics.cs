@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using SessionGrains.Grains.Telemetry;
 
 namespace SessionGrains.Persistence.State;
 
@@ -11,7 +12,7 @@ public sealed class StorageMetrics
 
     public StorageMetrics(IMeterFactory meters)
     {
-        var meter = meters.Create("SessionGrains");
+        var meter = meters.Create(SiteMetrics.MeterName);
         _commits = meter.CreateCounter<long>("sessiongrains.storage.commits", "{commit}", "Transactions of the state store, by outcome (stored, failed).");
         _duration = meter.CreateHistogram<double>(
             "sessiongrains.storage.commit.duration",

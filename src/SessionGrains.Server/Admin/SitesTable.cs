@@ -33,10 +33,6 @@ public sealed record SitesTable(IReadOnlyList<SiteRow> Rows, int Total, string? 
 {
     public const double NearLimitShare = 0.8;
 
-    // Site ids sort by their characters, the same on every server whatever its culture.
-    private static readonly Comparer<IComparable> KeyOrder = Comparer<IComparable>.Create(
-        (a, b) => a is string x && b is string y ? string.CompareOrdinal(x, y) : a.CompareTo(b));
-
     public static IReadOnlyList<(SiteColumn Column, string Label, bool Numeric)> Headers { get; } =
     [
         (SiteColumn.Site, "Site", false),
@@ -57,8 +53,8 @@ public sealed record SitesTable(IReadOnlyList<SiteRow> Rows, int Total, string? 
             ? summaries
             : summaries.Where(s => s.SiteId.Contains(filter.Trim(), StringComparison.OrdinalIgnoreCase));
         var ordered = descending
-            ? filtered.OrderByDescending(s => SortKey(s, column), KeyOrder).ThenBy(s => s.SiteId, StringComparer.Ordinal)
-            : filtered.OrderBy(s => SortKey(s, column), KeyOrder).ThenBy(s => s.SiteId, StringComparer.Ordinal);
+            ? filtered.OrderByDescending(s => SortKey(s, column), SortKeys.Order).ThenBy(s => s.SiteId, StringComparer.Ordinal)
+            : filtered.OrderBy(s => SortKey(s, column), SortKeys.Order).ThenBy(s => s.SiteId, StringComparer.Ordinal);
         return new SitesTable([.. ordered.Select(s => new SiteRow(s, LoadOf(s)))], summaries.Count, filter, column, descending);
     }
 

@@ -25,10 +25,6 @@ public sealed record UsageTable(IReadOnlyList<UsageRow> Rows, DateOnly From, Dat
 {
     public const int Days = 30;
 
-    // Site ids sort by their characters, the same on every server whatever its culture.
-    private static readonly Comparer<IComparable> KeyOrder = Comparer<IComparable>.Create(
-        (a, b) => a is string x && b is string y ? string.CompareOrdinal(x, y) : a.CompareTo(b));
-
     public static IReadOnlyList<(UsageColumn Column, string Label, bool Numeric)> Headers { get; } =
     [
         (UsageColumn.Site, "Site", false),
@@ -49,8 +45,8 @@ public sealed record UsageTable(IReadOnlyList<UsageRow> Rows, DateOnly From, Dat
         var down = descending ?? sort is null;
         var rows = siteIds.Select((siteId, i) => new UsageRow(siteId, usages[i]));
         var ordered = down
-            ? rows.OrderByDescending(row => SortKey(row, column), KeyOrder).ThenBy(row => row.SiteId, StringComparer.Ordinal)
-            : rows.OrderBy(row => SortKey(row, column), KeyOrder).ThenBy(row => row.SiteId, StringComparer.Ordinal);
+            ? rows.OrderByDescending(row => SortKey(row, column), SortKeys.Order).ThenBy(row => row.SiteId, StringComparer.Ordinal)
+            : rows.OrderBy(row => SortKey(row, column), SortKeys.Order).ThenBy(row => row.SiteId, StringComparer.Ordinal);
         return new UsageTable([.. ordered], from, to, column, down);
     }
 
