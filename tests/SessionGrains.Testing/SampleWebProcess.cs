@@ -28,6 +28,6 @@ public static class SampleWebProcess
             ["SessionGrains__SiteId"] = siteId,
             ["SessionGrains__SiteKey"] = siteKey,
         };
-        return AppProcess.WithFreshPortsAsync(() => AppProcess.StartAsync(Repository.BuiltProgram("SessionGrains.SampleWeb"), settings, "/Login"));
+        return AppProcess.StartAsync(Repository.BuiltProgram("SessionGrains.SampleWeb"), settings, "/Login");
     }
 }

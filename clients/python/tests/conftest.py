@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -71,8 +72,9 @@ class Server:
 
 
 def _start(data_directory: Path, log: Path) -> Server | None:
-    """Starts the server on fresh ports; None when a port picked as free was taken before the server bound it."""
-    port = free_port()
+    """Starts the server; None when a silo port picked as free was taken before the server bound it.
+
+    Kestrel binds a port of the kernel's choosing and logs it, so no other process can answer in its place."""
     environment = dict(os.environ)
     environment.update(
         {
@@ -82,27 +84,32 @@ def _start(data_directory: Path, log: Path) -> Server | None:
             "SessionGrains__GatewayPort": str(free_port()),
             "SessionGrains__RateLimits__SiteOpensPerSecond": str(OPEN_BURST),
             "SessionGrains__RateLimits__SiteOpenBurst": str(OPEN_BURST),
+            "Logging__LogLevel__Microsoft.Hosting.Lifetime": "Information",
         }
     )
-    address = f"http://127.0.0.1:{port}"
     with log.open("wb") as output:
         # Run from its build folder, its content root, where it finds its appsettings.json.
         process = subprocess.Popen(
-            ["dotnet", str(SERVER_DLL), "--urls", address],
+            ["dotnet", str(SERVER_DLL), "--urls", "http://127.0.0.1:0"],
             cwd=SERVER_DLL.parent,
             env=environment,
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    server = Server(address, process, log)
+    server = Server("", process, log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             if "address already in use" in server.output().lower():
                 return None
             raise RuntimeError(f"The server exited with code {process.returncode}:\n{server.output()}")
+        listening = re.search(r"Now listening on: (http://127\.0\.0\.1:\d+)", server.output())
+        if listening is None:
+            time.sleep(0.05)
+            continue
+        server.address = listening.group(1)
         try:
-            with urllib.request.urlopen(address + "/healthz", timeout=5):
+            with urllib.request.urlopen(server.address + "/healthz", timeout=5):
                 return server
         except urllib.error.HTTPError:
             return server  # it answers: listening (healthy or not, the tests will say)

@@ -1,6 +1,6 @@
 // Live regions: an element with data-live-url is fetched again every two seconds and its content replaced.
 // Polling pauses while the tab is hidden; keyboard focus inside a region survives the swap (elements keep their ids).
-// Forms with data-confirm ask first. The sites filter applies as you type. Without scripts, every form still works.
+// Forms with data-confirm ask first; once a form is sent, the regions stay as they are. The sites filter applies as you type. Without scripts, every form still works.
 'use strict';
 
 (() => {
@@ -9,6 +9,8 @@
   const status = document.getElementById('live-status');
   const timers = new Map();
   const latest = new Map();
+  // Set once a form is on its way: a region swapped after that would remove the form being sent.
+  let leaving = false;
 
   const setStatus = (text, failing) => {
     if (status) {
@@ -47,7 +49,7 @@
         }
 
         const html = await response.text();
-        if (latest.get(region) !== ticket) {
+        if (latest.get(region) !== ticket || leaving) {
           return;
         }
 
@@ -63,20 +65,39 @@
       }
     }
 
-    if (latest.get(region) === ticket) {
+    if (latest.get(region) === ticket && !leaving) {
       schedule(region, periodMs);
     }
   };
 
-  for (const region of document.querySelectorAll('[data-live-url]')) {
-    schedule(region, periodMs);
-  }
+  const startRefreshing = () => {
+    leaving = false;
+    for (const region of document.querySelectorAll('[data-live-url]')) {
+      schedule(region, periodMs);
+    }
+  };
+
+  startRefreshing();
 
   // Kicks and other forms that cannot be undone ask first (delegated: live regions replace their forms).
+  // A form that goes stops the refreshing: the page it leads to is fresh anyway.
   document.addEventListener('submit', (event) => {
     const question = event.target.dataset?.confirm;
     if (question && !window.confirm(question)) {
       event.preventDefault();
+      return;
+    }
+
+    leaving = true;
+    for (const timer of timers.values()) {
+      clearTimeout(timer);
+    }
+  });
+
+  // Back to this page from the browser's history (its back-forward cache): live again.
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) {
+      startRefreshing();
     }
   });
 
