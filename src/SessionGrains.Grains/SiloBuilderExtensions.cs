@@ -18,6 +18,7 @@ public static class SiloBuilderExtensions
     {
         var services = silo.Services;
         services.AddSingleton<LocalSessions>();
+        services.AddSingleton<IdleAlarms>();
         services.AddMetrics();
         services.AddSingleton<SiteMetrics>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, HandOverOnShutdown>();

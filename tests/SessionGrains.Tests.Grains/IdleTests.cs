@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using SessionGrains.Grains.Sessions;
 using SessionGrains.Grains.Sites;
 using SessionGrains.Persistence;
@@ -206,6 +207,38 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
 
         _silo.Clock.Advance(TimeSpan.FromMinutes(2));
         await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Summary.Active == 0);
+    }
+
+    [Fact]
+    public async Task The_silo_holds_one_idle_alarm_per_live_session_however_often_it_was_touched_and_none_once_it_ended()
+    {
+        var alarms = _silo.Cluster.GetSiloServiceProvider().GetRequiredService<IdleAlarms>();
+        var site = _silo.Grains.GetSiteGrain(Sites.NewId());
+        await site.UpdateSettingsAsync(new() { Limit = 5, IdleTimeout = IdleTimeout });
+        List<ISessionGrain> sessions = [];
+        foreach (var user in new[] { "ann", "bob", "cat" })
+        {
+            sessions.Add(SessionOf(site, await site.AdmitAsync(Sites.User(user))));
+        }
+
+        // Three idle timeouts of work, a touch a minute each: every alarm rings and is set again many times.
+        for (var minute = 1; minute <= 30; minute++)
+        {
+            _silo.Clock.Advance(TimeSpan.FromMinutes(1));
+            foreach (var session in sessions)
+            {
+                Assert.IsType<SessionActive>(await session.TouchAsync());
+            }
+        }
+
+        Assert.Equal(3, alarms.Count);
+        Assert.True(await sessions[0].LogoutAsync());
+        Assert.Equal(2, alarms.Count);
+
+        _silo.Clock.Advance(IdleTimeout);
+        await Eventually.WaitForAsync(() => site.GetStatusAsync(), s => s.Summary.Active == 0);
+        Assert.Equal(0, alarms.Count);
+        Assert.Equal(SessionEndReason.Idle, Assert.IsType<SessionEnded>(await sessions[1].TouchAsync()).Reason);
     }
 
     private async Task<(ISiteGrain Site, SessionAdmitted Session)> OpenAsync()

@@ -3,7 +3,7 @@ using Orleans.Concurrency;
 namespace SessionGrains.Grains.Sessions;
 
 /// <summary>
-/// The session's side, called by its site. One-way, so a site never waits on a session grain
+/// The session's side, called by its site (and by its silo's idle alarms). One-way, so a site never waits on a session grain
 /// (which may itself be waiting on the site: no call cycle, no deadlock).
 /// </summary>
 public interface ISessionControlGrain : IGrainWithGuidCompoundKey
@@ -15,4 +15,8 @@ public interface ISessionControlGrain : IGrainWithGuidCompoundKey
     /// <summary>The site ended this session (kicked, evicted, or its lease ran out).</summary>
     [OneWay]
     Task EndAsync(SessionEndReason reason);
+
+    /// <summary>The session's idle alarm rang (<see cref="IdleAlarms"/>): end it if its deadline passed, else set the next.</summary>
+    [OneWay]
+    Task IdleAlarmAsync();
 }

@@ -8,8 +8,8 @@ namespace SessionGrains.Grains.Sessions;
 /// <summary>
 /// Tracks one session's idle time. Touches are answered from memory; a touch calls the site only when it moves
 /// the idle deadline past the site's lease, and the lease then reaches half an idle timeout further, so an active
-/// session costs its site at most about two calls (and writes) per idle timeout. The grain's timer ends the session
-/// at its idle deadline and frees the seat.
+/// session costs its site at most about two calls (and writes) per idle timeout. The grain's alarm
+/// (<see cref="IdleAlarms"/>, one timer for the whole silo) ends the session at its idle deadline and frees the seat.
 /// </summary>
 /// <remarks>
 /// Placed beside its caller: the first call is the site's start signal, so a session lives on its site's silo.
@@ -22,13 +22,14 @@ public sealed partial class SessionGrain(
     ISessionEndLog endLog,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock,
     LocalSessions localSessions,
+    IdleAlarms alarms,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain, ISessionControlGrain
 {
     private Phase _phase;
     private SessionLease _lease = null!;
     private ActivityClock _activity = null!;
-    private IGrainTimer? _timer;
-    private DateTimeOffset _timerDueAt;
+    private IdleAlarm? _alarm;
+    private DateTimeOffset _alarmAt;
     private DateTimeOffset _renewalRetryAt;
     private SessionId _sessionId;
     private string _siteId = "";
@@ -60,6 +61,7 @@ public sealed partial class SessionGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        CancelAlarm();
         if (_phase != Phase.Live)
         {
             return;
@@ -131,10 +133,10 @@ public sealed partial class SessionGrain(
         }
 
         _activity.LastActivityAt = now;
-        if (IdleDeadline < _timerDueAt)
+        if (IdleDeadline < _alarmAt)
         {
             // Only after taking a lease's end as the deadline (see ResolveAsync): this touch makes it exact, and earlier.
-            ArmTimer();
+            SetAlarm();
         }
 
         if (IdleDeadline > _lease.ExpiresAt && now >= _renewalRetryAt)
@@ -154,7 +156,7 @@ public sealed partial class SessionGrain(
         await ResolveAsync();
         if (_phase == Phase.Live && clock.GetUtcNow() >= IdleDeadline)
         {
-            // The timer is about to end it: say so now rather than report a deadline in the past.
+            // The alarm is about to end it: say so now rather than report a deadline in the past.
             await EndIdleAsync();
         }
 
@@ -176,21 +178,28 @@ public sealed partial class SessionGrain(
 
     private DateTimeOffset IdleDeadline => _activity.LastActivityAt + _lease.IdleTimeout;
 
-    private async Task OnTimerAsync(CancellationToken cancellationToken)
+    public async Task IdleAlarmAsync()
     {
+        if (_phase == Phase.Unresolved)
+        {
+            // The alarm of an activation that is gone reached a new one: it has nothing to check.
+            DeactivateOnIdle();
+            return;
+        }
+
         if (_phase != Phase.Live)
         {
             return;
         }
 
-        // Touches move the deadline without moving the timer; it catches up here.
+        // Touches move the deadline without moving the alarm; it catches up here.
         if (clock.GetUtcNow() >= IdleDeadline)
         {
             await EndIdleAsync();
         }
         else
         {
-            ArmTimer();
+            SetAlarm();
         }
     }
 
@@ -230,7 +239,7 @@ public sealed partial class SessionGrain(
         _phase = Phase.Live;
         _lease = lease;
         _activity = localSessions.Track(_siteId, _sessionId, lastActivity);
-        ArmTimer();
+        SetAlarm();
     }
 
     private async Task RenewAsync()
@@ -253,7 +262,7 @@ public sealed partial class SessionGrain(
         {
             // The renewal carries the site's current idle timeout; if it was shortened, the deadline comes sooner.
             _lease = lease;
-            ArmTimer();
+            SetAlarm();
         }
         else
         {
@@ -302,8 +311,7 @@ public sealed partial class SessionGrain(
         }
 
         _phase = Phase.Ended;
-        _timer?.Dispose();
-        _timer = null;
+        CancelAlarm();
         _endedReason = reason;
         LogEnded(_siteId, _sessionId, reason);
         try
@@ -340,18 +348,18 @@ public sealed partial class SessionGrain(
         _ => throw new InvalidOperationException($"No outcome while {_phase}."),
     };
 
-    private void ArmTimer()
+    private void SetAlarm()
     {
-        var now = clock.GetUtcNow();
-        _timerDueAt = IdleDeadline;
-        var due = IdleDeadline > now ? IdleDeadline - now : TimeSpan.Zero;
-        if (_timer is null)
+        _alarmAt = IdleDeadline;
+        _alarm ??= new IdleAlarm(GrainContext.GrainReference);
+        alarms.Set(_alarm, _alarmAt);
+    }
+
+    private void CancelAlarm()
+    {
+        if (_alarm is not null)
         {
-            _timer = this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
-        }
-        else
-        {
-            _timer.Change(due, Timeout.InfiniteTimeSpan);
+            alarms.Cancel(_alarm);
         }
     }
 

@@ -325,7 +325,7 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
             var bytes = await MemoryPerSession.MeasureAsync(sessions);
             _figures.Add(new($"Managed heap per live session, {sessions:N0} sessions", SessionGrains, "bytes", [bytes], HigherIsBetter: false,
                 Target: sessions >= 1_000_000 ? 2_000 : null,
-                Note: "Live managed heap after a full collection, before and after the sessions were opened, over 100 sites, in a fresh co-hosted silo: the session grain (activation, idle timer), its seat in the site, and the silo's bookkeeping. One run: the figure barely moves between runs."));
+                Note: "Live managed heap after a full collection, before and after the sessions were opened, over 100 sites, in a fresh co-hosted silo: the session grain (its activation, its idle alarm), its seat in the site, and the silo's bookkeeping. One run: the figure barely moves between runs."));
         }
     }
 

@@ -7,7 +7,7 @@ namespace SessionGrains.Benchmarks.Scenarios;
 
 /// <summary>
 /// Managed heap per live session: a fresh co-hosted silo, its live heap after a full collection, then again once
-/// <paramref name="sessions"/> sessions are live (each with its grain, idle timer and seat in its site).
+/// <paramref name="sessions"/> sessions are live (each with its grain, idle alarm and seat in its site).
 /// </summary>
 public static class MemoryPerSession
 {
