@@ -50,18 +50,12 @@ public sealed partial class AppProcess : IAsyncDisposable
 
         // The content root, where the app finds its appsettings.json, is the dll's folder.
         var app = Launch("dotnet", [dllPath, "--urls", "http://127.0.0.1:0"], Path.GetDirectoryName(dllPath)!, settings);
-        try
+        return await app.ReadyOrStoppedAsync(async () =>
         {
             var listening = await app.WaitForOutputMatchAsync(ListeningLine());
             app.Address = new Uri(listening.Groups["address"].Value);
             await app.WaitUntilAnsweringAsync(readyPath, ownAnswer: false);
-            return app;
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+        });
     }
 
     /// <summary>
@@ -80,14 +74,20 @@ public sealed partial class AppProcess : IAsyncDisposable
     {
         var app = Launch(program, arguments, workingDirectory, environment);
         app.Address = address;
+        return await app.ReadyOrStoppedAsync(() => app.WaitUntilAnsweringAsync(readyPath, ownAnswer: true));
+    }
+
+    /// <summary>This app once <paramref name="ready"/> completes; stopped, and the failure passed on, if it fails.</summary>
+    private async Task<AppProcess> ReadyOrStoppedAsync(Func<Task> ready)
+    {
         try
         {
-            await app.WaitUntilAnsweringAsync(readyPath, ownAnswer: true);
-            return app;
+            await ready();
+            return this;
         }
         catch
         {
-            await app.DisposeAsync();
+            await DisposeAsync();
             throw;
         }
     }
