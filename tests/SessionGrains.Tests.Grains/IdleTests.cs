@@ -241,6 +241,48 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
         Assert.Equal(SessionEndReason.Idle, Assert.IsType<SessionEnded>(await sessions[1].TouchAsync()).Reason);
     }
 
+    [Fact]
+    public async Task An_idle_end_from_an_activation_that_missed_later_activity_is_refused_and_the_user_keeps_the_seat()
+    {
+        var (site, session) = await OpenAsync();
+        var grain = SessionOf(site, session);
+        Assert.IsType<SessionActive>(await grain.TouchAsync());
+
+        // For a moment after a silo's death a session may have two activations; the user's touches reach the other
+        // one, which renews the lease with activity this one never saw.
+        _silo.Clock.Advance(IdleTimeout - TimeSpan.FromMinutes(1));
+        var lease = await _silo.Grains.GetGrain<ISiteLeaseGrain>(site.GetPrimaryKeyString())
+            .RenewLeaseAsync(session.SessionId, _silo.Clock.GetUtcNow(), exact: false);
+        Assert.NotNull(lease.Lease);
+
+        // This activation's alarm rings at its own deadline: the site refuses the idle end, and nothing is recorded.
+        var endsBefore = _calls.Count(nameof(ISiteLeaseGrain.SessionEndedAsync));
+        _silo.Clock.Advance(TimeSpan.FromMinutes(1));
+        await Eventually.WaitForAsync(() => Task.FromResult(_calls.Count(nameof(ISiteLeaseGrain.SessionEndedAsync))), ends => ends > endsBefore);
+        Assert.Equal(1, (await site.GetStatusAsync()).Summary.Active);
+        Assert.Equal(0, await StorageProbe.EndedSessionCountAsync(_silo.Storage));
+
+        // The user's next touch carries on from the lease, and makes the deadline exact.
+        var touched = Assert.IsType<SessionActive>(await grain.TouchAsync());
+        Assert.Equal(_silo.Clock.GetUtcNow() + IdleTimeout, touched.IdleExpiresAt);
+    }
+
+    [Fact]
+    public async Task A_site_activation_behind_its_storage_does_not_end_a_session_it_does_not_know()
+    {
+        var site = _silo.Grains.GetSiteGrain(Sites.NewId());
+        await site.UpdateSettingsAsync(new() { Limit = 5, IdleTimeout = IdleTimeout });
+
+        // Another activation of the site (possible for a moment after a silo's death) admitted a session this one
+        // never loaded: what it says about that session would end it, so it must find out first.
+        await StorageProbe.WriteAsAnotherActivationAsync(_silo.Storage, site.GetPrimaryKeyString());
+        var unknown = _silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), SessionId.New());
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => unknown.TouchAsync());
+
+        // The stale activation is gone; the next one loaded what is stored, and may say so.
+        Assert.IsType<SessionNotFound>(await unknown.TouchAsync());
+    }
+
     private async Task<(ISiteGrain Site, SessionAdmitted Session)> OpenAsync()
     {
         var site = _silo.Grains.GetSiteGrain(Sites.NewId());

@@ -87,6 +87,23 @@ public abstract class QueueTests(StorageKind kind) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Asking_about_a_ticket_again_after_its_seat_was_claimed_gets_the_same_session()
+    {
+        var site = await NewSiteAsync(limit: 1);
+        var ann = await site.AdmitAsync(Sites.User("ann"));
+        var bob = Assert.IsType<SessionQueued>(await site.OpenSessionAsync(Sites.User("bob"))).Ticket;
+        Assert.True(await site.KickAsync(ann.SessionId));
+        var claimed = Assert.IsType<TicketAdmitted>(await Eventually.WaitForAsync(() => site.PollTicketAsync(bob.TicketId), answer => answer is TicketAdmitted));
+
+        // The answer to the claim may be lost (a database fault after the write): a retry must not take the user's seat
+        // from them by calling the ticket unknown, nor take a second seat.
+        var again = Assert.IsType<TicketAdmitted>(await site.PollTicketAsync(bob.TicketId));
+        Assert.Equal(claimed.Session.SessionId, again.Session.SessionId);
+        Assert.Equal(1, (await site.GetStatusAsync()).Summary.Active);
+        Assert.IsType<TicketUnknown>(await site.PollTicketAsync(SessionId.New()));
+    }
+
+    [Fact]
     public async Task A_ticket_not_asked_about_leaves_the_line_and_those_behind_move_up()
     {
         var site = await NewSiteAsync(limit: 1);

@@ -128,8 +128,15 @@ public sealed partial class SessionGrain(
         var now = clock.GetUtcNow();
         if (now >= IdleDeadline)
         {
+            // Unless the site knew of later activity (another activation was touched): then it carries on from the lease.
             await EndIdleAsync();
-            return Outcome();
+            await ResolveAsync();
+            if (_phase != Phase.Live)
+            {
+                return Outcome();
+            }
+
+            now = clock.GetUtcNow();
         }
 
         _activity.LastActivityAt = now;
@@ -158,6 +165,7 @@ public sealed partial class SessionGrain(
         {
             // The alarm is about to end it: say so now rather than report a deadline in the past.
             await EndIdleAsync();
+            await ResolveAsync();
         }
 
         return _phase == Phase.Live ? new SessionActive { IdleExpiresAt = IdleDeadline } : Outcome();
@@ -171,7 +179,7 @@ public sealed partial class SessionGrain(
             return false;
         }
 
-        await Site.SessionEndedAsync(_sessionId, SessionEndReason.Logout);
+        await Site.SessionEndedAsync(_sessionId, SessionEndReason.Logout, _activity.LastActivityAt);
         await RecordEndAsync(SessionEndReason.Logout);
         return true;
     }
@@ -196,6 +204,11 @@ public sealed partial class SessionGrain(
         if (clock.GetUtcNow() >= IdleDeadline)
         {
             await EndIdleAsync();
+            if (_phase == Phase.Unresolved)
+            {
+                // A stale activation: the session lives on in the one that was touched.
+                DeactivateOnIdle();
+            }
         }
         else
         {
@@ -271,14 +284,22 @@ public sealed partial class SessionGrain(
         }
     }
 
+    /// <summary>
+    /// Frees the seat, then records the end. If the site refuses, because it knows of activity this activation never
+    /// saw (a second activation of the session, possible for a moment after a silo's death, was touched and renewed
+    /// the lease), nothing ends: this activation forgets what it held and goes back to asking the site.
+    /// </summary>
     private async Task EndIdleAsync()
     {
-        // The seat is freed and the end recorded at once: a burst of idle sessions frees its seats as fast as
-        // the sites can write, whatever the record's write costs.
-        var recorded = RecordEndAsync(SessionEndReason.Idle);
         try
         {
-            await Site.SessionEndedAsync(_sessionId, SessionEndReason.Idle);
+            if (!await Site.SessionEndedAsync(_sessionId, SessionEndReason.Idle, _activity.LastActivityAt))
+            {
+                localSessions.Forget(_siteId, _sessionId);
+                CancelAlarm();
+                _phase = Phase.Unresolved;
+                return;
+            }
         }
         catch (Exception ex)
         {
@@ -286,7 +307,7 @@ public sealed partial class SessionGrain(
             LogReleaseFailed(ex, _siteId, _sessionId);
         }
 
-        await recorded;
+        await RecordEndAsync(SessionEndReason.Idle);
     }
 
     /// <summary>Reads the stored record; true (and ended) if an earlier activation recorded how the session ended.</summary>

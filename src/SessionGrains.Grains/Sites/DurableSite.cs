@@ -167,6 +167,22 @@ internal sealed class DurableSite
     }
 
     /// <summary>
+    /// Completes once a write behind the version check has shown that this activation holds the stored state: for
+    /// answers that would end something for good on this activation's word ("no such session"). Another activation of
+    /// the site, possible for a moment after a silo's death, may have written since this one loaded; then the write
+    /// fails like any other, and so does this activation. A site never stored has no version to check.
+    /// </summary>
+    public Task ConfirmCurrentAsync()
+    {
+        if (_version > 0)
+        {
+            _headerChanged = true;
+        }
+
+        return WriteAsync();
+    }
+
+    /// <summary>
     /// Completes once every change made so far (by this request or any before it) is stored; fails with
     /// <see cref="StorageUnavailableException"/> if that write failed.
     /// </summary>

@@ -16,8 +16,12 @@ public interface ISiteLeaseGrain : IGrainWithStringKey
     /// </summary>
     Task<LeaseLookup> RenewLeaseAsync(SessionId sessionId, DateTimeOffset lastActivityAt, bool exact);
 
-    /// <summary>The session ended on its own (idle or logout); its seat is free. Idempotent.</summary>
-    Task SessionEndedAsync(SessionId sessionId, SessionEndReason reason);
+    /// <summary>
+    /// The session ended on its own (idle or logout); its seat is free. Idempotent. False, and nothing ended, for an
+    /// idle end when the site knows of activity later than <paramref name="lastActivityAt"/> (the caller's): another
+    /// activation of the session was touched since, so the caller is stale and the user still active.
+    /// </summary>
+    Task<bool> SessionEndedAsync(SessionId sessionId, SessionEndReason reason, DateTimeOffset lastActivityAt);
 
     /// <summary>
     /// A silo about to shut down hands over the exact idle deadlines of this site's sessions it hosts, in one call,

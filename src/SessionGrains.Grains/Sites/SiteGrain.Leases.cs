@@ -13,7 +13,7 @@ public sealed partial class SiteGrain
     {
         ExpireLeases(clock.GetUtcNow());
         await WriteAsync();
-        return _site.Lookup(sessionId, Settings.IdleTimeout);
+        return await LookupAsync(sessionId);
     }
 
     public async Task<LeaseLookup> RenewLeaseAsync(SessionId sessionId, DateTimeOffset lastActivityAt, bool exact)
@@ -30,7 +30,7 @@ public sealed partial class SiteGrain
         ExpireLeases(now);
         await WriteAsync();
         metrics.LeaseRenewed();
-        return _site.Lookup(sessionId, Settings.IdleTimeout);
+        return await LookupAsync(sessionId);
     }
 
     public async Task HandOverAsync(IReadOnlyList<SessionActivity> sessions)
@@ -48,9 +48,18 @@ public sealed partial class SiteGrain
         await WriteAsync();
     }
 
-    public async Task SessionEndedAsync(SessionId sessionId, SessionEndReason reason)
+    public async Task<bool> SessionEndedAsync(SessionId sessionId, SessionEndReason reason, DateTimeOffset lastActivityAt)
     {
         ExpireLeases(clock.GetUtcNow());
+
+        // An idle end from a grain that missed the session's latest activity: another activation of the session
+        // (possible for a moment after a silo's death) was touched and renewed the lease since. The user is active.
+        if (reason == SessionEndReason.Idle && Sessions.TryGet(sessionId, out var session) && session.LastActivityAt > lastActivityAt)
+        {
+            LogIdleEndRefused(SiteId, sessionId);
+            await WriteAsync();
+            return false;
+        }
 
         if (_site.EndedBySession(sessionId, reason))
         {
@@ -58,6 +67,24 @@ public sealed partial class SiteGrain
         }
 
         await WriteAsync();
+        return true;
+    }
+
+    /// <summary>
+    /// The lease, or why the session ended. "Unknown" ends the session for its grain, so it is said only from state
+    /// shown to be current (<see cref="DurableSite.ConfirmCurrentAsync"/>): a second activation of this site that
+    /// loaded before the session was admitted must not end it.
+    /// </summary>
+    private async Task<LeaseLookup> LookupAsync(SessionId sessionId)
+    {
+        var lookup = _site.Lookup(sessionId, Settings.IdleTimeout);
+        if (lookup is { Lease: null, EndedReason: null })
+        {
+            await _site.ConfirmCurrentAsync();
+            lookup = _site.Lookup(sessionId, Settings.IdleTimeout);
+        }
+
+        return lookup;
     }
 
     public Task RecordGuardRefusalsAsync(int count)

@@ -28,7 +28,24 @@ public sealed partial class SiteGrain
         if (!Line.TryGet(ticketId, out var ticket))
         {
             await WriteAsync();
-            return _endedTickets.TryGetValue(ticketId, out var ended) ? new TicketEnded { Reason = ended } : TicketUnknown.Instance;
+            if (_endedTickets.TryGetValue(ticketId, out var ended))
+            {
+                return new TicketEnded { Reason = ended };
+            }
+
+            // Claimed already (the session has the ticket's id), but the answer may never have reached the user (a
+            // database fault after the write): asking again gets the same session, as a retried sign-in does.
+            // "Unknown" is said only from state shown to be current, like a session's (SiteGrain.Leases.cs).
+            if (!Sessions.TryGet(ticketId, out var claimed))
+            {
+                await _site.ConfirmCurrentAsync();
+                if (!Sessions.TryGet(ticketId, out claimed))
+                {
+                    return TicketUnknown.Instance;
+                }
+            }
+
+            return new TicketAdmitted { Session = SiteAnswers.Admitted(claimed, Sessions.Counted, Settings) };
         }
 
         if (ticket.SeatHeldUntil is { } heldUntil)

@@ -16,6 +16,9 @@ public sealed partial class SiteGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Site {SiteId} session {SessionId} kicked by an operator")]
     private partial void LogKicked(string siteId, SessionId sessionId);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Site {SiteId} session {SessionId}: an idle end was refused, the site knows of later activity (a second activation of the session, after a silo's death)")]
+    private partial void LogIdleEndRefused(string siteId, SessionId sessionId);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Site {SiteId} session {SessionId} ended: {Reason}")]
     private partial void LogSessionEnded(string siteId, SessionId sessionId, SessionEndReason reason);
 

@@ -17,6 +17,20 @@ public static class StorageProbe
         return value is null or DBNull ? 0 : Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Writes a site's row as another activation of it would (its version moves on), leaving its content as it was.</summary>
+    public static async Task WriteAsAnotherActivationAsync(StorageTarget storage, string siteId)
+    {
+        await using var connection = storage.CreateConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE SessionGrainsSites SET Version = Version + 1 WHERE SiteId = @site;";
+        command.AddParameter("site", siteId);
+        if (await command.ExecuteNonQueryAsync() != 1)
+        {
+            throw new InvalidOperationException($"Site {siteId} is not stored.");
+        }
+    }
+
     /// <summary>Ended sessions on record (how each ended, for users who come back later).</summary>
     public static Task<long> EndedSessionCountAsync(StorageTarget storage) => CountAsync(storage, "SessionGrainsEndedSessions");
 
