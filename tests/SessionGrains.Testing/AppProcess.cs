@@ -140,6 +140,9 @@ public sealed partial class AppProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The operating system's id of the process (for reading its memory and CPU time from /proc).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>SIGKILL: the process gets no chance to clean up, as when its machine dies.</summary>
     public async Task KillAsync()
     {

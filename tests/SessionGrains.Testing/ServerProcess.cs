@@ -79,6 +79,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _app.HasExited;
 
+    /// <inheritdoc cref="AppProcess.ProcessId"/>
+    public int ProcessId => _app.ProcessId;
+
     public Task KillAsync() => _app.KillAsync();
 
     public Task StopAsync(TimeSpan timeout) => _app.StopAsync(timeout);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -7,12 +8,13 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Configuration;
 
-namespace SessionGrains.Tests.Cluster.Infrastructure;
+namespace SessionGrains.Testing;
 
 /// <summary>
 /// Three real server processes in cluster mode (membership, grain state and reminders in PostgreSQL) on a
 /// PostgreSQL server of their own, which tests may stop and start. Tests kill, stop and restart the servers;
-/// each test leaves all three running again.
+/// each test leaves all three running again. The cluster tests share one; the soak (tests/SessionGrains.Soak) runs one
+/// for its whole length.
 /// </summary>
 public sealed class ServerCluster : IAsyncLifetime
 {
@@ -23,7 +25,11 @@ public sealed class ServerCluster : IAsyncLifetime
     private readonly ServerProcess?[] _servers = new ServerProcess?[Size];
     private readonly string _clusterId = $"cluster-{Guid.NewGuid():N}";
     private readonly string _homes = Path.Combine(Path.GetTempPath(), $"sessiongrains-homes-{Guid.NewGuid():N}");
+    private readonly System.Text.StringBuilder _pastOutput = new();
     private IHost? _clientHost;
+
+    /// <summary>Settings every server gets on top of the cluster's own, e.g. log levels.</summary>
+    public IReadOnlyDictionary<string, string> ExtraSettings { get; init; } = new Dictionary<string, string>();
 
     public PostgresServer Database { get; private set; } = null!;
 
@@ -120,11 +126,12 @@ public sealed class ServerCluster : IAsyncLifetime
             // Out of the list first: storms read it concurrently.
             _servers[index] = null;
             await previous.DisposeAsync();
+            _pastOutput.Append(CultureInfo.InvariantCulture, $"--- server {index}, until its restart:\n{previous.Output}\n");
         }
 
         // Each server a machine of its own: nothing may be shared through the file system (a key ring in the home folder).
         var home = Directory.CreateDirectory(Path.Combine(_homes, $"server-{index}")).FullName;
-        _servers[index] = await ServerProcess.StartAsync(new Dictionary<string, string>
+        _servers[index] = await ServerProcess.StartAsync(new Dictionary<string, string>(ExtraSettings)
         {
             ["HOME"] = home,
             ["SessionGrains__Storage"] = "PostgreSql",
@@ -207,8 +214,13 @@ public sealed class ServerCluster : IAsyncLifetime
         return TimeProvider.System.GetElapsedTime(since);
     }
 
-    /// <summary>Everything every running server wrote so far.</summary>
-    public string AllOutput => string.Join('\n', _servers.Select(s => s?.Output ?? ""));
+    /// <summary>The operating system's process id of every server that is running now, by index.</summary>
+    public IReadOnlyDictionary<int, int> LiveProcessIds => Enumerable.Range(0, Size)
+        .Where(i => _servers[i] is { HasExited: false })
+        .ToDictionary(i => i, i => _servers[i]!.ProcessId);
+
+    /// <summary>Everything every server wrote so far, those restarted since included.</summary>
+    public string AllOutput => _pastOutput + string.Join('\n', _servers.Select((s, i) => $"--- server {i}:\n{s?.Output}"));
 
     /// <summary>The last lines every server wrote, for failure messages.</summary>
     public string RecentOutput(int lines = 40) => string.Join(
@@ -232,11 +244,4 @@ public sealed class ServerCluster : IAsyncLifetime
     }
 
     private ServerProcess Server(int index) => _servers[index] ?? throw new InvalidOperationException($"Server {index} never started.");
-}
-
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ServerClusterCollection : ICollectionFixture<ServerCluster>
-{
-    // Alone on the machine: failure detection is measured in seconds, and other tests' load would blur it.
-    public const string Name = "Server cluster";
 }

@@ -1,0 +1,138 @@
+using Npgsql;
+
+namespace SessionGrains.Soak;
+
+/// <summary>
+/// The rules checked after the soak, from the journal and from the database (those checked while it ran are in
+/// <see cref="Visitor"/> and <see cref="Samplers"/>). Each adds what it checked to <see cref="Checked"/>, for the
+/// report, and every breach to the journal's violations.
+/// </summary>
+public sealed class Checks(Journal journal)
+{
+    /// <summary>After a database outage, how long a silo may still be catching up on writes that failed.</summary>
+    private const double AfterOutage = 10;
+
+    public List<(string Rule, string Checked)> Checked { get; } = [];
+
+    /// <summary>
+    /// No admission over the limit: at every admission, the sessions certainly live throughout its window (admitted
+    /// before it was sent, and answering "live" to a request sent after it was answered) and the new one together
+    /// stay within the highest limit that may have been in force during the window.
+    /// </summary>
+    public void AdmissionsWithinLimits()
+    {
+        var over = 0;
+        var worst = 0;
+        foreach (var group in journal.Sessions.GroupBy(s => s.Site))
+        {
+            var site = group.Key;
+            var sessions = group.OrderBy(s => s.Answered).ToList();
+            var changes = journal.LimitChanges.Where(c => c.SiteId == site.SiteId).OrderBy(c => c.Answered).ToList();
+            foreach (var admission in sessions)
+            {
+                var live = sessions.Count(s => s != admission && s.Answered <= admission.Sent && s.LastLiveSent >= admission.Answered);
+                var limit = HighestLimit(site, changes, admission.Sent, admission.Answered);
+                worst = Math.Max(worst, live + 1 - limit);
+                if (live + 1 > limit)
+                {
+                    over++;
+                    journal.Violation($"{site.Name}: session {admission.SessionId} was admitted beside {live} certainly live sessions, limit {limit}");
+                }
+            }
+        }
+
+        Checked.Add(("No admission over the limit", $"{journal.Sessions.Count:N0} admissions, each against the sessions certainly live while it was decided: {over} over"));
+    }
+
+    /// <summary>
+    /// Nothing lost in the database: each session held at the end has its row; each session seen to end has no row any
+    /// more, and its end recorded (unless a database outage may have kept that record from being written).
+    /// </summary>
+    public async Task DatabaseAgreesAsync(string connectionString)
+    {
+        var live = new HashSet<(string, Guid)>();
+        var ended = new HashSet<(string, Guid)>();
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await using (var command = new NpgsqlCommand("SELECT SiteId, SessionId FROM SessionGrainsSiteSessions", connection))
+            await using (var reader = await command.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    live.Add((reader.GetString(0), reader.GetGuid(1)));
+                }
+            }
+
+            await using (var command = new NpgsqlCommand("SELECT SiteId, SessionId FROM SessionGrainsEndedSessions", connection))
+            await using (var reader = await command.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    ended.Add((reader.GetString(0), reader.GetGuid(1)));
+                }
+            }
+        }
+
+        (string, Guid) Key(AdmittedSession s) => (s.Site.SiteId, Guid.ParseExact(s.SessionId, "N"));
+        var held = journal.Sessions.Where(s => s.HeldAtEnd).ToList();
+        var missing = held.Where(s => !live.Contains(Key(s))).ToList();
+        foreach (var session in missing)
+        {
+            journal.Violation($"{session.Site.Name}: session {session.SessionId}, live at the end, has no row in SessionGrainsSiteSessions");
+        }
+
+        Checked.Add(("Every session live at the end is stored", $"{held.Count:N0} sessions: {missing.Count} without their row"));
+
+        var seenEnded = journal.Sessions.Where(s => s.EndedAs is not null).ToList();
+        var lingering = seenEnded.Where(s => live.Contains(Key(s))).ToList();
+        foreach (var session in lingering)
+        {
+            journal.Violation($"{session.Site.Name}: session {session.SessionId}, ended ({session.EndedAs}), still has its row in SessionGrainsSiteSessions");
+        }
+
+        Checked.Add(("Every session seen to end is gone from storage", $"{seenEnded.Count:N0} sessions: {lingering.Count} still stored"));
+
+        var outages = journal.Faults.Where(f => f.Kind == FaultKind.DatabaseRestarted).ToList();
+        bool NearOutage(AdmittedSession s) => outages.Any(o => s.LastLiveAnswered <= o.Back + AfterOutage && s.EndSeenAt >= o.Began);
+        var unrecorded = seenEnded.Where(s => !ended.Contains(Key(s))).ToList();
+        var excused = unrecorded.Count(NearOutage);
+        foreach (var session in unrecorded.Where(s => !NearOutage(s)))
+        {
+            journal.Violation($"{session.Site.Name}: session {session.SessionId} ended ({session.EndedAs}) without a row in SessionGrainsEndedSessions");
+        }
+
+        Checked.Add((
+            "Every end is recorded",
+            $"{seenEnded.Count:N0} ends: {seenEnded.Count - unrecorded.Count:N0} recorded, {excused} not recorded while the database was down (allowed: the seat is freed, the record is not retried), {unrecorded.Count - excused} otherwise"));
+    }
+
+    /// <summary>
+    /// The highest limit that may have been in force at some moment between <paramref name="from"/> and
+    /// <paramref name="to"/>: a change is in force from some moment between its request's sending and its answer.
+    /// </summary>
+    private static int HighestLimit(SoakSite site, List<LimitChange> changes, double from, double to)
+    {
+        var highest = int.MinValue;
+        var previous = site.Limit;
+        var previousFrom = double.NegativeInfinity;
+        foreach (var change in changes)
+        {
+            // The previous value held from previousFrom until, at the latest, this change's answer.
+            if (previousFrom <= to && change.Answered >= from)
+            {
+                highest = Math.Max(highest, previous);
+            }
+
+            previous = change.Limit;
+            previousFrom = change.Sent;
+        }
+
+        if (previousFrom <= to)
+        {
+            highest = Math.Max(highest, previous);
+        }
+
+        return highest;
+    }
+}
