@@ -15,6 +15,34 @@ public sealed class Checks(Journal journal)
     public List<(string Rule, string Checked)> Checked { get; } = [];
 
     /// <summary>
+    /// No count over the limit at any reading. Lowering a limit ends nobody, so a count may stay above a lowered
+    /// limit; but it grows only by admissions, each within the limit of its moment: so each reading is at most the one
+    /// before it or the highest limit that may have been in force since.
+    /// </summary>
+    public void CountsWithinLimits(IReadOnlyList<SoakSite> sites)
+    {
+        var over = 0;
+        foreach (var site in sites)
+        {
+            var changes = journal.LimitChanges.Where(c => c.SiteId == site.SiteId).OrderBy(c => c.Answered).ToList();
+            var (active, since) = (0, double.NegativeInfinity);
+            foreach (var reading in journal.Counts.Where(c => c.SiteId == site.SiteId).OrderBy(c => c.Sent))
+            {
+                var ceiling = Math.Max(active, HighestLimit(site, changes, since, reading.Answered));
+                if (reading.Active > ceiling)
+                {
+                    over++;
+                    journal.Violation($"{site.Name} counted {reading.Active} sessions at {reading.Answered:0.0} s; the most it may have counted then is {ceiling}");
+                }
+
+                (active, since) = (reading.Active, reading.Sent);
+            }
+        }
+
+        Checked.Add(("No count over the limit at any reading", $"{journal.Counts.Count:N0} readings of a site's count (every site once a second through `GET /api/sites`), each against the reading before it and the limits in force since: {over} over"));
+    }
+
+    /// <summary>
     /// No admission over the limit: at every admission, the sessions certainly live throughout its window (admitted
     /// before it was sent, and answering "live" to a request sent after it was answered) and the new one together
     /// stay within the highest limit that may have been in force during the window.

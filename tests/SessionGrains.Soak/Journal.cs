@@ -86,8 +86,8 @@ public sealed record LimitChange(string SiteId, double Sent, double Answered, in
 /// <summary>A fault: when it began, when what failed was back (started and, for a silo, in the membership again).</summary>
 public sealed record FaultRecord(FaultKind Kind, string Target, double Began, double Back);
 
-/// <summary>A site's count and limit as one answer of the API gave them.</summary>
-public sealed record CountSample(double At, string SiteId, int Active, int Limit);
+/// <summary>A site's count and limit as one answer of the API gave them, read at some moment between sending and answer.</summary>
+public sealed record CountSample(double Sent, double Answered, string SiteId, int Active, int Limit);
 
 /// <summary>One server process's resident memory and CPU use (of one core, in percent) since the last sample.</summary>
 public sealed record ProcessSample(double At, int Server, double ResidentMegabytes, double CpuPercent);

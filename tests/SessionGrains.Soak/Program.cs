@@ -80,6 +80,7 @@ try
     await processes;
 
     var checks = new Checks(journal);
+    checks.CountsWithinLimits(sites);
     checks.AdmissionsWithinLimits();
     await checks.DatabaseAgreesAsync(cluster.ConnectionString);
     var recoveries = Recovery.Of(journal);

@@ -5,18 +5,16 @@ using SessionGrains.Testing;
 namespace SessionGrains.Soak;
 
 /// <summary>
-/// Reads every site's count and limit once a second through the API (as the dashboard does), and each server's memory
-/// and CPU time from /proc every few seconds. A count over the limit is a broken rule, unless the limit was just
-/// lowered and the count has not grown since (lowering a limit ends nobody).
+/// Reads every site's count and limit once a second through the API (as the dashboard does; <see cref="Checks"/>
+/// holds them against the limits afterwards), and each server's memory and CPU time from /proc every few seconds.
 /// </summary>
 public sealed class Samplers(ServerCluster cluster, HttpClient admin, Gateway gateway, Journal journal, IReadOnlyList<SoakSite> sites)
 {
-    private readonly Dictionary<string, int> _lastActive = new(StringComparer.Ordinal);
     private readonly Dictionary<int, (int Pid, double At, double CpuSeconds)> _lastCpu = [];
 
     public async Task CountsAsync(CancellationToken stop)
     {
-        var names = sites.ToDictionary(s => s.SiteId, s => s.Name, StringComparer.Ordinal);
+        var ours = sites.Select(s => s.SiteId).ToHashSet(StringComparer.Ordinal);
         while (!stop.IsCancellationRequested)
         {
             var reply = await gateway.SendAsync(admin, "sites", server => new HttpRequestMessage(HttpMethod.Get, new Uri(server, "/api/sites")), stop);
@@ -26,21 +24,10 @@ public sealed class Samplers(ServerCluster cluster, HttpClient admin, Gateway ga
                 foreach (var site in reply.Body.EnumerateArray())
                 {
                     var siteId = site.GetProperty("siteId").GetString()!;
-                    if (!names.TryGetValue(siteId, out var name))
+                    if (ours.Contains(siteId))
                     {
-                        continue;
+                        journal.Counts.Add(new CountSample(reply.Sent, reply.Answered, siteId, site.GetProperty("active").GetInt32(), site.GetProperty("limit").GetInt32()));
                     }
-
-                    var active = site.GetProperty("active").GetInt32();
-                    var limit = site.GetProperty("limit").GetInt32();
-                    journal.Counts.Add(new CountSample(reply.Answered, siteId, active, limit));
-                    var grew = !_lastActive.TryGetValue(siteId, out var before) || active > before;
-                    if (active > limit && grew)
-                    {
-                        journal.Violation($"{name} counted {active} sessions with a limit of {limit}");
-                    }
-
-                    _lastActive[siteId] = active;
                 }
             }
 

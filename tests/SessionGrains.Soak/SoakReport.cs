@@ -94,7 +94,6 @@ public static class SoakReport
         Line();
         Line("While it ran:");
         Line();
-        Line(string.Create(Invariant, $"- **No count over the limit at any sample**: every site's count and limit read once a second from `GET /api/sites` ({journal.Counts.Count:N0} readings). A count above a lowered limit is allowed while it does not grow (lowering a limit ends nobody)."));
         Line("- **No acknowledged session lost**: every touch of a session its visitor was working in answered 200, or 410 for a reason the soak explains (`kicked` after the operator sent the kick, `evicted` on the site that evicts, `idle` only once an idle timeout had passed since a request that found it live); never 404.");
         Line("- **Ends are exact**: after a sign-out (204) the session answers 410 and its site no longer lists it; a session walked away from answers 410 and is no longer listed by its lease bound (1.5 idle timeouts after the last touch, plus 2 s).");
         Line("- **No 5xx but 503**: every answer's status was checked.");

@@ -137,7 +137,7 @@ public sealed class Visitor(int number, IReadOnlyList<SoakSite> sites, IReadOnly
                 case null:
                     return null;
                 default:
-                    journal.Violation($"{site.Name}: a polled ticket was answered {(int)poll.Status} {poll.Code}");
+                    journal.Violation($"{site.Name}: ticket {ticketId} was answered {(int)poll.Status} {poll.Code}");
                     return null;
             }
         }
