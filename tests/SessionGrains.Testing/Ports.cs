@@ -14,6 +14,19 @@ public static class Ports
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// Two different free loopback ports (a silo's and its gateway's): the first stays bound while the second is
+    /// chosen, so the kernel cannot hand out the same one twice.
+    /// </summary>
+    public static (int First, int Second) FreePair()
+    {
+        using var first = new TcpListener(IPAddress.Loopback, 0);
+        first.Start();
+        using var second = new TcpListener(IPAddress.Loopback, 0);
+        second.Start();
+        return (((IPEndPoint)first.LocalEndpoint).Port, ((IPEndPoint)second.LocalEndpoint).Port);
+    }
+
     /// <summary>A port as a setting's value (environment variables, command lines).</summary>
     public static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
 }

@@ -61,8 +61,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private static async Task<ServerProcess> StartOnceAsync(IReadOnlyDictionary<string, string> environment)
     {
-        var siloPort = Ports.Free();
-        var gatewayPort = Ports.Free();
+        var (siloPort, gatewayPort) = Ports.FreePair();
         var settings = new Dictionary<string, string>
         {
             ["SessionGrains__SiloPort"] = Ports.Text(siloPort),

@@ -52,7 +52,8 @@ public sealed class CoHostedSilo : IAsyncDisposable
         builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(siloPort: Ports.Free(), gatewayPort: Ports.Free());
+            var (siloPort, gatewayPort) = Ports.FreePair();
+            silo.UseLocalhostClustering(siloPort: siloPort, gatewayPort: gatewayPort);
             silo.AddSessionGrains(storage, new ConfigurationBuilder().Build());
             replace?.Invoke(silo.Services);
         });

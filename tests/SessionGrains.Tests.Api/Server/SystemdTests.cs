@@ -121,8 +121,9 @@ public sealed class SystemdTests
         start.Environment["NOTIFY_SOCKET"] = socketPath;
         start.Environment["SessionGrains__DataDirectory"] = Path.Combine(folder.Path, "data");
         start.Environment["SessionGrains__AdminApiKey"] = ApiServer.AdminKey;
-        start.Environment["SessionGrains__SiloPort"] = Ports.Text(Ports.Free());
-        start.Environment["SessionGrains__GatewayPort"] = Ports.Text(Ports.Free());
+        var (siloPort, gatewayPort) = Ports.FreePair();
+        start.Environment["SessionGrains__SiloPort"] = Ports.Text(siloPort);
+        start.Environment["SessionGrains__GatewayPort"] = Ports.Text(gatewayPort);
 
         using var service = Process.Start(start)!;
         service.BeginOutputReadLine();
