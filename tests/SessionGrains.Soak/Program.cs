@@ -22,9 +22,13 @@ void Log(string line) => Console.WriteLine($"[{wall.Elapsed:mm\\:ss}] {line}");
 var plan = SoakPlan.For(TimeSpan.FromMinutes(minutes));
 var cluster = new ServerCluster
 {
-    // Every admission and end in the servers' output, for explaining a broken rule.
+    // The soak restarts the database and holds the servers to every commit it acknowledged.
+    DurableDatabase = true,
+
+    // Every admission and end in the servers' output, with the time, for explaining a broken rule.
     ExtraSettings = new Dictionary<string, string>
     {
+        ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
         ["Logging__LogLevel__SessionGrains.Grains.Sites.SiteGrain"] = "Debug",
         ["Logging__LogLevel__SessionGrains.Grains.Sessions.SessionGrain"] = "Debug",
     },

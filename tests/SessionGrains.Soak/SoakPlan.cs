@@ -41,7 +41,7 @@ public sealed record SoakPlan(TimeSpan Length, IReadOnlyList<SoakSite> Sites, in
     public static readonly TimeSpan Downtime = TimeSpan.FromSeconds(6);
 
     /// <summary>
-    /// Ten sites whose limits add up to fewer seats than there are visitors, so most are full most of the time; a silo
+    /// Ten small sites and one large one, whose limits add up to fewer seats than there are visitors, so most are full most of the time; a silo
     /// fault every three minutes (a quarter of the run when shorter), kills and graceful stops taking turns, and two
     /// database restarts between them, at a third and at two thirds of the run.
     /// </summary>
@@ -61,6 +61,7 @@ public sealed record SoakPlan(TimeSpan Length, IReadOnlyList<SoakSite> Sites, in
             Site(8, 20, 60, guarded: true),
             Site(9, 5, 30, onFull: "queue"),
             Site(10, 5, 30, onFull: "evict-idlest"),
+            Site(11, 200, 60, guarded: true),
         ];
 
         var every = TimeSpan.FromTicks(Math.Clamp(length.Ticks / 4, TimeSpan.FromSeconds(30).Ticks, TimeSpan.FromMinutes(3).Ticks));
@@ -79,6 +80,6 @@ public sealed record SoakPlan(TimeSpan Length, IReadOnlyList<SoakSite> Sites, in
             faults.Add((every * slot + (every / 2), FaultKind.DatabaseRestarted));
         }
 
-        return new SoakPlan(length, sites, Visitors: 120, [.. faults.Where(f => f.Item1 < length).OrderBy(f => f.Item1)]);
+        return new SoakPlan(length, sites, Visitors: 400, [.. faults.Where(f => f.Item1 < length).OrderBy(f => f.Item1)]);
     }
 }

@@ -36,7 +36,7 @@ public static class SoakReport
 
         Line();
         Line("Together the limits give fewer seats than there are visitors, so most sites are full most of the time. A visitor");
-        Line("picks a site, asks its guard (guarded sites; one visit in ten is a wrong password from three shared addresses,");
+        Line("picks a site (weighed by its limit, plus five), asks its guard (guarded sites; one visit in ten is a wrong password from three shared addresses,");
         Line("which the guard ends up blocking), signs in (waiting in line where the site queues, leaving after 10 to 90 s), then");
         Line("touches at random intervals of 1 s to 0.3 idle timeouts, and finally signs out (half of the sessions), walks away");
         Line("(three in ten: the session must end by its lease bound), or works on until the end (one in five). The operator");

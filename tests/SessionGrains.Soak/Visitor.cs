@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace SessionGrains.Soak;
 
 /// <summary>
-/// One person using the sites, one visit after another: picks a site, asks its sign-in guard (on guarded sites;
+/// One person using the sites, one visit after another: picks a site (large ones more often), asks its sign-in guard (on guarded sites;
 /// one visit in ten is a wrong password from a few shared addresses, which the guard ends up blocking), signs in
 /// (waiting in line on a site that queues), then works with touches at random intervals well inside the idle
 /// timeout, and finally signs out, walks away (the session must end by its lease bound), or keeps working until the
@@ -26,7 +26,7 @@ public sealed class Visitor(int number, IReadOnlyList<SoakSite> sites, IReadOnly
     {
         for (var visit = 0; !stop.IsCancellationRequested; visit++)
         {
-            var site = sites[_random.Next(sites.Count)];
+            var site = PickSite();
             var client = clients[site.SiteId];
 
             // A few user ids per visitor, so a user may come back while an abandoned session still counts.
@@ -47,6 +47,22 @@ public sealed class Visitor(int number, IReadOnlyList<SoakSite> sites, IReadOnly
 
             await WorkAsync(session, client, stop);
         }
+    }
+
+    /// <summary>A site at random, weighed by its limit (plus five), so that large sites fill as small ones do.</summary>
+    private SoakSite PickSite()
+    {
+        var pick = _random.Next(sites.Sum(s => s.Limit + 5));
+        foreach (var site in sites)
+        {
+            pick -= site.Limit + 5;
+            if (pick < 0)
+            {
+                return site;
+            }
+        }
+
+        return sites[^1];
     }
 
     /// <summary>After the soak: touches the session the visitor was working in; it must still be live (or kicked, evicted).</summary>
