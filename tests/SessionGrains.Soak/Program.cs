@@ -22,9 +22,6 @@ void Log(string line) => Console.WriteLine($"[{wall.Elapsed:mm\\:ss}] {line}");
 var plan = SoakPlan.For(TimeSpan.FromMinutes(minutes));
 var cluster = new ServerCluster
 {
-    // The soak restarts the database and holds the servers to every commit it acknowledged.
-    DurableDatabase = true,
-
     // Every admission and end in the servers' output, with the time, for explaining a broken rule.
     ExtraSettings = new Dictionary<string, string>
     {

@@ -42,10 +42,10 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>The server shared by the whole test run, without durability (fsync off); nobody may stop it.</summary>
     public static Task<PostgresServer> GetAsync() => Shared.Value;
 
-    /// <summary>A server of the caller's own, without durability, which it may stop and start again (database outage tests).</summary>
-    public static Task<PostgresServer> StartDedicatedAsync() => StartAsync(durable: false);
-
-    /// <summary>A server of the caller's own with PostgreSQL's default durability (fsync and synchronous_commit on): for measuring durable writes.</summary>
+    /// <summary>
+    /// A server of the caller's own with PostgreSQL's default durability (fsync and synchronous_commit on), which it may
+    /// stop and start again: for measuring durable writes, and for outages that must lose no acknowledged commit.
+    /// </summary>
     public static Task<PostgresServer> StartDurableAsync() => StartAsync(durable: true);
 
     /// <summary>Stops the server the way a crash or an operator would: connections drop at once.</summary>

@@ -28,13 +28,6 @@ public sealed class ServerCluster : IAsyncLifetime
     private readonly System.Text.StringBuilder _pastOutput = new();
     private IHost? _clientHost;
 
-    /// <summary>
-    /// A database with PostgreSQL's default durability rather than the tests' fast one (no fsync, commits
-    /// acknowledged before their WAL is written): a database stopped at once then loses no acknowledged commit, so a
-    /// run that restarts it can hold the servers to everything they acknowledged.
-    /// </summary>
-    public bool DurableDatabase { get; init; }
-
     /// <summary>Settings every server gets on top of the cluster's own, e.g. log levels.</summary>
     public IReadOnlyDictionary<string, string> ExtraSettings { get; init; } = new Dictionary<string, string>();
 
@@ -58,7 +51,10 @@ public sealed class ServerCluster : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Database = DurableDatabase ? await PostgresServer.StartDurableAsync() : await PostgresServer.StartDedicatedAsync();
+        // PostgreSQL's default durability, not the tests' fast settings (no fsync, commits acknowledged before their WAL
+        // is written): a database stopped at once then loses no acknowledged commit, so runs that stop it can hold the
+        // servers to everything they acknowledged.
+        Database = await PostgresServer.StartDurableAsync();
 
         // The test server trusts every local connection; the password is there to show it never reaches a log.
         ConnectionString = new NpgsqlConnectionStringBuilder(await Database.CreateDatabaseAsync()) { Password = DatabasePassword }.ConnectionString;
