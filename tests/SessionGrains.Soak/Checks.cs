@@ -50,7 +50,6 @@ public sealed class Checks(Journal journal)
     public void AdmissionsWithinLimits()
     {
         var over = 0;
-        var worst = 0;
         foreach (var group in journal.Sessions.GroupBy(s => s.Site))
         {
             var site = group.Key;
@@ -60,7 +59,6 @@ public sealed class Checks(Journal journal)
             {
                 var live = sessions.Count(s => s != admission && s.Answered <= admission.Sent && s.LastLiveSent >= admission.Answered);
                 var limit = HighestLimit(site, changes, admission.Sent, admission.Answered);
-                worst = Math.Max(worst, live + 1 - limit);
                 if (live + 1 > limit)
                 {
                     over++;
@@ -78,28 +76,12 @@ public sealed class Checks(Journal journal)
     /// </summary>
     public async Task DatabaseAgreesAsync(string connectionString)
     {
-        var live = new HashSet<(string, Guid)>();
-        var ended = new HashSet<(string, Guid)>();
+        HashSet<(string, Guid)> live, ended;
         await using (var connection = new NpgsqlConnection(connectionString))
         {
             await connection.OpenAsync();
-            await using (var command = new NpgsqlCommand("SELECT SiteId, SessionId FROM SessionGrainsSiteSessions", connection))
-            await using (var reader = await command.ExecuteReaderAsync())
-            {
-                while (await reader.ReadAsync())
-                {
-                    live.Add((reader.GetString(0), reader.GetGuid(1)));
-                }
-            }
-
-            await using (var command = new NpgsqlCommand("SELECT SiteId, SessionId FROM SessionGrainsEndedSessions", connection))
-            await using (var reader = await command.ExecuteReaderAsync())
-            {
-                while (await reader.ReadAsync())
-                {
-                    ended.Add((reader.GetString(0), reader.GetGuid(1)));
-                }
-            }
+            live = await SessionKeysAsync(connection, "SessionGrainsSiteSessions");
+            ended = await SessionKeysAsync(connection, "SessionGrainsEndedSessions");
         }
 
         (string, Guid) Key(AdmittedSession s) => (s.Site.SiteId, Guid.ParseExact(s.SessionId, "N"));
@@ -133,6 +115,20 @@ public sealed class Checks(Journal journal)
         Checked.Add((
             "Every end is recorded",
             $"{seenEnded.Count:N0} ends: {seenEnded.Count - unrecorded.Count:N0} recorded, {excused} not recorded while the database was down (allowed: the seat is freed, the record is not retried), {unrecorded.Count - excused} otherwise"));
+    }
+
+    /// <summary>Every (site, session) with a row in <paramref name="table"/>.</summary>
+    private static async Task<HashSet<(string, Guid)>> SessionKeysAsync(NpgsqlConnection connection, string table)
+    {
+        var keys = new HashSet<(string, Guid)>();
+        await using var command = new NpgsqlCommand($"SELECT SiteId, SessionId FROM {table}", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            keys.Add((reader.GetString(0), reader.GetGuid(1)));
+        }
+
+        return keys;
     }
 
     /// <summary>

@@ -30,9 +30,6 @@ public sealed class Journal
 
     public ConcurrentBag<CountSample> Counts { get; } = [];
 
-    /// <summary>Each answered reading of every site's count: when it was sent and answered (all sites answered it).</summary>
-    public ConcurrentBag<(double Sent, double Answered)> Readings { get; } = [];
-
     public ConcurrentBag<ProcessSample> Processes { get; } = [];
 
     /// <summary>Answers by kind of request and by status with problem code (e.g. <c>touch</c>, <c>410 session_ended</c>), and failed connections.</summary>

@@ -17,7 +17,8 @@ public sealed record Recovery(FaultRecord Fault, double? Answered, int Unavailab
     public static IReadOnlyList<Recovery> Of(Journal journal)
     {
         var signIns = journal.SignIns.OrderBy(a => a.Sent).ToList();
-        var readings = journal.Readings.OrderBy(r => r.Sent).ToList();
+        // One reading of every site's count per answer of GET /api/sites: all sites answered it.
+        var readings = journal.Counts.Select(c => (c.Sent, c.Answered)).Distinct().OrderBy(r => r.Sent).ToList();
         var recoveries = new List<Recovery>();
         foreach (var fault in journal.Faults.OrderBy(f => f.Began))
         {

@@ -20,7 +20,6 @@ public sealed class Samplers(ServerCluster cluster, HttpClient admin, Gateway ga
             var reply = await gateway.SendAsync(admin, "sites", server => new HttpRequestMessage(HttpMethod.Get, new Uri(server, "/api/sites")), stop);
             if (reply is { Status: HttpStatusCode.OK })
             {
-                journal.Readings.Add((reply.Sent, reply.Answered));
                 foreach (var site in reply.Body.EnumerateArray())
                 {
                     var siteId = site.GetProperty("siteId").GetString()!;

@@ -97,7 +97,6 @@ public static class SoakReport
         Line("- **No acknowledged session lost**: every touch of a session its visitor was working in answered 200, or 410 for a reason the soak explains (`kicked` after the operator sent the kick, `evicted` on the site that evicts, `idle` only once an idle timeout had passed since a request that found it live); never 404.");
         Line("- **Ends are exact**: after a sign-out (204) the session answers 410 and its site no longer lists it; a session walked away from answers 410 and is no longer listed by its lease bound (1.5 idle timeouts after the last touch, plus 2 s).");
         Line("- **No 5xx but 503**: every answer's status was checked.");
-        Line("- **Recovery within bounds**: the table above.");
         Line();
         Line("After it ended, from the records and from the database:");
         Line();
@@ -105,6 +104,8 @@ public static class SoakReport
         {
             Line($"- **{rule}**: {what}.");
         }
+
+        Line("- **Recovery within bounds**: the faults table above.");
 
         Line();
         Line("## Memory and CPU");
