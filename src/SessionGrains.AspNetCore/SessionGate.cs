@@ -297,7 +297,7 @@ internal sealed partial class SessionGate(
     {
         try
         {
-            await grains.GetSessionGrain(seat.SiteId, seat.SessionId).LogoutAsync();
+            await grains.GetSiteGrain(seat.SiteId).SignOutAsync(seat.SessionId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

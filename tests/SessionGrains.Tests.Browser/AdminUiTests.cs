@@ -601,7 +601,7 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
         return (await response.ReadJsonAsync()).GetProperty("sessionId").GetString()!;
     }
 
-    /// <summary>The kill reaches the session grain as a one-way signal: its touches answer 410 kicked once it lands.</summary>
+    /// <summary>The kill reaches the session grain as an end signal the site does not wait for: its touches answer 410 kicked once it lands.</summary>
     private static async Task AssertTouchEndsAsync(HttpClient api, string siteId, string sessionId, string reason)
     {
         var ended = await Eventually.WaitForAsync(

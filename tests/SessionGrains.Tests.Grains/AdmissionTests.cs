@@ -6,7 +6,7 @@ public abstract class AdmissionTests(SiloFixture fixture)
 {
     private TestSilo Silo => fixture.Silo;
 
-    /// <summary>Touches a session until the site's one-way signal has reached it, and returns why it ended.</summary>
+    /// <summary>Touches a session until the site's end signal has reached it, and returns why it ended.</summary>
     private async Task<SessionEndReason> EndReasonOnceToldAsync(ISiteGrain site, SessionId sessionId)
     {
         var touched = await Eventually.WaitForAsync(
@@ -165,8 +165,8 @@ public abstract class AdmissionTests(SiloFixture fixture)
 
         Assert.Equal(3, (await site.GetStatusAsync()).Summary.Active);
         Assert.Equal(RefusalReason.SiteFull, (await site.RefuseAsync(Sites.User("late"))).Reason);
-        await Silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), sessions[0].SessionId).LogoutAsync();
-        await Silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), sessions[1].SessionId).LogoutAsync();
+        await Silo.Grains.GetSiteGrain(site.GetPrimaryKeyString()).SignOutAsync(sessions[0].SessionId);
+        await Silo.Grains.GetSiteGrain(site.GetPrimaryKeyString()).SignOutAsync(sessions[1].SessionId);
         Assert.Equal(1, (await site.GetStatusAsync()).Summary.Active);
 
         // At the limit again, eviction swaps one seat for another.
@@ -192,7 +192,7 @@ public abstract class AdmissionTests(SiloFixture fixture)
     {
         var site = await SiteAsync(new() { Limit = 3 });
         var ended = await site.AdmitAsync(Sites.User("ann"));
-        Assert.True(await Silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), ended.SessionId).LogoutAsync());
+        Assert.True(await Silo.Grains.GetSiteGrain(site.GetPrimaryKeyString()).SignOutAsync(ended.SessionId));
 
         var resumed = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
             site.OpenSessionAsync(Sites.User("ann") with { Resumes = ended.SessionId })));
@@ -234,8 +234,8 @@ public abstract class AdmissionTests(SiloFixture fixture)
         var session = await site.AdmitAsync(Sites.User("ann"));
         var grain = Silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), session.SessionId);
 
-        Assert.True(await grain.LogoutAsync());
-        Assert.False(await grain.LogoutAsync());
+        Assert.True(await site.SignOutAsync(session.SessionId));
+        Assert.False(await site.SignOutAsync(session.SessionId));
 
         Assert.Equal(SessionEndReason.Logout, Assert.IsType<SessionEnded>(await grain.TouchAsync()).Reason);
         Assert.Equal(1, (await site.AdmitAsync(Sites.User("bob"))).Active);
@@ -252,7 +252,7 @@ public abstract class AdmissionTests(SiloFixture fixture)
 
         Assert.IsType<SessionNotFound>(elsewhere);
         Assert.IsType<SessionNotFound>(invented);
-        Assert.False(await Silo.Grains.GetSessionGrain(Sites.NewId(), session.SessionId).LogoutAsync());
+        Assert.False(await Silo.Grains.GetSiteGrain(Sites.NewId()).SignOutAsync(session.SessionId));
         Assert.Equal(1, (await site.GetStatusAsync()).Summary.Active);
     }
 

@@ -30,7 +30,7 @@ public abstract class BackstopTests(StorageKind kind) : IAsyncLifetime
         await TickAsync(site);
         Assert.True(await HasBackstopAsync(site));
 
-        Assert.True(await _silo.Grains.GetSessionGrain(siteId, ann.SessionId).LogoutAsync());
+        Assert.True(await _silo.Grains.GetSiteGrain(siteId).SignOutAsync(ann.SessionId));
         await TickAsync(site);
         Assert.False(await HasBackstopAsync(site));
 

@@ -35,7 +35,7 @@ public sealed class EndWatchTests : IAsyncLifetime
         // The site ends the first two (eviction, kick); the sessions end the last two themselves (logout, idle timer).
         var idle = await site.AdmitAsync(Sites.User("dan"));
         Assert.True(await site.KickAsync(kicked.SessionId));
-        Assert.True(await _silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), loggedOut.SessionId).LogoutAsync());
+        Assert.True(await _silo.Grains.GetSiteGrain(site.GetPrimaryKeyString()).SignOutAsync(loggedOut.SessionId));
         _silo.Clock.Advance(IdleTimeout);
 
         HashSet<SessionEndSignal> expected =

@@ -22,7 +22,7 @@ public abstract class HistoryTests(StorageKind kind) : IAsyncLifetime
         await site.RefuseAsync(Sites.User("cat"));
         await site.RefuseAsync(Sites.User("dan"));
         _silo.Clock.Advance(TimeSpan.FromMinutes(2));
-        await _silo.Grains.GetSessionGrain(siteId, ann.SessionId).LogoutAsync();
+        await _silo.Grains.GetSiteGrain(siteId).SignOutAsync(ann.SessionId);
         await Eventually.WaitForAsync(() => site.GetSummaryAsync(), s => s.Active == 1);
         _silo.Clock.Advance(TimeSpan.FromMinutes(1));
 

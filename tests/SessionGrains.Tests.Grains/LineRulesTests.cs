@@ -71,7 +71,7 @@ public sealed class LineRulesTests : IAsyncLifetime
         for (var i = 0; i < 3; i++)
         {
             Assert.IsType<TicketWaiting>(await site.PollTicketAsync(dan.TicketId));
-            Assert.True(await _silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), seated[i].SessionId).LogoutAsync());
+            Assert.True(await _silo.Grains.GetSiteGrain(site.GetPrimaryKeyString()).SignOutAsync(seated[i].SessionId));
         }
 
         Assert.Equal(1, Assert.IsType<TicketAdmitted>(await site.PollTicketAsync(dan.TicketId)).Session.Active);
@@ -96,7 +96,7 @@ public sealed class LineRulesTests : IAsyncLifetime
         {
             // One departure every interval; the head claims the freed seat at once.
             _silo.Clock.Advance(interval);
-            Assert.True(await _silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), seated).LogoutAsync());
+            Assert.True(await _silo.Grains.GetSiteGrain(site.GetPrimaryKeyString()).SignOutAsync(seated));
             var head = line.Dequeue();
             seated = Assert.IsType<TicketAdmitted>(await site.PollTicketAsync(head.TicketId)).Session.SessionId;
             if (head.TicketId == watched?.TicketId)

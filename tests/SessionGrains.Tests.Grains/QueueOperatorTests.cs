@@ -30,7 +30,7 @@ public abstract class QueueOperatorTests(StorageKind kind) : IAsyncLifetime
 
         Assert.IsType<TicketWaiting>(await site.PollTicketAsync(joined[1].Ticket.TicketId));
         var catPolled = _silo.Clock.GetUtcNow();
-        Assert.True(await Session(site, ann.SessionId).LogoutAsync());
+        Assert.True(await site.SignOutAsync(ann.SessionId));
 
         var line = await site.GetLineAsync(2);
 
@@ -85,7 +85,7 @@ public abstract class QueueOperatorTests(StorageKind kind) : IAsyncLifetime
         var ann = await site.AdmitAsync(Sites.User("ann"));
         var bob = await JoinAsync(site, "bob");
         var cat = await JoinAsync(site, "cat");
-        Assert.True(await Session(site, ann.SessionId).LogoutAsync());
+        Assert.True(await site.SignOutAsync(ann.SessionId));
 
         Assert.True(await site.RemoveTicketAsync(bob.TicketId));
 
@@ -113,12 +113,12 @@ public abstract class QueueOperatorTests(StorageKind kind) : IAsyncLifetime
 
         // Over the limit, a newcomer still queues, and a seat that frees brings the count back to the limit, no seat for the line yet.
         Assert.Equal(2, (await JoinAsync(site, "dan")).Position);
-        Assert.True(await Session(site, ann.SessionId).LogoutAsync());
+        Assert.True(await site.SignOutAsync(ann.SessionId));
         Assert.Null((await site.GetLineAsync(1)).Tickets[0].SeatHeldUntil);
         Assert.IsType<TicketWaiting>(await site.PollTicketAsync(cat.TicketId));
 
         // The next seat that frees is cat's, as usual.
-        Assert.True(await Session(site, bob.TicketId).LogoutAsync());
+        Assert.True(await site.SignOutAsync(bob.TicketId));
         Assert.IsType<TicketAdmitted>(await site.PollTicketAsync(cat.TicketId));
         Assert.Equal(1, (await site.GetSummaryAsync()).Active);
     }
@@ -131,7 +131,7 @@ public abstract class QueueOperatorTests(StorageKind kind) : IAsyncLifetime
         var ann = await site.AdmitAsync(Sites.User("ann"));
         var bob = await JoinAsync(site, "bob");
         var cat = await JoinAsync(site, "cat");
-        Assert.True(await Session(site, ann.SessionId).LogoutAsync());
+        Assert.True(await site.SignOutAsync(ann.SessionId));
 
         Assert.Equal(cat.TicketId, (await site.AdmitNextAsync())?.TicketId);
         Assert.Null(await site.AdmitNextAsync());

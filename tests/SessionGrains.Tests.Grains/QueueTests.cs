@@ -34,7 +34,7 @@ public abstract class QueueTests(StorageKind kind) : IAsyncLifetime
         // Seats free one at a time; each goes to the head, whoever else asks.
         for (var i = 0; i < 1000; i++)
         {
-            Assert.True(await _silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), seated[0]).LogoutAsync());
+            Assert.True(await _silo.Grains.GetSiteGrain(site.GetPrimaryKeyString()).SignOutAsync(seated[0]));
             seated.RemoveAt(0);
             if (i < 999)
             {
@@ -57,7 +57,7 @@ public abstract class QueueTests(StorageKind kind) : IAsyncLifetime
         var ann = await site.AdmitAsync(Sites.User("ann"));
         var bob = Assert.IsType<SessionQueued>(await site.OpenSessionAsync(Sites.User("bob"))).Ticket;
 
-        Assert.True(await _silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), ann.SessionId).LogoutAsync());
+        Assert.True(await _silo.Grains.GetSiteGrain(site.GetPrimaryKeyString()).SignOutAsync(ann.SessionId));
         var cat = Assert.IsType<SessionQueued>(await site.OpenSessionAsync(Sites.User("cat"))).Ticket;
 
         Assert.Equal(2, cat.Position);
@@ -126,7 +126,7 @@ public abstract class QueueTests(StorageKind kind) : IAsyncLifetime
         var ann = await site.AdmitAsync(Sites.User("ann"));
         var bob = Assert.IsType<SessionQueued>(await site.OpenSessionAsync(Sites.User("bob"))).Ticket;
         var cat = Assert.IsType<SessionQueued>(await site.OpenSessionAsync(Sites.User("cat"))).Ticket;
-        Assert.True(await _silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), ann.SessionId).LogoutAsync());
+        Assert.True(await _silo.Grains.GetSiteGrain(site.GetPrimaryKeyString()).SignOutAsync(ann.SessionId));
 
         Assert.True(await site.LeaveLineAsync(bob.TicketId));
         Assert.False(await site.LeaveLineAsync(bob.TicketId));
@@ -159,7 +159,7 @@ public abstract class QueueTests(StorageKind kind) : IAsyncLifetime
             tickets.Add(Assert.IsType<SessionQueued>(await site.OpenSessionAsync(Sites.User(user))).Ticket);
         }
 
-        Assert.True(await _silo.Grains.GetSessionGrain(site.GetPrimaryKeyString(), ann.SessionId).LogoutAsync());
+        Assert.True(await _silo.Grains.GetSiteGrain(site.GetPrimaryKeyString()).SignOutAsync(ann.SessionId));
         await _silo.RestartAsync();
         site = _silo.Grains.GetSiteGrain(site.GetPrimaryKeyString());
 

@@ -67,7 +67,7 @@ public abstract class RestartTests(StorageKind kind) : IAsyncLifetime
         var kicked = await site.AdmitAsync(Sites.User("ann"));
         var loggedOut = await site.AdmitAsync(Sites.User("bob"));
         await site.KickAsync(kicked.SessionId);
-        await _silo.Grains.GetSessionGrain(siteId, loggedOut.SessionId).LogoutAsync();
+        await _silo.Grains.GetSiteGrain(siteId).SignOutAsync(loggedOut.SessionId);
 
         await _silo.RestartAsync();
 

@@ -30,7 +30,7 @@ public abstract class UsageTests(StorageKind kind) : IAsyncLifetime
         Assert.Equal(RefusalReason.SiteFull, (await site.RefuseAsync(Sites.User("cat"))).Reason);
         Assert.Equal(RefusalReason.SiteFull, (await site.RefuseAsync(Sites.User("cat"))).Reason);
         _silo.Clock.Advance(TimeSpan.FromMinutes(30));
-        await _silo.Grains.GetSessionGrain(siteId, ann.SessionId).LogoutAsync();
+        await _silo.Grains.GetSiteGrain(siteId).SignOutAsync(ann.SessionId);
         await Eventually.WaitForAsync(() => site.GetSummaryAsync(), s => s.Active == 1);
         Assert.Equal(RefusalReason.UserLimit, (await site.RefuseAsync(Sites.User("bob"))).Reason);
         await site.AdmitAsync(Sites.User("ann"));
@@ -213,7 +213,7 @@ public abstract class UsageTests(StorageKind kind) : IAsyncLifetime
         var cat = Assert.IsType<SessionQueued>(await site.OpenSessionAsync(Sites.User("cat"))).Ticket;
         Assert.True(await site.LeaveLineAsync(cat.TicketId));
         _silo.Clock.Advance(TimeSpan.FromSeconds(40));
-        await _silo.Grains.GetSessionGrain(siteId, ann.SessionId).LogoutAsync();
+        await _silo.Grains.GetSiteGrain(siteId).SignOutAsync(ann.SessionId);
         await Eventually.WaitForAsync(() => site.GetSummaryAsync(), s => s.Active == 0);
         Assert.IsType<TicketAdmitted>(await site.PollTicketAsync(bob.TicketId));
 

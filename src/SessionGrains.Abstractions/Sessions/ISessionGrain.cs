@@ -2,7 +2,9 @@ namespace SessionGrains;
 
 /// <summary>
 /// One per session (key: the session id, extended with its site id, so a session id only means something on its own site).
-/// Tracks the session's idle time and ends it when the user has been idle past the site's idle timeout.
+/// Tracks the session's idle time and ends it when the user has been idle past the site's idle timeout. It starts on the
+/// session's first touch; until then its site tracks the session alone. A sign-out goes to the site
+/// (<see cref="ISiteGrain.SignOutAsync"/>).
 /// </summary>
 public interface ISessionGrain : IGrainWithGuidCompoundKey
 {
@@ -13,8 +15,4 @@ public interface ISessionGrain : IGrainWithGuidCompoundKey
     /// <summary>The session's state, like <see cref="TouchAsync"/> answers it, but without counting as activity.</summary>
     [SiteScoped]
     Task<TouchResult> PeekAsync();
-
-    /// <summary>The user signs out. Returns false when the session was not live (idempotent).</summary>
-    [SiteScoped]
-    Task<bool> LogoutAsync();
 }

@@ -54,6 +54,13 @@ public interface ISiteGrain : IGrainWithStringKey
     [SiteScoped]
     Task<IReadOnlyList<SiteUsage>> GetUsageAsync(DateOnly firstDay, DateOnly lastDay, UsageGranularity granularity);
 
+    /// <summary>
+    /// The user signs out: the seat is free and the end recorded before the answer returns, and the session's next touch
+    /// finds it ended. Returns false when the session was not live (idempotent).
+    /// </summary>
+    [SiteScoped]
+    Task<bool> SignOutAsync(SessionId sessionId);
+
     /// <summary>An operator ends a session. Returns false when the session was not live (idempotent).</summary>
     Task<bool> KickAsync(SessionId sessionId);
 

@@ -6,20 +6,19 @@ using SessionGrains.Grains.Sites;
 namespace SessionGrains.Grains.Sessions;
 
 /// <summary>
-/// Tracks one session's idle time. Touches are answered from memory; a touch calls the site only when it moves
-/// the idle deadline past the site's lease, and the lease then reaches half an idle timeout further, so an active
-/// session costs its site at most about two calls (and writes) per idle timeout. The grain's alarm
-/// (<see cref="IdleAlarms"/>, one timer for the whole silo) ends the session at its idle deadline and frees the seat.
+/// Tracks one session's idle time once the session is in use. The site admits a session without starting its grain and
+/// holds its first idle deadline as the lease; the session's first touch (or look) starts the grain, which asks the site
+/// for the lease. Touches are then answered from memory; a touch calls the site only when it moves the idle deadline
+/// past the site's lease, and the lease then reaches half an idle timeout further, so an active session costs its site
+/// at most about two calls (and writes) per idle timeout. The grain's alarm (<see cref="IdleAlarms"/>, one timer for
+/// the whole silo) ends the session at its idle deadline and frees the seat.
 /// </summary>
 /// <remarks>
-/// Placed beside its caller: the first call is the site's start signal, so a session lives on its site's silo.
-/// Its stored record (how it ended) is read only by an activation its site did not start (a touch or an end signal
-/// reaching a fresh activation): a session started by its site never waits for the database, so it can be touched
-/// even while the database is down.
+/// The site decides every end but the idle one and records them all, so this grain keeps nothing in storage: what it
+/// knows is in memory and, for an activation that starts fresh, the site's answer.
 /// </remarks>
 [PreferLocalPlacement]
 public sealed partial class SessionGrain(
-    ISessionEndLog endLog,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock,
     LocalSessions localSessions,
     IdleAlarms alarms,
@@ -34,15 +33,13 @@ public sealed partial class SessionGrain(
     private SessionId _sessionId;
     private string _siteId = "";
     private SessionEndReason _endedReason = SessionEndReason.Idle;
-    private bool _endRecorded; // the end is on record, so the session is ended for good
-    private bool _startSignalSeen;
 
     /// <summary>How long touches after a failed lease renewal wait before trying again.</summary>
     public static readonly TimeSpan RenewalRetryDelay = TimeSpan.FromSeconds(5);
 
     private enum Phase
     {
-        /// <summary>Activated by a caller other than the site: ask the site whether the session is live.</summary>
+        /// <summary>Just started, or stale: ask the site whether the session is live.</summary>
         Unresolved,
         Live,
         Ended,
@@ -69,9 +66,10 @@ public sealed partial class SessionGrain(
 
         localSessions.Forget(_siteId, _sessionId);
 
-        // Hand the exact idle deadline to the site, so its lease ends the session on time without this activation.
-        // At shutdown the silo has already done so for all its sessions at once (HandOverOnShutdown).
-        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown && IdleDeadline < _lease.ExpiresAt)
+        // Hand the exact idle deadline to the site, so its lease ends the session on time without this activation, and the
+        // site knows no grain is there to tell. At shutdown the silo has already done so for all its sessions at once
+        // (HandOverOnShutdown).
+        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
         {
             try
             {
@@ -85,41 +83,26 @@ public sealed partial class SessionGrain(
         }
     }
 
-    public Task StartAsync(SessionLease lease)
+    public Task EndAsync(SessionEndReason reason)
     {
-        _startSignalSeen = true;
-        if (_phase == Phase.Unresolved)
+        if (_phase is Phase.Unresolved or Phase.Live)
         {
-            BecomeLive(lease, lease.LastActivityAt);
-        }
-        else
-        {
-            // The session ended before its start signal came (the signal was overtaken); nothing else is on its way.
-            DeactivateOnceSettled();
+            EndHere(reason);
         }
 
         return Task.CompletedTask;
     }
 
-    public async Task EndAsync(SessionEndReason reason)
+    public async Task<TouchResult> TouchAsync()
     {
         if (_phase == Phase.Unresolved)
         {
-            // Not started here: the session's grain was lost, or this signal overtook the site's start signal.
-            if (!await EndedEarlierAsync())
+            if (await FirstTouchAsync())
             {
-                await RecordEndAsync(reason);
+                return new SessionActive { IdleExpiresAt = IdleDeadline };
             }
         }
-        else if (_phase != Phase.Ended)
-        {
-            await RecordEndAsync(reason);
-        }
-    }
 
-    public async Task<TouchResult> TouchAsync()
-    {
-        await ResolveAsync();
         if (_phase != Phase.Live)
         {
             return Outcome();
@@ -130,19 +113,18 @@ public sealed partial class SessionGrain(
         {
             // Unless the site knew of later activity (another activation was touched): then it carries on from the lease.
             await EndIdleAsync();
-            await ResolveAsync();
-            if (_phase != Phase.Live)
+            if (_phase == Phase.Unresolved)
             {
-                return Outcome();
+                return await TouchAsync();
             }
 
-            now = clock.GetUtcNow();
+            return Outcome();
         }
 
         _activity.LastActivityAt = now;
         if (IdleDeadline < _alarmAt)
         {
-            // Only after taking a lease's end as the deadline (see ResolveAsync): this touch makes it exact, and earlier.
+            // Only after taking a lease's end as the deadline (see Resolve): this touch makes it exact, and earlier.
             SetAlarm();
         }
 
@@ -169,19 +151,6 @@ public sealed partial class SessionGrain(
         }
 
         return _phase == Phase.Live ? new SessionActive { IdleExpiresAt = IdleDeadline } : Outcome();
-    }
-
-    public async Task<bool> LogoutAsync()
-    {
-        await ResolveAsync();
-        if (_phase != Phase.Live)
-        {
-            return false;
-        }
-
-        await Site.SessionEndedAsync(_sessionId, SessionEndReason.Logout, _activity.LastActivityAt);
-        await RecordEndAsync(SessionEndReason.Logout);
-        return true;
     }
 
     private DateTimeOffset IdleDeadline => _activity.LastActivityAt + _lease.IdleTimeout;
@@ -216,29 +185,60 @@ public sealed partial class SessionGrain(
         }
     }
 
-    private async Task ResolveAsync()
+    /// <summary>
+    /// This activation's first touch: it renews the lease from now, in the same call that asks the site about the
+    /// session. True when the session is live and the touch counted. While the database is away the renewal fails;
+    /// then the site's answer from memory will do, the touch counts here, and a later touch renews.
+    /// </summary>
+    private async Task<bool> FirstTouchAsync()
     {
-        if (_phase != Phase.Unresolved)
+        var now = clock.GetUtcNow();
+        try
         {
-            return;
+            Resolve(await Site.RenewLeaseAsync(_sessionId, now, exact: false), fromTouch: true);
+            return _phase == Phase.Live;
         }
-
-        // Ended by itself earlier (and deactivated since): the site may still hold a lease whose end never reached it.
-        if (await EndedEarlierAsync())
+        catch (Exception ex) when (ClusterFaults.IsStorageFailure(ex))
         {
-            return;
+            LogRenewalFailed(ex, _siteId, _sessionId);
         }
 
         var lookup = await Site.GetLeaseAsync(_sessionId);
+        if (lookup.Lease is { } lease && lease.ExpiresAt > now)
+        {
+            // The renewal is not stored, so the stored lease may end sooner than this one: the next touch the retry
+            // delay allows renews it.
+            BecomeLive(lease with { ExpiresAt = now }, now);
+            _renewalRetryAt = now + RenewalRetryDelay;
+            return true;
+        }
+
+        Resolve(lookup, fromTouch: false);
+        return false;
+    }
+
+    private async Task ResolveAsync()
+    {
+        if (_phase == Phase.Unresolved)
+        {
+            Resolve(await Site.GetLeaseAsync(_sessionId), fromTouch: false);
+        }
+    }
+
+    /// <summary>Takes the site's answer for an activation that knows nothing yet.</summary>
+    /// <param name="fromTouch">The answer is to a renewal from a touch just made, so the user's last activity is now.</param>
+    private void Resolve(LeaseLookup lookup, bool fromTouch)
+    {
         if (lookup.Lease is { } lease)
         {
-            // Touches this grain saw before it was lost may not have reached the site. The lease covers them,
-            // so the session runs to the end of its lease: never shorter than the user's real idle deadline.
-            BecomeLive(lease, lease.ExpiresAt - lease.IdleTimeout);
+            // Without a touch of its own, the activation cannot know of touches an earlier activation saw and did not
+            // report: the lease covers them, so the session runs to the lease's end, never shorter than the user's real
+            // idle deadline. A lease the site holds alone (no grain until now) ends exactly at that deadline.
+            BecomeLive(lease, fromTouch ? lease.LastActivityAt : lease.ExpiresAt - lease.IdleTimeout);
         }
         else if (lookup.EndedReason is { } reason)
         {
-            await RecordEndAsync(reason);
+            EndHere(reason);
         }
         else
         {
@@ -280,14 +280,14 @@ public sealed partial class SessionGrain(
         else
         {
             // The site no longer holds the seat: it ended the session, or the lease ran out first.
-            await RecordEndAsync(lookup.EndedReason ?? SessionEndReason.Idle);
+            EndHere(lookup.EndedReason ?? SessionEndReason.Idle);
         }
     }
 
     /// <summary>
-    /// Frees the seat, then records the end. If the site refuses, because it knows of activity this activation never
-    /// saw (a second activation of the session, possible for a moment after a silo's death, was touched and renewed
-    /// the lease), nothing ends: this activation forgets what it held and goes back to asking the site.
+    /// Frees the seat; the site records the end. If the site refuses, because it knows of activity this activation never
+    /// saw (a second activation of the session, possible for a moment after a silo's death, was touched and renewed the
+    /// lease), nothing ends: this activation forgets what it held and goes back to asking the site.
     /// </summary>
     private async Task EndIdleAsync()
     {
@@ -303,28 +303,20 @@ public sealed partial class SessionGrain(
         }
         catch (Exception ex)
         {
-            // Not fatal: the site's lease for this session runs out by itself.
+            // Not fatal: the site's lease for this session runs out by itself, and is recorded as an idle end then.
+            // Until then the site would take a new activation's touch for a live session, so this one stays to answer.
             LogReleaseFailed(ex, _siteId, _sessionId);
+            var leaseLeft = _lease.ExpiresAt - clock.GetUtcNow();
+            EndHere(SessionEndReason.Idle);
+            DelayDeactivation(leaseLeft > TimeSpan.Zero ? leaseLeft : TimeSpan.Zero);
+            return;
         }
 
-        await RecordEndAsync(SessionEndReason.Idle);
+        EndHere(SessionEndReason.Idle);
     }
 
-    /// <summary>Reads the stored record; true (and ended) if an earlier activation recorded how the session ended.</summary>
-    private async Task<bool> EndedEarlierAsync()
-    {
-        if (await endLog.FindAsync(_siteId, _sessionId) is not { } end)
-        {
-            return false;
-        }
-
-        _endedReason = end.Reason;
-        _phase = Phase.Ended;
-        _endRecorded = true;
-        return true;
-    }
-
-    private async Task RecordEndAsync(SessionEndReason reason)
+    /// <summary>The session ended (the site has it on record, or will when the lease runs out): this activation goes.</summary>
+    private void EndHere(SessionEndReason reason)
     {
         if (_phase == Phase.Live)
         {
@@ -335,31 +327,7 @@ public sealed partial class SessionGrain(
         CancelAlarm();
         _endedReason = reason;
         LogEnded(_siteId, _sessionId, reason);
-        try
-        {
-            await endLog.RecordAsync(new SessionEnd(_siteId, _sessionId, reason, clock.GetUtcNow()));
-            _endRecorded = true;
-            DeactivateOnceSettled();
-        }
-        catch (Exception ex)
-        {
-            // The seat is already free; keep this activation so it can still tell the user why the session ended.
-            LogEndNotSaved(ex, _siteId, _sessionId);
-        }
-    }
-
-    /// <summary>
-    /// Lets an ended session's activation go once its end is on record and the site's start signal has reached it.
-    /// One-way messages keep no order: a start signal that arrived late at a fresh activation would take the
-    /// session for live, so an activation that ended before its start signal came waits for it (or for idle collection,
-    /// when the grain that had the signal coming was lost with its silo).
-    /// </summary>
-    private void DeactivateOnceSettled()
-    {
-        if (_endRecorded && _startSignalSeen)
-        {
-            DeactivateOnIdle();
-        }
+        DeactivateOnIdle();
     }
 
     private TouchResult Outcome() => _phase switch
@@ -392,9 +360,6 @@ public sealed partial class SessionGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId} session {SessionId}: releasing the seat failed; its lease ends it")]
     private partial void LogReleaseFailed(Exception exception, string siteId, SessionId sessionId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId} session {SessionId}: saving how the session ended failed")]
-    private partial void LogEndNotSaved(Exception exception, string siteId, SessionId sessionId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId} session {SessionId}: handing the idle deadline to the site on deactivation failed")]
     private partial void LogHandOverFailed(Exception exception, string siteId, SessionId sessionId);

@@ -18,9 +18,6 @@ namespace SessionGrains.Grains.Sites;
 /// </remarks>
 internal sealed class DurableSite
 {
-    /// <summary>How many sessions ended by the site itself it remembers, for session grains that missed the end signal.</summary>
-    public const int EndedSessionsKept = 256;
-
     private readonly ISiteStore _store;
     private readonly IGrainFactory _grains;
     private readonly string _siteId;
@@ -65,6 +62,9 @@ internal sealed class DurableSite
 
     public LiveSessionSet Sessions => _sessions;
 
+    /// <summary>A write failed: memory may be ahead of storage, so nothing more is written or acknowledged.</summary>
+    public bool Broken => _broken;
+
     /// <summary>The site's waiting line (<see cref="FullSitePolicy.Queue"/>), stored with it.</summary>
     public WaitingLine Line => _line;
 
@@ -83,40 +83,31 @@ internal sealed class DurableSite
     }
 
     /// <summary>
-    /// Ends a session by the site's own decision (kicked, evicted, lease ran out): it is remembered, so a grain that
-    /// misses the signal can still learn why, and its grain is told once the ending is stored.
+    /// Ends a session by the site's own decision (kicked, evicted, signed out, idle by its lease). Its end is recorded
+    /// in the write that frees the seat, and its grain, if one was started, is told once that write is stored, unless
+    /// <paramref name="tellGrain"/> is false because the caller tells it itself.
     /// </summary>
-    public void End(LiveSession session, SessionEndReason reason, DateTimeOffset now)
+    public void End(LiveSession session, SessionEndReason reason, DateTimeOffset now, bool tellGrain = true)
     {
         _sessions.Remove(session.SessionId);
-        var ended = _header.RecentlyEnded;
-        if (ended.Count >= EndedSessionsKept)
-        {
-            ended.RemoveRange(0, ended.Count - EndedSessionsKept + 1);
-        }
-
-        ended.Add(new EndedSession { SessionId = session.SessionId, Reason = reason, EndedAt = now });
-        _unsentEnds.Add(new StoredEnd(session.SessionId, reason, BySite: true, Counted: !session.Exempt));
-        _headerChanged = true;
+        _unsentEnds.Add(new StoredEnd(session.SessionId, reason, now, TellGrain: tellGrain && !session.NoGrain, Counted: !session.Exempt));
     }
 
     /// <summary>
-    /// Takes out a session that ended on its own (its idle timer, a logout): its grain knows why already, so the site
-    /// remembers nothing, and only the web servers watching the site are told once the end is stored. False if the
-    /// session was not live here.
+    /// Takes out a session whose grain ended it (its idle alarm): its end is recorded like any other, but the grain
+    /// knows already. False if the session was not live here.
     /// </summary>
-    public bool EndedBySession(SessionId sessionId, SessionEndReason reason)
+    public bool EndedBySession(SessionId sessionId, SessionEndReason reason, DateTimeOffset now)
     {
         if (_sessions.Remove(sessionId) is not { } session)
         {
             return false;
         }
 
-        _unsentEnds.Add(new StoredEnd(sessionId, reason, BySite: false, Counted: !session.Exempt));
+        _unsentEnds.Add(new StoredEnd(sessionId, reason, now, TellGrain: false, Counted: !session.Exempt));
         return true;
     }
 
-    /// <summary>Ends every session whose lease ran out; returns how many.</summary>
     /// <summary>Ends every session whose lease ran out by <paramref name="now"/>; returns them (null when none did).</summary>
     public IReadOnlyList<LiveSession>? ExpireLeases(DateTimeOffset now)
     {
@@ -151,19 +142,6 @@ internal sealed class DurableSite
         {
             _sessions.Renew(session, activity, expiresAt);
         }
-    }
-
-    /// <summary>A session's lease while it is live; else why the site ended it, if it did so recently enough to remember.</summary>
-    public LeaseLookup Lookup(SessionId sessionId, TimeSpan idleTimeout)
-    {
-        if (_sessions.TryGet(sessionId, out var session))
-        {
-            return LeaseLookup.Held(session.LeaseFor(idleTimeout));
-        }
-
-        return _header.RecentlyEnded.FindLast(e => e.SessionId == sessionId) is { } ended
-            ? LeaseLookup.Ended(ended.Reason)
-            : LeaseLookup.Unknown;
     }
 
     /// <summary>
@@ -240,15 +218,16 @@ internal sealed class DurableSite
         // Taken in one turn, so the write holds exactly the changes made before this point.
         var (upserts, removals) = _sessions.TakeChanges();
         var (ticketUpserts, ticketRemovals) = _line.TakeChanges();
+        StoredEnd[] ends = [.. _unsentEnds];
+        _unsentEnds.Clear();
         var changes = new SiteWrite(_siteId, _version, _headerChanged ? _header.Snapshot() : null, upserts, removals)
         {
             TicketUpserts = ticketUpserts,
             TicketRemovals = ticketRemovals,
             UsageUpserts = _usage.Due ? _usage.TakeChanges() : [],
+            Ends = ends.Length == 0 ? [] : [.. ends.Select(end => new SessionEnd(_siteId, end.SessionId, end.Reason, end.EndedAt))],
         };
         _headerChanged = false;
-        StoredEnd[] ends = [.. _unsentEnds];
-        _unsentEnds.Clear();
 
         if (!changes.IsEmpty)
         {
@@ -261,7 +240,7 @@ internal sealed class DurableSite
 }
 
 /// <summary>
-/// A session's end, as a write stored it: <see cref="BySite"/> when the site decided it, so its grain must be told;
-/// <see cref="Counted"/> when it freed a seat.
+/// A session's end, as a write stored it: <see cref="TellGrain"/> when the session's grain was started and does not
+/// know yet; <see cref="Counted"/> when it freed a seat.
 /// </summary>
-internal readonly record struct StoredEnd(SessionId SessionId, SessionEndReason Reason, bool BySite, bool Counted);
+internal readonly record struct StoredEnd(SessionId SessionId, SessionEndReason Reason, DateTimeOffset EndedAt, bool TellGrain, bool Counted);

@@ -4,7 +4,7 @@ namespace SessionGrains.Grains.Sites;
 /// The site's timer at its earliest lease end, so a runaway lease (its session's grain is gone or late) ends on time
 /// even if nobody calls the site. It dies with the site's silo; <see cref="BackstopReminder"/> covers that.
 /// </summary>
-internal sealed class LeaseExpiryTimer(IGrainBase site, LiveSessionSet sessions, Func<CancellationToken, Task> onExpiring)
+internal sealed class LeaseExpiryTimer(IGrainBase site, Func<DateTimeOffset?> nextExpiry, Func<CancellationToken, Task> onExpiring)
 {
     private readonly IGrainTimer _timer = site.RegisterGrainTimer(
         onExpiring,
@@ -13,7 +13,7 @@ internal sealed class LeaseExpiryTimer(IGrainBase site, LiveSessionSet sessions,
     /// <summary>Sets the timer to the earliest lease end now; at once if one already ran out, off if none is held.</summary>
     public void Schedule(DateTimeOffset now)
     {
-        var due = sessions.NextExpiry() is { } at ? (at > now ? at - now : TimeSpan.Zero) : Timeout.InfiniteTimeSpan;
+        var due = nextExpiry() is { } at ? (at > now ? at - now : TimeSpan.Zero) : Timeout.InfiniteTimeSpan;
         _timer.Change(due, Timeout.InfiniteTimeSpan);
     }
 }

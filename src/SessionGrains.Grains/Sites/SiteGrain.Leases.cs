@@ -3,14 +3,22 @@ using SessionGrains.Grains.Sessions;
 namespace SessionGrains.Grains.Sites;
 
 /// <summary>
-/// The site's side of the lease protocol with its session grains, and what ends runaway leases: the site's timer at
-/// the earliest lease end (<see cref="LeaseExpiryTimer"/>), and the backstop reminder (<see cref="BackstopReminder"/>)
-/// for when the timer's silo died.
+/// The site's side of the lease protocol with its session grains, sign-outs, and what ends leases: the site's timer at
+/// the earliest lease end (<see cref="LeaseExpiryTimer"/>), which is also the idle end of every session whose grain
+/// never started, and the backstop reminder (<see cref="BackstopReminder"/>) for when the timer's silo died.
 /// </summary>
 public sealed partial class SiteGrain
 {
     public async Task<LeaseLookup> GetLeaseAsync(SessionId sessionId)
     {
+        // A session held here was stored (or its id never given): its lease is answered from memory, even while the
+        // database is away and this activation writes nothing (StorageRecovery).
+        if (Sessions.TryGet(sessionId, out var session) && (_site.Broken || session.ExpiresAt > clock.GetUtcNow()))
+        {
+            session.NoGrain = false;
+            return LeaseLookup.Held(session.LeaseFor(Settings.IdleTimeout));
+        }
+
         ExpireLeases(clock.GetUtcNow());
         await WriteAsync();
         return await LookupAsync(sessionId);
@@ -24,6 +32,8 @@ public sealed partial class SiteGrain
         // outage) still held the seat, so a session active within its idle timeout keeps it.
         if (Sessions.TryGet(sessionId, out var session))
         {
+            // An exact deadline comes from a grain about to deactivate: from then on nobody is there to tell.
+            session.NoGrain = exact;
             _site.ApplyActivity(session, lastActivityAt, exact, Settings.IdleTimeout, now);
         }
 
@@ -41,6 +51,7 @@ public sealed partial class SiteGrain
         {
             if (Sessions.TryGet(activity.SessionId, out var session))
             {
+                session.NoGrain = true;
                 _site.ApplyActivity(session, activity.LastActivityAt, exact: true, Settings.IdleTimeout, now);
             }
         }
@@ -50,7 +61,8 @@ public sealed partial class SiteGrain
 
     public async Task<bool> SessionEndedAsync(SessionId sessionId, SessionEndReason reason, DateTimeOffset lastActivityAt)
     {
-        ExpireLeases(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        ExpireLeases(now);
 
         // An idle end from a grain that missed the session's latest activity: another activation of the session
         // (possible for a moment after a silo's death) was touched and renewed the lease since. The user is active.
@@ -61,7 +73,7 @@ public sealed partial class SiteGrain
             return false;
         }
 
-        if (_site.EndedBySession(sessionId, reason))
+        if (_site.EndedBySession(sessionId, reason, now))
         {
             LogSessionEnded(SiteId, sessionId, reason);
         }
@@ -70,21 +82,69 @@ public sealed partial class SiteGrain
         return true;
     }
 
+    public async Task<bool> SignOutAsync(SessionId sessionId)
+    {
+        EnsureValidSiteId();
+        var now = clock.GetUtcNow();
+        ExpireLeases(now);
+        if (!Sessions.TryGet(sessionId, out var session))
+        {
+            // Not here: a second activation of this site that loaded before the admission must not leave the seat taken.
+            await _site.ConfirmCurrentAsync();
+            if (!Sessions.TryGet(sessionId, out session))
+            {
+                return false;
+            }
+        }
+
+        // The sign-out's answer waits for the grain, if one was started, so the next touch already finds the session ended.
+        var grainStarted = !session.NoGrain;
+        _site.End(session, SessionEndReason.Logout, now, tellGrain: false);
+        LogSessionEnded(SiteId, sessionId, SessionEndReason.Logout);
+        await WriteAsync();
+        if (grainStarted)
+        {
+            try
+            {
+                await Control(sessionId).EndAsync(SessionEndReason.Logout);
+            }
+            catch (Exception ex)
+            {
+                // The sign-out is stored; the grain learns it from the site at its next renewal.
+                LogEndNotTold(ex, SiteId, sessionId);
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>
-    /// The lease, or why the session ended. "Unknown" ends the session for its grain, so it is said only from state
-    /// shown to be current (<see cref="DurableSite.ConfirmCurrentAsync"/>): a second activation of this site that
-    /// loaded before the session was admitted must not end it.
+    /// The lease, or why the session ended, or "unknown". The end log answers for ended sessions, since every end is
+    /// recorded in the write that freed its seat; an end is final, so it may be read before anything else. "Unknown"
+    /// ends the session for its grain, so it is said only from state shown to be current
+    /// (<see cref="DurableSite.ConfirmCurrentAsync"/>): a second activation of this site that loaded before the session
+    /// was admitted must not end it. That write also stores any end this activation made meanwhile, so the log is read
+    /// again after it.
     /// </summary>
     private async Task<LeaseLookup> LookupAsync(SessionId sessionId)
     {
-        var lookup = _site.Lookup(sessionId, Settings.IdleTimeout);
-        if (lookup is { Lease: null, EndedReason: null })
+        if (Sessions.TryGet(sessionId, out var session))
         {
-            await _site.ConfirmCurrentAsync();
-            lookup = _site.Lookup(sessionId, Settings.IdleTimeout);
+            return LeaseLookup.Held(session.LeaseFor(Settings.IdleTimeout));
         }
 
-        return lookup;
+        if (await endLog.FindAsync(SiteId, sessionId) is { } end)
+        {
+            return LeaseLookup.Ended(end.Reason);
+        }
+
+        await _site.ConfirmCurrentAsync();
+        if (Sessions.TryGet(sessionId, out session))
+        {
+            return LeaseLookup.Held(session.LeaseFor(Settings.IdleTimeout));
+        }
+
+        return await endLog.FindAsync(SiteId, sessionId) is { } stored ? LeaseLookup.Ended(stored.Reason) : LeaseLookup.Unknown;
     }
 
     public Task RecordGuardRefusalsAsync(int count)

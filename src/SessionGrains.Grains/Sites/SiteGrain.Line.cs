@@ -57,9 +57,8 @@ public sealed partial class SiteGrain
                 return new TicketEnded { Reason = TicketEndReason.ClaimExpired };
             }
 
-            var (admitted, start) = ClaimSeat(ticket, now);
+            var admitted = ClaimSeat(ticket, now);
             await WriteAsync();
-            Start(start);
             return new TicketAdmitted { Session = admitted };
         }
 
@@ -86,12 +85,11 @@ public sealed partial class SiteGrain
     /// A newcomer's ticket: the one they hold already (a user waits once: asking again is polling, and claims a seat held
     /// for it), or a new one at the end of the line.
     /// </summary>
-    private (OpenSessionResult Result, (SessionId, SessionLease)? Start) JoinLine(OpenSessionRequest request, DateTimeOffset now)
+    private OpenSessionResult JoinLine(OpenSessionRequest request, DateTimeOffset now)
     {
         if (Line.OfUser(request.UserId) is { SeatHeldUntil: { } heldUntil } holder && heldUntil > now)
         {
-            var (admitted, start) = ClaimSeat(holder, now);
-            return (admitted, start);
+            return ClaimSeat(holder, now);
         }
 
         var ticket = Line.OfUser(request.UserId);
@@ -104,22 +102,22 @@ public sealed partial class SiteGrain
 
         WaitingLine.Polled(ticket, now);
         KeepLineMoving();
-        return (new SessionQueued { Ticket = Waiting(ticket, now) }, null);
+        return new SessionQueued { Ticket = Waiting(ticket, now) };
     }
 
     /// <summary>The seat held for <paramref name="ticket"/> becomes its session, with the ticket's id, exactly as an admission.</summary>
-    private (SessionAdmitted Admitted, (SessionId, SessionLease) Start) ClaimSeat(WaitingTicket ticket, DateTimeOffset now)
+    private SessionAdmitted ClaimSeat(WaitingTicket ticket, DateTimeOffset now)
     {
         var settings = Settings;
         Line.Leave(ticket.Id);
-        var session = LiveSession.Admit(ticket.Request, exempt: false, now, LeaseTerms.ExpiresAt(now, settings.IdleTimeout, exact: false), ticket.Id);
+        var session = LiveSession.Admit(ticket.Request, exempt: false, now, settings.IdleTimeout, ticket.Id);
         Sessions.Add(session);
         _pendingMetrics.Admitted(exempt: false);
         _pendingMetrics.Line("admitted");
         Usage.Admitted(now, now - ticket.JoinedAt);
         Usage.Started(now, ticket.Request.UserId);
         LogAdmitted(SiteId, session.SessionId, session.Exempt, Sessions.Counted, settings.Limit);
-        return (SiteAnswers.Admitted(session, Sessions.Counted, settings), (session.SessionId, session.LeaseFor(settings.IdleTimeout)));
+        return SiteAnswers.Admitted(session, Sessions.Counted, settings);
     }
 
     private TicketWaiting Waiting(WaitingTicket ticket, DateTimeOffset now)

@@ -20,16 +20,18 @@ namespace SessionGrains.Grains.Sites;
 [Reentrant]
 public sealed partial class SiteGrain(
     ISiteStore store,
+    ISessionEndLog endLog,
 
     // The history's state name from before it was called history: stored rows are found by it.
     [PersistentState("activity", StorageNames.Default)] IPersistentState<HistoryState> historyState,
     IOptionsMonitor<SiteDefaultsOptions> defaults,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider clock,
     SiteMetrics metrics,
-    ILogger<SiteGrain> logger) : Grain, ISiteGrain, ISiteLeaseGrain, IRemindable
+    ILogger<SiteGrain> logger) : Grain, ISiteGrain, ISiteLeaseGrain, IRemindable, IIncomingGrainCallFilter
 {
     private readonly PendingMetrics _pendingMetrics = new();
     private DurableSite _site = null!;
+    private StorageRecovery? _recovery;
     private HistoryRecorder _history = null!;
     private BackstopReminder _backstop = null!;
     private LeaseExpiryTimer _expiryTimer = null!;
@@ -47,21 +49,58 @@ public sealed partial class SiteGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _site = await LoadAsync(cancellationToken);
+        _expiryTimer = new LeaseExpiryTimer(this, () => Sessions.NextExpiry(), OnLeasesExpiringAsync);
+        _backstop = new BackstopReminder(this, SiteId, logger);
+        _history = new HistoryRecorder(this, historyState, SiteId, Sessions.Counted, Line.Count, clock.GetUtcNow(), logger);
+        StartUsage();
+        CarryOn();
+    }
+
+    /// <summary>The site as stored, with today's usage.</summary>
+    private async Task<DurableSite> LoadAsync(CancellationToken cancellationToken)
+    {
         var stored = await store.ReadAsync(SiteId, cancellationToken);
         var today = UsageRecorder.DayOf(clock.GetUtcNow());
         var usage = stored is null ? [] : await store.ReadUsageAsync(SiteId, today, today, cancellationToken);
         var limit = (stored?.Header.Settings ?? defaults.CurrentValue.ToSettings()).Limit;
         var recorder = new UsageRecorder(clock, usage.Count > 0 ? usage[0] : null, limit);
-        _site = new DurableSite(store, GrainFactory, SiteId, stored, clock.GetUtcNow(), recorder, OnWritten, OnWriteFailed);
-        _expiryTimer = new LeaseExpiryTimer(this, Sessions, OnLeasesExpiringAsync);
-        _backstop = new BackstopReminder(this, SiteId, logger);
-        var now = clock.GetUtcNow();
-        _history = new HistoryRecorder(this, historyState, SiteId, Sessions.Counted, Line.Count, now, logger);
-        StartUsage();
+        return new DurableSite(store, GrainFactory, SiteId, stored, clock.GetUtcNow(), recorder, OnWritten, OnWriteFailed);
+    }
 
-        // Leases that ran out while no activation held this site (a restart) make the timer fire at once.
-        _expiryTimer.Schedule(now);
+    /// <summary>After loading: leases that ran out while nothing held this site make the timer fire at once, and the line moves on.</summary>
+    private void CarryOn()
+    {
+        _expiryTimer.Schedule(clock.GetUtcNow());
         KeepLineMoving();
+    }
+
+    /// <summary>Replaces memory that may be ahead of storage (a write failed) with what storage holds; throws while the database is away.</summary>
+    private async Task ReloadAsync()
+    {
+        _site = await LoadAsync(CancellationToken.None);
+        _recovery = null;
+        LogReloaded(SiteId);
+        CarryOn();
+    }
+
+    /// <summary>
+    /// While a write has failed (<see cref="StorageRecovery"/>), every call first has the site reloaded from storage. Only
+    /// a lease lookup goes on from memory while the database is still away: a session's first touch during an outage.
+    /// </summary>
+    public Task Invoke(IIncomingGrainCallContext context) => _recovery is null ? context.Invoke() : InvokeRecoveringAsync(_recovery, context);
+
+    private static async Task InvokeRecoveringAsync(StorageRecovery recovery, IIncomingGrainCallContext context)
+    {
+        try
+        {
+            await recovery.ReloadAsync();
+        }
+        catch (StorageUnavailableException) when (context.MethodName == nameof(GetLeaseAsync))
+        {
+        }
+
+        await context.Invoke();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -79,9 +118,8 @@ public sealed partial class SiteGrain(
         var began = SiteMetrics.Now();
         var now = clock.GetUtcNow();
         ExpireLeases(now);
-        var (result, started) = Decide(request, Settings, now);
+        var result = Decide(request, Settings, now);
         await WriteAsync();
-        Start(started);
         metrics.AdmissionTook(System.Diagnostics.Stopwatch.GetElapsedTime(began));
         return result;
     }
@@ -104,38 +142,28 @@ public sealed partial class SiteGrain(
         ExpireLeases(now);
         var settings = Settings;
         var results = new OpenSessionResult[requests.Count];
-        var started = new List<(SessionId, SessionLease)>(requests.Count);
         for (var i = 0; i < requests.Count; i++)
         {
-            (results[i], var admitted) = Decide(requests[i], settings, now);
-            if (admitted is { } start)
-            {
-                started.Add(start);
-            }
+            results[i] = Decide(requests[i], settings, now);
         }
 
         await WriteAsync();
-        foreach (var start in started)
-        {
-            Start(start);
-        }
-
         return results;
     }
 
     /// <summary>
     /// One admission decision, applied to the set in memory; nothing is acknowledged before the write that holds it.
-    /// Returns the answer (as the decision saw the site) and, when admitted, the session grain's start signal to send
-    /// once that write succeeded.
+    /// Returns the answer as the decision saw the site. An admitted session's grain is not started: its first touch
+    /// starts it, and until then the site's lease ends the session at its idle deadline.
     /// </summary>
-    private (OpenSessionResult Result, (SessionId, SessionLease)? Start) Decide(OpenSessionRequest request, SiteSettings settings, DateTimeOffset now)
+    private OpenSessionResult Decide(OpenSessionRequest request, SiteSettings settings, DateTimeOffset now)
     {
         if (request.Resumes is { } previous)
         {
             if (Sessions.FindResumption(previous, request.UserId) is { } resumed)
             {
                 // A repeated resume (parallel requests, a retry, another web server): the same seat, not a second one.
-                return (SiteAnswers.Admitted(resumed, Sessions.Counted, settings), null);
+                return SiteAnswers.Admitted(resumed, Sessions.Counted, settings);
             }
 
             if (Sessions.TryGet(previous, out var stale) && string.Equals(stale.UserId, request.UserId, StringComparison.Ordinal))
@@ -157,7 +185,7 @@ public sealed partial class SiteGrain(
             metrics.Refused(refusal.Reason);
             Usage.Refused(now, refusal.Reason);
             LogRefused(SiteId, refusal.Reason, Sessions.Counted, settings.Limit);
-            return (SiteAnswers.Refused(refusal.Reason, Sessions, settings, request.UserId, now), null);
+            return SiteAnswers.Refused(refusal.Reason, Sessions, settings, request.UserId, now);
         }
 
         var admit = (AdmissionDecision.Admit)decision;
@@ -166,21 +194,12 @@ public sealed partial class SiteGrain(
             _site.End(evicted, SessionEndReason.Evicted, now);
         }
 
-        var session = LiveSession.Admit(request, admit.Exempt, now, LeaseTerms.ExpiresAt(now, settings.IdleTimeout, exact: false));
+        var session = LiveSession.Admit(request, admit.Exempt, now, settings.IdleTimeout);
         Sessions.Add(session);
         _pendingMetrics.Admitted(session.Exempt);
         Usage.Started(now, request.UserId);
         LogAdmitted(SiteId, session.SessionId, session.Exempt, Sessions.Counted, settings.Limit);
-        return (SiteAnswers.Admitted(session, Sessions.Counted, settings), (session.SessionId, session.LeaseFor(settings.IdleTimeout)));
-    }
-
-    /// <summary>Starts an admitted session's grain, whose idle timer runs from then on: only once its admission is stored.</summary>
-    private void Start((SessionId SessionId, SessionLease Lease)? admitted)
-    {
-        if (admitted is { } start)
-        {
-            Control(start.SessionId).StartAsync(start.Lease).Ignore();
-        }
+        return SiteAnswers.Admitted(session, Sessions.Counted, settings);
     }
 
     public Task<SiteSettings> GetSettingsAsync()
@@ -316,7 +335,7 @@ public sealed partial class SiteGrain(
 
         foreach (var end in ends)
         {
-            if (end.BySite)
+            if (end.TellGrain)
             {
                 Control(end.SessionId).EndAsync(end.Reason).Ignore();
             }
@@ -344,11 +363,19 @@ public sealed partial class SiteGrain(
 
     private void OnWriteFailed(Exception exception)
     {
-        // This activation's memory is now ahead of storage. Drop it, so the next request starts again from what
-        // storage holds.
         LogWriteFailed(exception, SiteId);
         _pendingMetrics.Clear();
-        DeactivateOnIdle();
+        if (exception is SiteWriteConflictException)
+        {
+            // Another activation wrote since this one loaded: this one is behind storage and goes at once.
+            DeactivateOnIdle();
+            return;
+        }
+
+        // The database is away, and memory may be ahead of storage: nothing more is decided from it. The site reloads
+        // from storage as soon as the database answers (StorageRecovery).
+        _recovery ??= new StorageRecovery(this, ReloadAsync);
+        _recovery.Start();
     }
 
     /// <summary>Refuses calls to a site whose id no request may name; checked once per activation, as ids never change.</summary>

@@ -13,19 +13,14 @@ public sealed record SiteHeader
     [Id(0)]
     public SiteSettings? Settings { get; set; }
 
-    /// <summary>
-    /// Sessions the site itself ended (kicked, evicted, lease ran out), newest last, so a session grain that missed
-    /// the one-way signal (its silo died) can still tell its user why. Bounded by <see cref="DurableSite.EndedSessionsKept"/>.
-    /// </summary>
-    [Id(2)]
-    public List<EndedSession> RecentlyEnded { get; set; } = [];
+    // Id 2 held the sessions the site ended recently; their end records now say why (ISessionEndLog).
 
     /// <summary>The site is in the <see cref="ISiteDirectoryGrain"/>.</summary>
     [Id(3)]
     public bool Listed { get; set; }
 
     /// <summary>A copy the store may keep reading while the site goes on changing its own.</summary>
-    public SiteHeader Snapshot() => this with { RecentlyEnded = [.. RecentlyEnded] };
+    public SiteHeader Snapshot() => this with { };
 }
 
 /// <summary>A seat held by a session, and the lease that keeps it.</summary>
@@ -65,9 +60,27 @@ public sealed record LiveSession
     [Id(9)]
     public SessionId? Resumes { get; init; }
 
-    /// <summary>A session the site admits now for <paramref name="request"/>, its lease ending at <paramref name="expiresAt"/>.</summary>
+    /// <summary>
+    /// No activation of the session's grain has asked for this lease since the admission, or since the last one handed
+    /// its exact deadline back: nobody is there to tell of an end, and the lease is the idle deadline itself. A session's
+    /// grain starts on its first touch, so a session admitted and signed out untouched never has one. Kept in memory
+    /// only: a session read from storage may have a grain, so it counts as having one.
+    /// </summary>
+    internal bool NoGrain
+    {
+        get => _noGrain;
+        set => _noGrain = value;
+    }
+
+    [NonSerialized]
+    private bool _noGrain;
+
+    /// <summary>
+    /// A session the site admits now for <paramref name="request"/>. Its grain starts on its first touch; until then the
+    /// site alone tracks it, so its lease ends exactly at its idle deadline.
+    /// </summary>
     /// <param name="id">The session's id: new, or the id of the ticket whose seat it takes.</param>
-    public static LiveSession Admit(OpenSessionRequest request, bool exempt, DateTimeOffset now, DateTimeOffset expiresAt, SessionId? id = null) => new()
+    public static LiveSession Admit(OpenSessionRequest request, bool exempt, DateTimeOffset now, TimeSpan idleTimeout, SessionId? id = null) => new()
     {
         SessionId = id ?? SessionId.New(),
         UserId = request.UserId,
@@ -77,8 +90,9 @@ public sealed record LiveSession
         StartedAt = now,
         Exempt = exempt,
         LastActivityAt = now,
-        ExpiresAt = expiresAt,
+        ExpiresAt = LeaseTerms.ExpiresAt(now, idleTimeout, exact: true),
         Resumes = request.Resumes,
+        NoGrain = true,
     };
 
     /// <summary>Orders sessions idlest first: the oldest known activity, then the earliest start among equals.</summary>
@@ -103,17 +117,4 @@ public sealed record LiveSession
         IdleExpiresAt = LastActivityAt + idleTimeout,
         Exempt = Exempt,
     };
-}
-
-[GenerateSerializer]
-public sealed record EndedSession
-{
-    [Id(0)]
-    public required SessionId SessionId { get; init; }
-
-    [Id(1)]
-    public required SessionEndReason Reason { get; init; }
-
-    [Id(2)]
-    public required DateTimeOffset EndedAt { get; init; }
 }

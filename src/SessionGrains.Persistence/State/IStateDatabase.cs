@@ -18,12 +18,12 @@ public interface IStateDatabase
     Task<SessionEnd?> FindEndAsync(string siteId, SessionId sessionId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Applies every site write whose expected version still holds and records every end, in one transaction.
-    /// A site write whose version no longer holds changes nothing; it is reported, and the rest commit.
+    /// Applies every site write whose expected version still holds, with the end records it carries, in one transaction.
+    /// A site write whose version no longer holds changes nothing and records nothing; it is reported, and the rest commit.
     /// </summary>
     /// <param name="pruning">When set, the ends it names are deleted in the same transaction, after the new ones are recorded.</param>
     /// <returns>The indexes (into <paramref name="sites"/>) of the writes that lost to another writer.</returns>
-    Task<IReadOnlySet<int>> CommitAsync(IReadOnlyList<SiteWrite> sites, IReadOnlyList<SessionEnd> ends, EndPruning? pruning, CancellationToken cancellationToken);
+    Task<IReadOnlySet<int>> CommitAsync(IReadOnlyList<SiteWrite> sites, EndPruning? pruning, CancellationToken cancellationToken);
 }
 
 /// <summary>Which recorded session ends a commit deletes.</summary>

@@ -8,8 +8,8 @@ namespace SessionGrains.Persistence.State;
 
 /// <summary>
 /// State in PostgreSQL (deploy/sql/postgresql/0005-site-state.sql). A commit is one batch of statements in one
-/// round trip, which PostgreSQL runs as one transaction: one statement per site write (its version check and its
-/// session rows together) and one for all the session ends, whatever their number.
+/// round trip, which PostgreSQL runs as one transaction: one statement per site write (its version check, and gated by
+/// it its session rows, tickets, usage rows and end records).
 /// </summary>
 public sealed class PostgreSqlStateDatabase(NpgsqlDataSource database, string serviceId, SiteRecordFormat format) : IStateDatabase, IDisposable
 {
@@ -58,12 +58,19 @@ public sealed class PostgreSqlStateDatabase(NpgsqlDataSource database, string se
 
     private const string CountSite = "SELECT count(*) FROM site;";
 
-    private static readonly string UpdateSite = UpdateSiteChanges + CountSite;
-    private static readonly string InsertSite = InsertSiteChanges + CountSite;
+    // One statement text per kind of write (first or later, and which optional parts it carries), made on first use:
+    // the same few texts run all the time, so each is prepared once per connection.
+    private static readonly string?[] Statements = new string?[16];
 
-    // Only writes that change the waiting line carry its statements; the others stay as short as before.
-    private static readonly string UpdateSiteWithTickets = UpdateSiteChanges + TicketChanges(8) + CountSite;
-    private static readonly string InsertSiteWithTickets = InsertSiteChanges + TicketChanges(6) + CountSite;
+    [Flags]
+    private enum Parts
+    {
+        None = 0,
+        Tickets = 1,
+        Usage = 2,
+        Ends = 4,
+        FirstWrite = 8,
+    }
 
     // Per site, the newest ended session to delete is the one after those kept; it and all older go. Both steps walk
     // the site's own index (0008-ended-sessions-per-site.sql) newest first, so the cost grows with what is kept and
@@ -161,29 +168,13 @@ public sealed class PostgreSqlStateDatabase(NpgsqlDataSource database, string se
             : null;
     }
 
-    public async Task<IReadOnlySet<int>> CommitAsync(IReadOnlyList<SiteWrite> sites, IReadOnlyList<SessionEnd> ends, EndPruning? pruning, CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<int>> CommitAsync(IReadOnlyList<SiteWrite> sites, EndPruning? pruning, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection);
         foreach (var write in sites)
         {
             batch.BatchCommands.Add(SiteCommand(write));
-        }
-
-        if (ends.Count > 0)
-        {
-            batch.BatchCommands.Add(Command(
-                """
-                INSERT INTO SessionGrainsEndedSessions (ServiceId, SiteId, SessionId, Reason, EndedAt)
-                SELECT $1, ended.SiteId, ended.SessionId, ended.Reason, ended.EndedAt
-                FROM unnest($2::text[], $3::uuid[], $4::integer[], $5::timestamptz[]) AS ended(SiteId, SessionId, Reason, EndedAt)
-                ON CONFLICT (ServiceId, SiteId, SessionId) DO NOTHING;
-                """,
-                serviceId,
-                ends.Select(e => e.SiteId).ToArray(),
-                ends.Select(e => e.SessionId.Value).ToArray(),
-                ends.Select(e => (int)e.Reason).ToArray(),
-                ends.Select(e => e.EndedAt).ToArray()));
         }
 
         if (pruning?.EndedBefore is { } cutoff)
@@ -225,7 +216,8 @@ public sealed class PostgreSqlStateDatabase(NpgsqlDataSource database, string se
 
     private NpgsqlBatchCommand SiteCommand(SiteWrite write)
     {
-        var header = write.Header ?? (write.ExpectedVersion == 0 ? new SiteHeader() : null);
+        var first = write.ExpectedVersion == 0;
+        var header = write.Header ?? (first ? new SiteHeader() : null);
         var ids = new Guid[write.Upserts.Count];
         var payloads = new byte[write.Upserts.Count][];
         for (var i = 0; i < ids.Length; i++)
@@ -236,24 +228,77 @@ public sealed class PostgreSqlStateDatabase(NpgsqlDataSource database, string se
 
         var headerParameter = new NpgsqlParameter { Value = header is null ? DBNull.Value : format.Write(header), NpgsqlDbType = NpgsqlDbType.Bytea };
         var payloadsParameter = new NpgsqlParameter { Value = payloads, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea };
-        object[] values = write.ExpectedVersion == 0
+        var values = new List<object>(16);
+        values.AddRange(first
             ? [serviceId, write.SiteId, headerParameter, ids, payloadsParameter]
-            : [serviceId, write.SiteId, write.ExpectedVersion, headerParameter, ids, payloadsParameter, write.Removals.Select(id => id.Value).ToArray()];
-        if (!write.HasTicketChanges && write.UsageUpserts.Count == 0)
+            : [serviceId, write.SiteId, write.ExpectedVersion, headerParameter, ids, payloadsParameter, write.Removals.Select(id => id.Value).ToArray()]);
+
+        var parts = first ? Parts.FirstWrite : Parts.None;
+        if (write.HasTicketChanges)
         {
-            return Command(write.ExpectedVersion == 0 ? InsertSite : UpdateSite, values);
+            parts |= Parts.Tickets;
+            values.AddRange(TicketValues(write));
         }
 
-        if (write.UsageUpserts.Count == 0)
+        if (write.UsageUpserts.Count > 0)
         {
-            return Command(write.ExpectedVersion == 0 ? InsertSiteWithTickets : UpdateSiteWithTickets, [.. values, .. TicketValues(write)]);
+            parts |= Parts.Usage;
+            values.AddRange(UsageValues(write.UsageUpserts));
         }
 
-        // Usage rows go out about once a minute: those writes carry the tickets' statement too, empty or not.
-        object[] withTickets = [.. values, .. TicketValues(write)];
-        var changes = write.ExpectedVersion == 0 ? InsertSiteChanges : UpdateSiteChanges;
-        return Command(changes + TicketChanges(values.Length + 1) + UsageChanges(withTickets.Length + 1) + CountSite, [.. withTickets, .. UsageValues(write.UsageUpserts)]);
+        if (write.Ends.Count > 0)
+        {
+            parts |= Parts.Ends;
+            values.AddRange(EndValues(write.Ends));
+        }
+
+        return Command(Statements[(int)parts] ??= Statement(parts), [.. values]);
     }
+
+    /// <summary>A site write's statement: its version check, then each part it carries, parameters numbered in that order.</summary>
+    private static string Statement(Parts parts)
+    {
+        var first = parts.HasFlag(Parts.FirstWrite);
+        var sql = new System.Text.StringBuilder(first ? InsertSiteChanges : UpdateSiteChanges);
+        var next = first ? 6 : 8;
+        if (parts.HasFlag(Parts.Tickets))
+        {
+            sql.Append(TicketChanges(next));
+            next += 3;
+        }
+
+        if (parts.HasFlag(Parts.Usage))
+        {
+            sql.Append(UsageChanges(next));
+            next += UsageColumns.Figures.Count + 2;
+        }
+
+        if (parts.HasFlag(Parts.Ends))
+        {
+            sql.Append(EndChanges(next));
+        }
+
+        return sql.Append(CountSite).ToString();
+    }
+
+    private static object[] EndValues(IReadOnlyList<SessionEnd> ends) =>
+    [
+        ends.Select(end => end.SessionId.Value).ToArray(),
+        ends.Select(end => (int)end.Reason).ToArray(),
+        ends.Select(end => end.EndedAt).ToArray(),
+    ];
+
+    /// <summary>The end records of a write, gated like its sessions by the site's version check; parameters from <paramref name="first"/> on.</summary>
+    private static string EndChanges(int first) => $"""
+        ,
+        ends_recorded AS (
+            INSERT INTO SessionGrainsEndedSessions (ServiceId, SiteId, SessionId, Reason, EndedAt)
+            SELECT $1, $2, ended.SessionId, ended.Reason, ended.EndedAt
+            FROM unnest(${first}::uuid[], ${first + 1}::integer[], ${first + 2}::timestamptz[]) AS ended(SessionId, Reason, EndedAt)
+            WHERE EXISTS (SELECT 1 FROM site)
+            ON CONFLICT (ServiceId, SiteId, SessionId) DO NOTHING)
+
+        """;
 
     private object[] TicketValues(SiteWrite write)
     {

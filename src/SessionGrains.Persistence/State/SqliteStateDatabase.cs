@@ -107,7 +107,7 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
             : null);
     }
 
-    public Task<IReadOnlySet<int>> CommitAsync(IReadOnlyList<SiteWrite> sites, IReadOnlyList<SessionEnd> ends, EndPruning? pruning, CancellationToken cancellationToken)
+    public Task<IReadOnlySet<int>> CommitAsync(IReadOnlyList<SiteWrite> sites, EndPruning? pruning, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -117,7 +117,7 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
             var writer = _writer ??= new Writer(Open(), serviceId);
             try
             {
-                return Task.FromResult<IReadOnlySet<int>>(writer.Commit(sites, ends, pruning, format));
+                return Task.FromResult<IReadOnlySet<int>>(writer.Commit(sites, pruning, format));
             }
             catch
             {
@@ -204,7 +204,7 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
             }
         }
 
-        public HashSet<int> Commit(IReadOnlyList<SiteWrite> sites, IReadOnlyList<SessionEnd> ends, EndPruning? pruning, SiteRecordFormat format)
+        public HashSet<int> Commit(IReadOnlyList<SiteWrite> sites, EndPruning? pruning, SiteRecordFormat format)
         {
             // Immediate: takes the write lock at once, so two writers never deadlock upgrading from a read.
             using var transaction = _connection.BeginTransaction(deferred: false);
@@ -237,16 +237,7 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
                 }
 
                 WriteUsage(write.SiteId, transaction, write.UsageUpserts, format);
-            }
-
-            var insertEnd = Bind(_insertEnd, transaction);
-            foreach (var end in ends)
-            {
-                insertEnd.Parameters["$site"].Value = end.SiteId;
-                insertEnd.Parameters["$id"].Value = end.SessionId.Value.ToByteArray();
-                insertEnd.Parameters["$reason"].Value = (int)end.Reason;
-                insertEnd.Parameters["$endedAt"].Value = end.EndedAt.UtcTicks;
-                insertEnd.ExecuteNonQuery();
+                WriteEnds(write.SiteId, transaction, write.Ends);
             }
 
             if (pruning?.EndedBefore is { } cutoff)
@@ -289,6 +280,19 @@ public sealed class SqliteStateDatabase(string connectionString, string serviceI
 
                 upsert.Parameters["$payload"].Value = format.Write(day);
                 upsert.ExecuteNonQuery();
+            }
+        }
+
+        private void WriteEnds(string siteId, SqliteTransaction transaction, IReadOnlyList<SessionEnd> ends)
+        {
+            var insert = Bind(_insertEnd, transaction);
+            insert.Parameters["$site"].Value = siteId;
+            foreach (var end in ends)
+            {
+                insert.Parameters["$id"].Value = end.SessionId.Value.ToByteArray();
+                insert.Parameters["$reason"].Value = (int)end.Reason;
+                insert.Parameters["$endedAt"].Value = end.EndedAt.UtcTicks;
+                insert.ExecuteNonQuery();
             }
         }
 

@@ -7,9 +7,10 @@ namespace SessionGrains.Persistence.State;
 
 /// <summary>
 /// The silo's store for site state and session ends. Writes are grouped (<see cref="GroupCommit{TItem, TResult}"/>):
-/// every write that arrives while a transaction is in flight goes into the next one, whichever site or session it
-/// is for, so a silo commits as often as its database can and no more, and one commit (one fsync) carries many
-/// admissions and endings. Each write's task completes only once the transaction holding it committed.
+/// every write that arrives while a transaction is in flight goes into the next one, whichever site it is for, so a
+/// silo commits as often as its database can and no more, and one commit (one fsync) carries many admissions and
+/// endings. Each write's task completes only once the transaction holding it committed. A site's write carries the
+/// end records of the sessions it ends, so a seat is freed and its end recorded together or not at all.
 /// </summary>
 public sealed partial class StateStore : ISiteStore, ISessionEndLog, IDisposable
 {
@@ -23,7 +24,7 @@ public sealed partial class StateStore : ISiteStore, ISessionEndLog, IDisposable
     private readonly ILogger<StateStore> _logger;
     private readonly int _endsKeptPerSite;
     private readonly int _pruneAfterEnds;
-    private readonly GroupCommit<StateWrite, bool> _commits;
+    private readonly GroupCommit<SiteWrite, bool> _commits;
     private readonly StorageMetrics? _metrics;
 
     // Ends this store recorded per site since it last pruned that site (one entry per site at most), and the sites due
@@ -51,19 +52,19 @@ public sealed partial class StateStore : ISiteStore, ISessionEndLog, IDisposable
         // A site has one write in flight at a time, but two activations of one site (a hand-over) may both queue
         // one: the later waits for the next transaction, where it meets the version the first one left. Commits
         // run on the thread pool, never on the grain whose write happened to start them.
-        _commits = new GroupCommit<StateWrite, bool>(
+        _commits = new GroupCommit<SiteWrite, bool>(
             CommitAsync,
             maxBatchSize: MaxWritesPerCommit,
-            exclusiveKey: write => write.Site?.SiteId,
+            exclusiveKey: write => write.SiteId,
             flushOn: TaskScheduler.Default,
-            failureOf: (write, committed) => committed ? null : new SiteWriteConflictException(write.Site!.SiteId));
+            failureOf: (write, committed) => committed ? null : new SiteWriteConflictException(write.SiteId));
     }
 
     public Task<StoredSite?> ReadAsync(string siteId, CancellationToken cancellationToken = default) =>
         GuardAsync(_database.ReadSiteAsync(siteId, cancellationToken));
 
     public Task WriteAsync(SiteWrite write, CancellationToken cancellationToken = default) =>
-        _commits.AddAsync(new StateWrite(write, null), cancellationToken);
+        _commits.AddAsync(write, cancellationToken);
 
     public Task<IReadOnlyList<UsageDay>> ReadUsageAsync(string siteId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken = default) =>
         GuardAsync(_database.ReadUsageAsync(siteId, firstDay, lastDay, cancellationToken));
@@ -71,26 +72,16 @@ public sealed partial class StateStore : ISiteStore, ISessionEndLog, IDisposable
     public Task<SessionEnd?> FindAsync(string siteId, SessionId sessionId, CancellationToken cancellationToken = default) =>
         GuardAsync(_database.FindEndAsync(siteId, sessionId, cancellationToken));
 
-    public Task RecordAsync(SessionEnd ending, CancellationToken cancellationToken = default) =>
-        _commits.AddAsync(new StateWrite(null, ending), cancellationToken);
-
     public void Dispose() => (_database as IDisposable)?.Dispose();
 
     /// <summary>Commits one batch in one transaction; a site write that lost its version check comes back false.</summary>
-    private async Task<IReadOnlyList<bool>> CommitAsync(IReadOnlyList<StateWrite> batch)
+    private async Task<IReadOnlyList<bool>> CommitAsync(IReadOnlyList<SiteWrite> batch)
     {
-        var sites = new List<SiteWrite>(batch.Count);
-        var ends = new List<SessionEnd>();
         foreach (var write in batch)
         {
-            if (write.Site is { } site)
+            if (write.Ends.Count > 0)
             {
-                sites.Add(site);
-            }
-            else
-            {
-                ends.Add(write.End!);
-                CountEnd(write.End!.SiteId);
+                CountEnds(write.SiteId, write.Ends.Count);
             }
         }
 
@@ -99,7 +90,7 @@ public sealed partial class StateStore : ISiteStore, ISessionEndLog, IDisposable
         var began = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            conflicts = await _database.CommitAsync(sites, ends, pruning, CancellationToken.None).ConfigureAwait(false);
+            conflicts = await _database.CommitAsync(batch, pruning, CancellationToken.None).ConfigureAwait(false);
             _metrics?.Committed(batch.Count, System.Diagnostics.Stopwatch.GetElapsedTime(began));
         }
         catch (Exception ex)
@@ -118,12 +109,10 @@ public sealed partial class StateStore : ISiteStore, ISessionEndLog, IDisposable
             _fullSites.Remove(site);
         }
 
-        // Conflicts are indexes into the site writes alone.
         var committed = new bool[batch.Count];
-        var siteIndex = 0;
         for (var i = 0; i < batch.Count; i++)
         {
-            committed[i] = batch[i].Site is null || !conflicts.Contains(siteIndex++);
+            committed[i] = !conflicts.Contains(i);
         }
 
         return committed;
@@ -154,9 +143,9 @@ public sealed partial class StateStore : ISiteStore, ISessionEndLog, IDisposable
             };
     }
 
-    private void CountEnd(string siteId)
+    private void CountEnds(string siteId, int ends)
     {
-        var count = _endsSincePruned.GetValueOrDefault(siteId) + 1;
+        var count = _endsSincePruned.GetValueOrDefault(siteId) + ends;
         _endsSincePruned[siteId] = count;
         if (count >= _pruneAfterEnds)
         {
@@ -182,7 +171,4 @@ public sealed partial class StateStore : ISiteStore, ISessionEndLog, IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "State store: a read failed")]
     private partial void LogReadFailed(Exception exception);
-
-    /// <summary>One write in the queue: a site's changes or a session's end.</summary>
-    private sealed record StateWrite(SiteWrite? Site, SessionEnd? End);
 }

@@ -148,7 +148,7 @@ internal static class SessionEndpoints
         }
         else
         {
-            await grains.GetSessionGrain(siteId, id).LogoutAsync();
+            await grains.GetSiteGrain(siteId).SignOutAsync(id);
         }
 
         return TypedResults.NoContent();

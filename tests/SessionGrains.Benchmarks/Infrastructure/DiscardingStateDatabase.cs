@@ -15,6 +15,6 @@ public sealed class DiscardingStateDatabase : IStateDatabase
 
     public Task<SessionEnd?> FindEndAsync(string siteId, SessionId sessionId, CancellationToken cancellationToken) => Task.FromResult<SessionEnd?>(null);
 
-    public Task<IReadOnlySet<int>> CommitAsync(IReadOnlyList<SiteWrite> sites, IReadOnlyList<SessionEnd> ends, EndPruning? pruning, CancellationToken cancellationToken) =>
+    public Task<IReadOnlySet<int>> CommitAsync(IReadOnlyList<SiteWrite> sites, EndPruning? pruning, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlySet<int>>(new HashSet<int>());
 }

@@ -65,7 +65,7 @@ public sealed class GrainSessionLimiter(
     });
 
     public ValueTask EndAsync(string siteId, string sessionId) =>
-        InSiteFlow(siteId, () => new ValueTask(grains.GetSessionGrain(siteId, SessionId.Parse(sessionId)).LogoutAsync()));
+        InSiteFlow(siteId, () => new ValueTask(grains.GetSiteGrain(siteId).SignOutAsync(SessionId.Parse(sessionId))));
 
     /// <summary>
     /// Starts an operation in a flow that carries the site's key. An app sets its key once per HTTP request

@@ -413,7 +413,7 @@ public sealed class SessionGateTests : IAsyncLifetime
 
     /// <summary>
     /// Waits for the session grain itself to know the session ended. An idle session is watched through its site
-    /// (touching it would be activity); an ending decided by the site reaches the session grain as a one-way signal.
+    /// (touching it would be activity); an ending decided by the site reaches the session grain as an end signal the site does not wait for.
     /// </summary>
     private async Task WaitUntilEndedAsync(ISiteGrain site, SessionId sessionId, SessionEndReason reason)
     {

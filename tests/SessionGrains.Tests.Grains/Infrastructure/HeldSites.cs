@@ -4,7 +4,7 @@ namespace SessionGrains.Tests.Grains.Infrastructure;
 
 /// <summary>
 /// The sites whose calls a test filter holds back: each until the test releases it, or until a given number of calls
-/// are waiting. What <see cref="StartSignalGate"/> and <see cref="SignInGate"/> share.
+/// are waiting.
 /// </summary>
 public sealed class HeldSites
 {

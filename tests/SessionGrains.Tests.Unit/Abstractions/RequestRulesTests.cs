@@ -95,7 +95,7 @@ public sealed class RequestRulesTests
         RequestRules.EnsureValid(new OpenSessionRequest { UserId = "ann", ClientIp = clientIp });
 
         Assert.Equal(stored, RequestRules.CanonicalClientIp(clientIp));
-        var admitted = LiveSession.Admit(new OpenSessionRequest { UserId = "ann", ClientIp = clientIp }, exempt: false, TestSilo.Epoch, TestSilo.Epoch.AddMinutes(1));
+        var admitted = LiveSession.Admit(new OpenSessionRequest { UserId = "ann", ClientIp = clientIp }, exempt: false, TestSilo.Epoch, TimeSpan.FromMinutes(1));
         Assert.Equal(stored, admitted.ToInfo(TimeSpan.FromMinutes(1)).ClientIp);
     }
 

@@ -1,3 +1,5 @@
+using SessionGrains.Grains.Sessions;
+
 namespace SessionGrains.Grains.Sites.Storage;
 
 /// <summary>
@@ -51,7 +53,13 @@ public sealed record SiteWrite(
     /// <summary>The site's usage rows (one per UTC day) that changed: written whole, gated by the same version check.</summary>
     public IReadOnlyList<UsageDay> UsageUpserts { get; init; } = [];
 
-    public bool IsEmpty => Header is null && Upserts.Count == 0 && Removals.Count == 0 && !HasTicketChanges && UsageUpserts.Count == 0;
+    /// <summary>
+    /// How the sessions this write removes ended (<see cref="ISessionEndLog"/>): recorded with it, gated by the same
+    /// version check, so a freed seat always has its end on record.
+    /// </summary>
+    public IReadOnlyList<SessionEnd> Ends { get; init; } = [];
+
+    public bool IsEmpty => Header is null && Upserts.Count == 0 && Removals.Count == 0 && !HasTicketChanges && UsageUpserts.Count == 0 && Ends.Count == 0;
 }
 
 /// <summary>Another activation of the site wrote first; this one's memory is stale.</summary>
