@@ -115,6 +115,19 @@ public abstract class SessionStartTests(StorageKind kind) : IAsyncLifetime
         Assert.Equal(deadline, peeked.IdleExpiresAt);
     }
 
+    [Fact]
+    public async Task Touches_arriving_together_at_a_session_that_ended_untouched_all_find_it_ended()
+    {
+        var site = await NewSiteAsync();
+        var admitted = await site.AdmitAsync(Sites.User("ann"));
+        _silo.Clock.Advance(IdleTimeout);
+        Assert.IsType<SessionEnded>(await Session(site, admitted).PeekAsync());
+
+        var touches = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Session(site, admitted).TouchAsync()));
+
+        Assert.All(touches, touched => Assert.Equal(SessionEndReason.Idle, Assert.IsType<SessionEnded>(touched).Reason));
+    }
+
     private async Task<ISiteGrain> NewSiteAsync()
     {
         var site = _silo.Grains.GetSiteGrain(Sites.NewId());

@@ -88,6 +88,7 @@ public sealed partial class SessionGrain(
         if (_phase is Phase.Unresolved or Phase.Live)
         {
             EndHere(reason);
+            DeactivateOnIdle();
         }
 
         return Task.CompletedTask;
@@ -238,6 +239,8 @@ public sealed partial class SessionGrain(
         }
         else if (lookup.EndedReason is { } reason)
         {
+            // Kept until idle collection: requests arriving together (a page's parallel requests after a break) all
+            // ask, and each would otherwise meet an activation on its way out.
             EndHere(reason);
         }
         else
@@ -281,6 +284,7 @@ public sealed partial class SessionGrain(
         {
             // The site no longer holds the seat: it ended the session, or the lease ran out first.
             EndHere(lookup.EndedReason ?? SessionEndReason.Idle);
+            DeactivateOnIdle();
         }
     }
 
@@ -308,14 +312,19 @@ public sealed partial class SessionGrain(
             LogReleaseFailed(ex, _siteId, _sessionId);
             var leaseLeft = _lease.ExpiresAt - clock.GetUtcNow();
             EndHere(SessionEndReason.Idle);
-            DelayDeactivation(leaseLeft > TimeSpan.Zero ? leaseLeft : TimeSpan.Zero);
+            if (leaseLeft > TimeSpan.Zero)
+            {
+                DelayDeactivation(leaseLeft);
+            }
+
             return;
         }
 
         EndHere(SessionEndReason.Idle);
+        DeactivateOnIdle();
     }
 
-    /// <summary>The session ended (the site has it on record, or will when the lease runs out): this activation goes.</summary>
+    /// <summary>The session ended (the site has it on record, or will when the lease runs out).</summary>
     private void EndHere(SessionEndReason reason)
     {
         if (_phase == Phase.Live)
@@ -327,7 +336,6 @@ public sealed partial class SessionGrain(
         CancelAlarm();
         _endedReason = reason;
         LogEnded(_siteId, _sessionId, reason);
-        DeactivateOnIdle();
     }
 
     private TouchResult Outcome() => _phase switch
