@@ -116,6 +116,20 @@ public abstract class SessionStartTests(StorageKind kind) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_first_touch_after_the_idle_deadline_finds_the_session_ended_even_before_the_sites_timer_ran()
+    {
+        var site = await NewSiteAsync();
+        var admitted = await site.AdmitAsync(Sites.User("ann"));
+
+        // The site's activation goes, and its timer with it: the touch's own call is what starts it again.
+        await _silo.Cluster.DeactivateAsync(site);
+        _silo.Clock.Advance(IdleTimeout + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(SessionEndReason.Idle, Assert.IsType<SessionEnded>(await Session(site, admitted).TouchAsync()).Reason);
+        Assert.Equal(0, (await site.GetSummaryAsync()).Active);
+    }
+
+    [Fact]
     public async Task Touches_arriving_together_at_a_session_that_ended_untouched_all_find_it_ended()
     {
         var site = await NewSiteAsync();

@@ -196,7 +196,7 @@ public sealed partial class SessionGrain(
         var now = clock.GetUtcNow();
         try
         {
-            Resolve(await Site.RenewLeaseAsync(_sessionId, now, exact: false), fromTouch: true);
+            Resolve(await Site.FirstTouchAsync(_sessionId, now), fromTouch: true);
             return _phase == Phase.Live;
         }
         catch (Exception ex) when (ClusterFaults.IsStorageFailure(ex))

@@ -11,8 +11,15 @@ public interface ISiteLeaseGrain : IGrainWithStringKey
     Task<LeaseLookup> GetLeaseAsync(SessionId sessionId);
 
     /// <summary>
-    /// Moves the lease to <paramref name="lastActivityAt"/> + the site's idle timeout, plus headroom for the touches
-    /// still to come unless <paramref name="exact"/> (a grain about to deactivate hands over its final deadline). Durable.
+    /// A session's grain starts on a touch at <paramref name="touchedAt"/>: a session whose lease ran out ends first, as
+    /// idle (the site held its exact deadline, or the headroom past it); else its lease is renewed from the touch. Durable.
+    /// </summary>
+    Task<LeaseLookup> FirstTouchAsync(SessionId sessionId, DateTimeOffset touchedAt);
+
+    /// <summary>
+    /// A running grain moves the lease to <paramref name="lastActivityAt"/> + the site's idle timeout, plus headroom for
+    /// the touches still to come unless <paramref name="exact"/> (a grain about to deactivate hands over its final
+    /// deadline). Activity its grain saw counts even if the lease ran out meanwhile (its renewal could not be stored). Durable.
     /// </summary>
     Task<LeaseLookup> RenewLeaseAsync(SessionId sessionId, DateTimeOffset lastActivityAt, bool exact);
 

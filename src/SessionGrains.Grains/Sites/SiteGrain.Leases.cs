@@ -24,6 +24,22 @@ public sealed partial class SiteGrain
         return await LookupAsync(sessionId);
     }
 
+    public async Task<LeaseLookup> FirstTouchAsync(SessionId sessionId, DateTimeOffset touchedAt)
+    {
+        // Leases first: a touch after the deadline finds the session ended, even before the site's timer ran.
+        var now = clock.GetUtcNow();
+        ExpireLeases(now);
+        if (Sessions.TryGet(sessionId, out var session))
+        {
+            session.NoGrain = false;
+            _site.ApplyActivity(session, touchedAt, exact: false, Settings.IdleTimeout, now);
+        }
+
+        await WriteAsync();
+        metrics.LeaseRenewed();
+        return await LookupAsync(sessionId);
+    }
+
     public async Task<LeaseLookup> RenewLeaseAsync(SessionId sessionId, DateTimeOffset lastActivityAt, bool exact)
     {
         var now = clock.GetUtcNow();

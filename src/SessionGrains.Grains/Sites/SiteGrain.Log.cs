@@ -25,7 +25,7 @@ public sealed partial class SiteGrain
     [LoggerMessage(Level = LogLevel.Debug, Message = "Site {SiteId}: {Count} session lease(s) ran out")]
     private partial void LogLeasesExpired(string siteId, int count);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Site {SiteId}: writing its state failed; the activation is dropped so the next request reloads from storage")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Site {SiteId}: writing its state failed; it decides nothing more until it has reloaded from storage")]
     private partial void LogWriteFailed(Exception exception, string siteId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Site {SiteId}: ticket {TicketId} left the line ({Reason})")]
