@@ -211,7 +211,7 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
                 $"Every request asks the hot site, already full ({sizes.HotSiteLimit} sessions), and is refused: the decision alone, without the admissions and sign-outs of the mix above."),
             ("new", "New sessions", limiter => Operations.NewSessionsAsync(limiter, 100),
                 null, true,
-                "Sign-ins spread over 100 sites with room for all. SessionGrains' figure includes each session grain's activation and idle timer and its site's write to the embedded default storage (SQLite, durable); Redis keeps the set in memory, or fsyncs it; PostgreSQL commits each admission durably."),
+                "Sign-ins spread over 100 sites with room for all. SessionGrains' figure includes its site's write to the embedded default storage (SQLite, durable); a session's grain starts on its first touch, which these sign-ins do not make; Redis keeps the set in memory, or fsyncs it; PostgreSQL commits each admission durably."),
             ("touches", "Touches", _operations.TouchesAsync, 250_000, false,
                 $"Activity on live sessions picked across {sizes.TouchSites} sites of {sizes.SessionsPerTouchSite} sessions. Nobody stores a touch durably: SessionGrains answers from the session grain's memory (a lease renewal is stored at most once per half idle timeout); Redis runs ZADD XX in memory; PostgreSQL updates the row by primary key."),
         };
@@ -275,7 +275,7 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
         var limiter = silo.Limiter();
         var runs = await _operations.MeasureAsync(() => Operations.NewSessionsAsync(limiter, 100));
         _figures.Add(new("New sessions, co-hosted, storage discarded (a bound)", SessionGrains, "/s", runs,
-            Note: "The co-hosted measurement above with every write of sites and session endings discarded instead of stored (not a product setting): what admission, the session grain's activation and its idle timer cost on their own."));
+            Note: "The co-hosted measurement above with every write of sites discarded instead of stored (not a product setting): what the admission decision and its call cost on their own."));
     }
 
     /// <summary>What ending the idlest session to admit a newcomer costs on a large full site.</summary>
@@ -286,7 +286,7 @@ public sealed class BenchmarkRun(Sizes sizes, IReadOnlySet<string> only, Action<
         var evictions = await Operations.EvictionsAsync(silo.Limiter(), silo.Grains, sizes.EvictionSiteSessions);
         var runs = await _operations.MeasureAsync(() => Task.FromResult(evictions));
         _figures.Add(new($"Evictions on a full site of {sizes.EvictionSiteSessions:N0} sessions, co-hosted", SessionGrains, "/s", runs,
-            Note: "Sign-ins to a full site whose policy is evict-idlest: each is admitted in place of the site's idlest session, which is ended and told so. The figure includes the newcomer's grain activation and idle timer and the site's write (SQLite). The peers have no such policy."));
+            Note: "Sign-ins to a full site whose policy is evict-idlest: each is admitted in place of the site's idlest session, which is ended and its end recorded. The figure includes the site's write (SQLite). The peers have no such policy."));
     }
 
     /// <summary>A new database for the load: up to 200 connections at once, not reset when returned to the pool.</summary>
