@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from sessiongrains import (
@@ -81,10 +83,18 @@ def test_a_malformed_resumes_is_an_invalid_request(make_site):
 def test_too_many_sign_ins_at_once_are_rate_limited(make_site):
     _, client = make_site()
 
-    with pytest.raises(RateLimited) as limited:
-        # The site's keys may send OPEN_BURST sign-ins at once; well past it, one must be refused.
-        for n in range(OPEN_BURST * 4):
+    def open_one(n: int) -> RateLimited | None:
+        try:
             client.open_session(f"user-{n}")
+        except RateLimited as limited:
+            return limited
+        return None
 
-    assert (limited.value.code, limited.value.status) == ("rate_limited", 429)
-    assert limited.value.retry_after is not None and limited.value.retry_after >= 1
+    # The site's keys may send OPEN_BURST sign-ins at once; well past it, sent together (so however slow the machine,
+    # they arrive faster than the bucket refills), some must be refused.
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        refusals = [limited for limited in pool.map(open_one, range(OPEN_BURST * 4)) if limited is not None]
+
+    assert refusals
+    assert (refusals[0].code, refusals[0].status) == ("rate_limited", 429)
+    assert refusals[0].retry_after is not None and refusals[0].retry_after >= 1
