@@ -8,6 +8,10 @@ namespace SessionGrains.Grains.Sites;
 /// </summary>
 public interface ISiteLeaseGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// The lease, or why the session ended, without counting as activity. Answered from memory for a session the site
+    /// holds, also while its database is away (<see cref="StorageRecovery"/>).
+    /// </summary>
     Task<LeaseLookup> GetLeaseAsync(SessionId sessionId);
 
     /// <summary>
