@@ -1,0 +1,95 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Orleans.Serialization;
+using SessionGrains.Grains.Sessions;
+using SessionGrains.Grains.Sites;
+using SessionGrains.Grains.Sites.Storage;
+using SessionGrains.Persistence;
+using SessionGrains.Persistence.State;
+
+namespace SessionGrains.Tests.Grains.Storage;
+
+/// <summary>
+/// A site's write on PostgreSQL reads the rows it changes, not the site: on a big site, a sign-out does not walk every
+/// stored session, even with the plans PostgreSQL cached while the table was empty and before statistics caught up.
+/// </summary>
+public sealed class PostgreSqlWriteCostTests : IAsyncLifetime, IDisposable
+{
+    private const int SiteSize = 3_000;
+
+    private StorageTarget _storage = null!;
+    private NpgsqlDataSource _database = null!;
+    private StateStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        _storage = await TestStorage.CreateAsync(StorageKind.PostgreSql);
+        await new SchemaInstaller(_storage, NullLogger<SchemaInstaller>.Instance).InstallAsync(CancellationToken.None);
+        var format = new SiteRecordFormat(new ServiceCollection()
+            .AddSerializer(builder => builder.AddAssembly(typeof(SiteHeader).Assembly))
+            .BuildServiceProvider()
+            .GetRequiredService<Serializer>());
+
+        // One connection, so every write runs with the plans that one server process cached from its first writes on.
+        _database = PostgreSqlStateDatabase.CreateDataSource(new NpgsqlConnectionStringBuilder(_storage.ConnectionString) { MaxPoolSize = 1 }.ConnectionString);
+        _store = new StateStore(new PostgreSqlStateDatabase(_database, "tests", format), TimeProvider.System, NullLogger<StateStore>.Instance);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    // The store disposes the data source; the database goes with the test server.
+    public void Dispose() => _store.Dispose();
+
+    [Fact]
+    public async Task A_sign_out_on_a_big_site_reads_the_sessions_it_removes_not_the_site()
+    {
+        // Writes while the table is nearly empty: more than the five after which PostgreSQL may settle on one cached plan.
+        var version = 0L;
+        var first = Session();
+        await _store.WriteAsync(new SiteWrite("big", version++, new SiteHeader(), [first], []));
+        for (var i = 0; i < 8; i++)
+        {
+            var passing = Session();
+            await _store.WriteAsync(new SiteWrite("big", version++, null, [passing], []));
+            await _store.WriteAsync(new SiteWrite("big", version++, null, [], [passing.SessionId]));
+        }
+
+        await _store.WriteAsync(new SiteWrite("big", version++, null, [.. Enumerable.Range(0, SiteSize).Select(_ => Session())], []));
+        var before = await RowsReadAsync();
+
+        await _store.WriteAsync(new SiteWrite("big", version, null, [], [first.SessionId]));
+
+        var read = await RowsReadAsync() - before;
+        Assert.InRange(read, 1, 10);
+        var stored = await _store.ReadAsync("big");
+        Assert.Equal(SiteSize, stored!.Sessions.Count);
+        Assert.DoesNotContain(stored.Sessions, s => s.SessionId == first.SessionId);
+    }
+
+    /// <summary>Rows of the sessions table read so far, by any scan, as the server counts them.</summary>
+    private async Task<long> RowsReadAsync()
+    {
+        // The server publishes a process's counts when it goes idle, at most once a second unless told otherwise: told
+        // here, the next query on this (only) connection sees everything before it.
+        await using (var flush = _database.CreateCommand("SELECT pg_stat_force_next_flush();"))
+        {
+            await flush.ExecuteNonQueryAsync();
+        }
+
+        await using var command = _database.CreateCommand(
+            "SELECT coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) FROM pg_stat_user_tables WHERE relname = 'sessiongrainssitesessions';");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static LiveSession Session() => new()
+    {
+        SessionId = SessionId.New(),
+        UserId = "user",
+        Roles = [],
+        StartedAt = DateTimeOffset.UtcNow,
+        Exempt = false,
+        LastActivityAt = DateTimeOffset.UtcNow,
+        ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(30),
+    };
+}
