@@ -628,6 +628,9 @@ public sealed class AdminUiTests(ApiServer server, Chromium chromium) : IClassFi
     /// <summary>Nothing sticks out sideways: the page never scrolls horizontally.</summary>
     private static async Task AssertFitsTheScreenAsync(IPage page)
     {
+        // Measured once the stylesheet applies: a page whose text is in but whose styles are still loading (a slow
+        // machine) is laid out without them.
+        await page.WaitForLoadStateAsync(LoadState.Load);
         var overflowing = await page.EvaluateAsync<string[]>(
             """
             () => [...document.querySelectorAll('body *')]
