@@ -1,7 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Orleans.Serialization;
 using SessionGrains.Grains.Sessions;
 using SessionGrains.Grains.Sites;
 using SessionGrains.Grains.Sites.Storage;
@@ -27,10 +25,7 @@ public sealed class PostgreSqlWriteCostTests : IAsyncLifetime, IDisposable
     {
         _storage = await TestStorage.CreateAsync(StorageKind.PostgreSql);
         await new SchemaInstaller(_storage, NullLogger<SchemaInstaller>.Instance).InstallAsync(CancellationToken.None);
-        var format = new SiteRecordFormat(new ServiceCollection()
-            .AddSerializer(builder => builder.AddAssembly(typeof(SiteHeader).Assembly))
-            .BuildServiceProvider()
-            .GetRequiredService<Serializer>());
+        var format = TestRecordFormat.Create();
 
         // One connection, so every write runs with the plans that one server process cached from its first writes on.
         _database = PostgreSqlStateDatabase.CreateDataSource(new NpgsqlConnectionStringBuilder(_storage.ConnectionString) { MaxPoolSize = 1 }.ConnectionString);

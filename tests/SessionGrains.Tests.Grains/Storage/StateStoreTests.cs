@@ -1,7 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using Orleans.Serialization;
 using SessionGrains.Grains.Sessions;
 using SessionGrains.Grains.Sites;
 using SessionGrains.Grains.Sites.Storage;
@@ -25,11 +23,7 @@ public abstract class StateStoreTests(StorageKind kind) : IAsyncLifetime, IDispo
     {
         _storage = await TestStorage.CreateAsync(kind);
         await new SchemaInstaller(_storage, NullLogger<SchemaInstaller>.Instance).InstallAsync(CancellationToken.None);
-        var serializer = new ServiceCollection()
-            .AddSerializer(builder => builder.AddAssembly(typeof(SiteHeader).Assembly))
-            .BuildServiceProvider()
-            .GetRequiredService<Serializer>();
-        var format = new SiteRecordFormat(serializer);
+        var format = TestRecordFormat.Create();
         IStateDatabase database = kind == StorageKind.PostgreSql
             ? new PostgreSqlStateDatabase(PostgreSqlStateDatabase.CreateDataSource(_storage.ConnectionString), "tests", format)
             : new SqliteStateDatabase(_storage.ConnectionString, "tests", format);
