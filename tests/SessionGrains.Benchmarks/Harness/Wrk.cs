@@ -22,7 +22,8 @@ public static partial class Wrk
 
     /// <summary>Runs wrk against <paramref name="server"/> with the requests of <paramref name="requestsFile"/> (see <c>Wrk/replay.lua</c>).</summary>
     /// <param name="signOut">Each admitted session is signed out by the next request (<c>Wrk/replay-signout.lua</c>).</param>
-    public static async Task<Result> RunAsync(Uri server, string requestsFile, int connections, TimeSpan duration, bool signOut = false)
+    /// <param name="pause">How long each connection waits after an answer before its next request (on average): a load below the maximum.</param>
+    public static async Task<Result> RunAsync(Uri server, string requestsFile, int connections, TimeSpan duration, bool signOut = false, TimeSpan? pause = null)
     {
         if (!File.Exists(Binary))
         {
@@ -41,6 +42,7 @@ public static partial class Wrk
             server.ToString().TrimEnd('/'),
             "--",
             requestsFile,
+            .. pause is { } wait ? [wait.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture)] : Array.Empty<string>(),
         ]);
         return Parse(output);
     }

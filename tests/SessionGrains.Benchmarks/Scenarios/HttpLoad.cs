@@ -13,6 +13,10 @@ namespace SessionGrains.Benchmarks.Scenarios;
 public sealed class HttpLoad(Sizes sizes, Action<string> log)
 {
     private const string RedisContender = "Redis sorted-set semaphore (redis-benchmark)";
+    private const string FloorContender = "ASP.NET Core alone (the same requests, answered at once)";
+
+    /// <summary>The target for p99 at half the maximum rate.</summary>
+    private const double HalfRateP99Milliseconds = 5;
     private static readonly TimeSpan LongIdle = TimeSpan.FromHours(1);
 
     /// <summary>How wrk's answers must look for a run to count: a run that measured something else fails the benchmark.</summary>
@@ -24,6 +28,7 @@ public sealed class HttpLoad(Sizes sizes, Action<string> log)
     }
 
     private int _redisPort;
+    private HttpFloor? _floor;
 
     private int Connections => sizes.Workers;
 
@@ -43,6 +48,8 @@ public sealed class HttpLoad(Sizes sizes, Action<string> log)
             });
             await using var http = server.Http(32);
             await using var redis = await RedisSemaphore.CreateAsync(redisProcess.ConnectionString);
+            await using var floor = await HttpFloor.StartAsync();
+            _floor = floor;
             var note = $"wrk ({Wrk.Threads} threads, {Connections} keep-alive connections) on the same machine replays prepared requests to the server's HTTP API, each with its site's key; the per-site sign-in rate limit raised. The answer is in memory (a touch) or stored (an admission: SQLite, durable) before it is sent.";
 
             var mix = await MixAsync(http, Path.Combine(folder.FullName, "mix.tsv"));
@@ -101,29 +108,99 @@ public sealed class HttpLoad(Sizes sizes, Action<string> log)
 
         var scenario = $"{name}, over HTTP";
         var latency = $"{name}, over HTTP, latency at the maximum rate";
-        Figure? redisFigure = null;
-        if (redis is not null)
+        var latencyNote = "wrk --latency at the maximum rate above: every connection sends its next request as soon as the answer is in.";
+        var figure = new Figure(scenario, BenchmarkRun.SessionGrains, "/s", [.. runs.Select(r => r.PerSecond * perRequest)], Note: note);
+        var p99 = new Figure($"{latency}, p99", BenchmarkRun.SessionGrains, "ms", [.. runs.Select(r => r.P99Milliseconds)], HigherIsBetter: false, Note: latencyNote);
+        if (redis is null)
         {
-            log($"{name} over HTTP: redis-benchmark...");
-            var requestsPerRun = Math.Max(20_000, (long)(150_000 * sizes.RunLength.TotalSeconds));
-            var redisRuns = new List<RedisBenchmark.Result>();
-            for (var run = 0; run < sizes.Runs; run++)
-            {
-                redisRuns.Add(await RedisBenchmark.RunAsync(_redisPort, Connections, requestsPerRun, keySpace ?? sizes.HotSiteLimit, redis));
-            }
+            figures.AddRange([figure, p99]);
+            return;
+        }
 
-            var redisNote = $"redis-benchmark ({Wrk.Threads} threads, {Connections} connections) sends the same operation over Redis' own binary protocol to the in-memory Redis: no HTTP, no JSON, no key check, nothing stored. Command: {string.Join(' ', redis.Select(part => part.Length > 16 && !part.Contains(':', StringComparison.Ordinal) ? part[..8] + "…" : part))}.";
-            redisFigure = new Figure(scenario, RedisContender, "/s", [.. redisRuns.Select(r => r.PerSecond)], Note: redisNote);
-            figures.Add(new(scenario, BenchmarkRun.SessionGrains, "/s", [.. runs.Select(r => r.PerSecond * perRequest)], Target: 0.8 * redisFigure.Median, Note: $"{note} Target: 0.8 times Redis."));
-            figures.Add(redisFigure);
-            figures.Add(new($"{latency}, p99", BenchmarkRun.SessionGrains, "ms", [.. runs.Select(r => r.P99Milliseconds)], HigherIsBetter: false, Note: "wrk --latency at the maximum rate above: every connection sends its next request as soon as the answer is in."));
-            figures.Add(new($"{latency}, p99", RedisContender, "ms", [.. redisRuns.Select(r => r.P99Milliseconds)], HigherIsBetter: false));
-        }
-        else
+        var redisRuns = await RedisAsync(name, redis, keySpace);
+        var redisFigure = new Figure(scenario, RedisContender, "/s", [.. redisRuns.Select(r => r.PerSecond)],
+            Note: $"redis-benchmark ({Wrk.Threads} threads, {Connections} connections) sends the same operation over Redis' own binary protocol to the in-memory Redis: no HTTP, no JSON, no key check, nothing stored. Command: {string.Join(' ', redis.Select(part => part.Length > 16 && !part.Contains(':', StringComparison.Ordinal) ? part[..8] + "…" : part))}.");
+        var floorRuns = await FloorAsync(name, requests, expect);
+        var maximum = new Figure(scenario, BenchmarkRun.SessionGrains, "/s", [.. runs.Select(r => r.PerSecond)]).Median;
+        var halfRuns = await HalfRateAsync(name, server.Address, requests, expect, maximum);
+        var halfRate = new Figure(scenario, BenchmarkRun.SessionGrains, "/s", [.. halfRuns.Select(r => r.PerSecond)]).Median;
+        figures.AddRange(
+        [
+            figure with { Target = 0.8 * redisFigure.Median, Note = $"{note} Target: 0.8 times Redis." },
+            redisFigure,
+            new Figure(scenario, FloorContender, "/s", [.. floorRuns.Select(r => r.PerSecond)],
+                Note: "The same file of requests, by the same wrk, to a program of ASP.NET Core with its defaults (tests/SessionGrains.Benchmarks.HttpFloor, in its own process like the server) that answers each at once in the server's shape: a touch with a deadline; a sign-in, its body read, with a problem document. No key check, grain, storage or middleware: it bounds what any ASP.NET Core server reaches on this machine."),
+            p99,
+            new Figure($"{latency}, p99", RedisContender, "ms", [.. redisRuns.Select(r => r.P99Milliseconds)], HigherIsBetter: false),
+            new Figure(
+                $"{name}, over HTTP, latency at half the maximum rate, p99",
+                BenchmarkRun.SessionGrains,
+                "ms",
+                [.. halfRuns.Select(r => r.P99Milliseconds)],
+                HigherIsBetter: false,
+                Target: HalfRateP99Milliseconds,
+                Note: string.Create(CultureInfo.InvariantCulture, $"wrk --latency, each connection pausing between an answer and its next request so that together they send about half the maximum rate above: {halfRate:N0}/s, {halfRate / maximum:0.00} of {maximum:N0}/s. A request's time starts when it is sent; the pause is not part of it.")),
+        ]);
+    }
+
+    /// <summary>The same operation on the in-memory Redis, driven by redis-benchmark at the same connections and threads.</summary>
+    private async Task<IReadOnlyList<RedisBenchmark.Result>> RedisAsync(string name, IReadOnlyList<string> command, long? keySpace)
+    {
+        log($"{name} over HTTP: redis-benchmark...");
+        var requestsPerRun = Math.Max(20_000, (long)(150_000 * sizes.RunLength.TotalSeconds));
+        var runs = new List<RedisBenchmark.Result>();
+        for (var run = 0; run < sizes.Runs; run++)
         {
-            figures.Add(new(scenario, BenchmarkRun.SessionGrains, "/s", [.. runs.Select(r => r.PerSecond * perRequest)], Note: note));
-            figures.Add(new($"{latency}, p99", BenchmarkRun.SessionGrains, "ms", [.. runs.Select(r => r.P99Milliseconds)], HigherIsBetter: false, Note: "wrk --latency at the maximum rate above: every connection sends its next request as soon as the answer is in."));
+            runs.Add(await RedisBenchmark.RunAsync(_redisPort, Connections, requestsPerRun, keySpace ?? sizes.HotSiteLimit, command));
         }
+
+        return runs;
+    }
+
+    /// <summary>The same requests, by the same wrk, to ASP.NET Core alone (<see cref="HttpFloor"/>).</summary>
+    private async Task<IReadOnlyList<Wrk.Result>> FloorAsync(string name, string requests, Expect expect)
+    {
+        log($"{name} over HTTP: wrk against ASP.NET Core alone...");
+        var floor = _floor ?? throw new InvalidOperationException("The HTTP floor is not running.");
+        await Wrk.RunAsync(floor.Address, requests, Connections, sizes.WarmUp);
+        var runs = new List<Wrk.Result>();
+        for (var run = 0; run < sizes.Runs; run++)
+        {
+            var result = await Wrk.RunAsync(floor.Address, requests, Connections, sizes.RunLength);
+            Check($"{name} (ASP.NET Core alone)", result, expect);
+            runs.Add(result);
+        }
+
+        return runs;
+    }
+
+    /// <summary>
+    /// wrk at about half of <paramref name="maximum"/>: each connection pauses between an answer and its next request. A
+    /// first run, at the pause that would give half the rate if answers took no time, measures how long they take at
+    /// that pace; the measured runs pause that much less.
+    /// </summary>
+    private async Task<IReadOnlyList<Wrk.Result>> HalfRateAsync(string name, Uri server, string requests, Expect expect, double maximum)
+    {
+        log($"{name} over HTTP: wrk at half the maximum rate...");
+        var cycle = TimeSpan.FromSeconds(Connections / (maximum / 2));
+        var probe = await Wrk.RunAsync(server, requests, Connections, sizes.RunLength, pause: cycle);
+        Check(name, probe, expect);
+        var answer = TimeSpan.FromSeconds(Connections / probe.PerSecond) - cycle;
+        var pause = answer > TimeSpan.Zero ? cycle - answer : cycle;
+        if (pause < TimeSpan.Zero)
+        {
+            pause = TimeSpan.Zero;
+        }
+
+        var runs = new List<Wrk.Result>();
+        for (var run = 0; run < sizes.Runs; run++)
+        {
+            var result = await Wrk.RunAsync(server, requests, Connections, sizes.RunLength, pause: pause);
+            Check(name, result, expect);
+            runs.Add(result);
+        }
+
+        return runs;
     }
 
     private static void Check(string name, Wrk.Result result, Expect expect)

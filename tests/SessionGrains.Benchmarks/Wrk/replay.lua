@@ -1,6 +1,9 @@
 -- wrk script: replays the requests of a file, round robin, each thread from its own offset.
 -- The file (the script's first argument) has one request per line, tab-separated: method, path, bearer key, and an
 -- optional JSON body. Every request is formatted once, at start, so the load costs wrk as little as it can.
+-- An optional second argument is a pause in milliseconds (fractions allowed) each connection makes after an answer
+-- before its next request: the load at a chosen fraction of the maximum rate. wrk starts a request's time when it
+-- sends it, so the pause is not part of any latency.
 
 local thread_count = 0
 
@@ -32,6 +35,19 @@ function init(args)
   file:close()
   -- Threads start half the file apart, so two threads do not send the same requests in step.
   position = (thread_index * math.floor(#requests / 2)) % #requests + 1
+
+  -- wrk's timers count whole milliseconds: a fraction is kept on average by rounding up that often.
+  local pause = tonumber(args[2])
+  if pause ~= nil and pause > 0 then
+    local whole = math.floor(pause)
+    local fraction = pause - whole
+    delay = function()
+      if math.random() < fraction then
+        return whole + 1
+      end
+      return whole
+    end
+  end
 end
 
 function next_request()
