@@ -79,17 +79,25 @@ public sealed class PostgreSqlStateDatabase(NpgsqlDataSource database, string se
 
     // Per site, the newest ended session to delete is the one after those kept; it and all older go. Both steps walk
     // the site's own index (0008-ended-sessions-per-site.sql) newest first, so the cost grows with what is kept and
-    // deleted, never with the table.
+    // deleted, never with the table. The rows are found per site first, in a subquery the planner may not merge into a
+    // join (OFFSET 0), then deleted by their row address: written as one join, the plan a statement keeps (made while
+    // the table was small) read the service's whole table and walked each site's kept ends again for every one of them.
     private const string PruneSites = """
         DELETE FROM SessionGrainsEndedSessions AS ended
-        USING unnest($2::text[]) AS site(SiteId)
-        CROSS JOIN LATERAL (
-            SELECT newer.EndedAt, newer.SessionId FROM SessionGrainsEndedSessions AS newer
-            WHERE newer.ServiceId = $1 AND newer.SiteId = site.SiteId
-            ORDER BY newer.EndedAt DESC, newer.SessionId DESC
-            OFFSET $3 LIMIT 1) AS edge
-        WHERE ended.ServiceId = $1 AND ended.SiteId = site.SiteId
-            AND (ended.EndedAt, ended.SessionId) <= (edge.EndedAt, edge.SessionId);
+        USING (
+            SELECT older.ctid
+            FROM unnest($2::text[]) AS site(SiteId)
+            CROSS JOIN LATERAL (
+                SELECT newer.EndedAt, newer.SessionId FROM SessionGrainsEndedSessions AS newer
+                WHERE newer.ServiceId = $1 AND newer.SiteId = site.SiteId
+                ORDER BY newer.EndedAt DESC, newer.SessionId DESC
+                OFFSET $3 LIMIT 1) AS edge
+            CROSS JOIN LATERAL (
+                SELECT candidate.ctid FROM SessionGrainsEndedSessions AS candidate
+                WHERE candidate.ServiceId = $1 AND candidate.SiteId = site.SiteId
+                    AND (candidate.EndedAt, candidate.SessionId) <= (edge.EndedAt, edge.SessionId)
+                OFFSET 0) AS older) AS doomed
+        WHERE ended.ctid = doomed.ctid;
         """;
 
     public async Task<StoredSite?> ReadSiteAsync(string siteId, CancellationToken cancellationToken)

@@ -10,12 +10,15 @@ namespace SessionGrains.Tests.Grains.Storage;
 
 /// <summary>
 /// A site's write on PostgreSQL reads the rows it changes, not the site nor the table: on a big site, a sign-out does
-/// not walk every stored session, and among many sites a write reads its own, even with the plans PostgreSQL made
-/// while the tables were nearly empty and before statistics caught up.
+/// not walk every stored session, among many sites a write reads its own, and pruning a site's ends reads that site's,
+/// even with the plans PostgreSQL made while the tables were nearly empty and before statistics caught up.
 /// </summary>
 public sealed class PostgreSqlWriteCostTests : IAsyncLifetime, IDisposable
 {
     private const int SiteSize = 3_000;
+
+    /// <summary>Ends kept per site: a site is pruned once it ended a tenth as many again.</summary>
+    private const int EndsKept = 100;
 
     private StorageTarget _storage = null!;
     private NpgsqlDataSource _database = null!;
@@ -29,7 +32,7 @@ public sealed class PostgreSqlWriteCostTests : IAsyncLifetime, IDisposable
 
         // One connection, so every write runs with the plans that one server process cached from its first writes on.
         _database = PostgreSqlStateDatabase.CreateDataSource(new NpgsqlConnectionStringBuilder(_storage.ConnectionString) { MaxPoolSize = 1 }.ConnectionString);
-        _store = new StateStore(new PostgreSqlStateDatabase(_database, "tests", format), TimeProvider.System, NullLogger<StateStore>.Instance);
+        _store = new StateStore(new PostgreSqlStateDatabase(_database, "tests", format), TimeProvider.System, NullLogger<StateStore>.Instance, EndsKept);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -85,6 +88,38 @@ public sealed class PostgreSqlWriteCostTests : IAsyncLifetime, IDisposable
         Assert.InRange(await RowsReadAsync("sessiongrainssites") - before, 1, 3);
         Assert.Equal(10, (await _store.ReadAsync("first"))!.Version);
     }
+
+    [Fact]
+    public async Task Pruning_a_sites_ends_reads_that_sites_ends_not_the_table()
+    {
+        // The store keeps 100 ends per site and prunes a site once it ended 10 more: this site's ends reach 120 and are
+        // pruned to 100, so the plans are made while the table holds about a hundred ends.
+        var version = 0L;
+        await _store.WriteAsync(new SiteWrite("churning", version++, new SiteHeader(), [], []));
+        for (var i = 0; i < 12; i++)
+        {
+            await _store.WriteAsync(new SiteWrite("churning", version++, null, [], []) { Ends = Ends("churning", 10) });
+        }
+
+        // Then 30 other sites end 200 sessions each, and are pruned down to 100 each.
+        for (var i = 0; i < 30; i++)
+        {
+            await _store.WriteAsync(new SiteWrite($"other-{i}", 0, new SiteHeader(), [], []) { Ends = Ends($"other-{i}", 200) });
+            await _store.WriteAsync(new SiteWrite($"other-{i}", 1, null, [], []) { Ends = Ends($"other-{i}", 10) });
+        }
+
+        var before = await RowsReadAsync("sessiongrainsendedsessions");
+
+        await _store.WriteAsync(new SiteWrite("churning", version, null, [], []) { Ends = Ends("churning", 10) });
+
+        // The walk to the 101st newest end and the 10 or so older than it; the table holds over 3,000.
+        Assert.InRange(await RowsReadAsync("sessiongrainsendedsessions") - before, 1, 300);
+        await using var count = _database.CreateCommand("SELECT count(*) FROM SessionGrainsEndedSessions WHERE SiteId = 'churning';");
+        Assert.Equal(EndsKept, (long)(await count.ExecuteScalarAsync())!);
+    }
+
+    private static SessionEnd[] Ends(string siteId, int count) =>
+        [.. Enumerable.Range(0, count).Select(_ => new SessionEnd(siteId, SessionId.New(), SessionEndReason.Logout, DateTimeOffset.UtcNow))];
 
     /// <summary>Rows of <paramref name="table"/> read so far, by any scan, as the server counts them.</summary>
     private async Task<long> RowsReadAsync(string table = "sessiongrainssitesessions")
