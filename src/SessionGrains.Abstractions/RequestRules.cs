@@ -173,6 +173,7 @@ public static class RequestRules
 
         CheckMessage(settings.Message, "message", MessageTemplate.RefusalFigures, errors);
         CheckMessage(settings.ClosedMessage, "closedMessage", MessageTemplate.RefusalFigures, errors);
+        CheckMessage(settings.UserLimitMessage, "userLimitMessage", MessageTemplate.RefusalFigures, errors);
         CheckGuard(settings.Guard, errors);
 
         ThrowIfAny(errors);

@@ -64,16 +64,18 @@ public sealed class SessionApiTests(ApiServer server)
     }
 
     [Fact]
-    public async Task A_user_past_the_per_user_limit_is_refused_with_429_user_limit()
+    public async Task A_user_past_the_per_user_limit_is_refused_with_429_user_limit_and_the_user_limit_message()
     {
-        var siteId = await server.NewSiteAsync(new { limit = 10, perUserLimit = 1 });
+        var siteId = await server.NewSiteAsync(new { limit = 10, perUserLimit = 1, userLimitMessage = "You have {active} {active|session|sessions} of {limit} here." });
         using var admin = server.Admin();
+        await admin.OpenedSessionIdAsync(siteId, "bob");
         await admin.OpenedSessionIdAsync(siteId, "ann");
 
         using var response = await admin.OpenSessionAsync(siteId, "ann");
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.TooManyRequests, "user_limit");
-        Assert.Equal(1, problem.GetProperty("active").GetInt32());
+        Assert.Equal(2, problem.GetProperty("active").GetInt32());
+        Assert.Equal("You have 1 session of 1 here.", problem.GetProperty("detail").GetString());
         Assert.NotNull(response.Headers.RetryAfter?.Delta);
     }
 

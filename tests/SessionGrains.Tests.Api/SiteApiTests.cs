@@ -26,6 +26,7 @@ public sealed class SiteApiTests(ApiServer server)
         Assert.Equal(["support"], settings.GetProperty("exemptRoles").EnumerateArray().Select(r => r.GetString()));
         Assert.Equal("Full: {active}/{limit}.", settings.GetProperty("message").GetString());
         Assert.Equal(SiteSettings.DefaultClosedMessage, settings.GetProperty("closedMessage").GetString());
+        Assert.Equal(SiteSettings.DefaultUserLimitMessage, settings.GetProperty("userLimitMessage").GetString());
         Assert.Equal(20, (await admin.GetSiteAsync(siteId)).GetProperty("limit").GetInt32());
     }
 
@@ -35,11 +36,11 @@ public sealed class SiteApiTests(ApiServer server)
         var siteId = await server.NewSiteAsync(new { limit = 5 });
         using var admin = server.Admin();
 
-        using var response = await admin.PutAsJsonAsync($"/api/sites/{siteId}", new { limit = -2, idleTimeoutSeconds = 0, perUserLimit = 0, message = "", maxSessions = 0, closedMessage = "Closed to {actve} users" });
+        using var response = await admin.PutAsJsonAsync($"/api/sites/{siteId}", new { limit = -2, idleTimeoutSeconds = 0, perUserLimit = 0, message = "", maxSessions = 0, closedMessage = "Closed to {actve} users", userLimitMessage = "{}" });
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_request");
         var fields = problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order();
-        Assert.Equal(["closedMessage", "idleTimeoutSeconds", "limit", "maxSessions", "message", "perUserLimit"], fields);
+        Assert.Equal(["closedMessage", "idleTimeoutSeconds", "limit", "maxSessions", "message", "perUserLimit", "userLimitMessage"], fields);
         Assert.Contains("{actve}", problem.GetProperty("errors").GetProperty("closedMessage")[0].GetString(), StringComparison.Ordinal);
         Assert.Contains("seconds", problem.GetProperty("errors").GetProperty("idleTimeoutSeconds")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal(10_000, (await admin.GetSiteAsync(siteId)).GetProperty("maxSessions").GetInt32());

@@ -107,9 +107,10 @@ public abstract class AdmissionTests(SiloFixture fixture)
     }
 
     [Fact]
-    public async Task The_per_user_limit_refuses_a_user_with_its_own_reason()
+    public async Task The_per_user_limit_refuses_a_user_with_its_own_reason_and_message()
     {
         var site = await SiteAsync(new() { Limit = 10, PerUserLimit = 2 });
+        await site.AdmitAsync(Sites.User("cat"));
         await site.AdmitAsync(Sites.User("ann"));
         await site.AdmitAsync(Sites.User("ann"));
 
@@ -117,7 +118,9 @@ public abstract class AdmissionTests(SiloFixture fixture)
         var other = await site.AdmitAsync(Sites.User("bob"));
 
         Assert.Equal(RefusalReason.UserLimit, refused.Reason);
-        Assert.Equal(3, other.Active);
+        Assert.Equal(3, refused.Active);
+        Assert.Equal("Sorry, you already have 2 sessions on this site, as many as one user may have. Please close one, or try again later.", refused.Message);
+        Assert.Equal(4, other.Active);
     }
 
     [Fact]

@@ -168,6 +168,7 @@ class Site:
     exempt_roles: tuple[str, ...]
     message: str
     closed_message: str
+    user_limit_message: str
     max_sessions: int
     max_queue_length: int
     claim_seconds: int
@@ -197,6 +198,7 @@ class Site:
             exempt_roles=tuple(data.get("exemptRoles") or ()),
             message=data["message"],
             closed_message=data["closedMessage"],
+            user_limit_message=data["userLimitMessage"],
             max_sessions=data["maxSessions"],
             max_queue_length=data["maxQueueLength"],
             claim_seconds=data["claimSeconds"],

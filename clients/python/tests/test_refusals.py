@@ -35,13 +35,13 @@ def test_a_full_site_refuses_with_its_message_figures_and_retry_after(make_site)
     assert refusal.problem["code"] == "site_full" and refusal.title
 
 
-def test_a_user_over_the_per_user_limit_is_refused(make_site):
-    _, client = make_site({"limit": 5, "perUserLimit": 1})
+def test_a_user_over_the_per_user_limit_is_refused_with_the_user_limit_message(make_site):
+    _, client = make_site({"limit": 5, "perUserLimit": 1, "userLimitMessage": "You have {active} of {limit}."})
     client.open_session("alice")
 
     with pytest.raises(UserLimit) as refused:
         client.open_session("alice")
-    assert (refused.value.code, refused.value.status) == ("user_limit", 429)
+    assert (refused.value.code, refused.value.status, refused.value.detail) == ("user_limit", 429, "You have 1 of 1.")
 
 
 def test_a_site_at_its_most_sessions_refuses_even_exempt_roles(make_site):

@@ -13,6 +13,7 @@ public sealed record SiteSettings
     public const int DefaultMaxSessions = 10_000;
     public const string DefaultMessage = "Sorry, there {active|is|are} already {active} {active|user|users} working on this site. Please try again later.";
     public const string DefaultClosedMessage = "Sorry, this site is closed to new users right now. Please try again later.";
+    public const string DefaultUserLimitMessage = "Sorry, you already have {active} {active|session|sessions} on this site, as many as one user may have. Please close one, or try again later.";
     public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(60);
     public const int DefaultMaxQueueLength = 10_000;
     public static readonly TimeSpan DefaultClaimTime = TimeSpan.FromSeconds(60);
@@ -37,7 +38,7 @@ public sealed record SiteSettings
     [Id(4)]
     public IReadOnlyList<string> ExemptRoles { get; init; } = [];
 
-    /// <summary>The text for users refused because the site is full (or their own sessions are); see <see cref="MessageTemplate"/>.</summary>
+    /// <summary>The text for users refused because the site is full (or holds all the sessions it may); see <see cref="MessageTemplate"/>.</summary>
     [Id(5)]
     public string Message { get; init; } = DefaultMessage;
 
@@ -71,6 +72,14 @@ public sealed record SiteSettings
     [Id(11)]
     public TimeSpan TicketTimeout { get; init; } = DefaultTicketTimeout;
 
+    /// <summary>
+    /// The text for a user refused because they have <see cref="PerUserLimit"/> sessions already; see
+    /// <see cref="MessageTemplate"/>, with <c>{active}</c> the user's own sessions and <c>{limit}</c> the per-user limit.
+    /// A site stored before it had one gets <see cref="DefaultUserLimitMessage"/>.
+    /// </summary>
+    [Id(12)]
+    public string UserLimitMessage { get; init; } = DefaultUserLimitMessage;
+
     public static SiteSettings Default { get; } = new();
 
     public bool IsExempt(IReadOnlyList<string> roles)
@@ -86,7 +95,14 @@ public sealed record SiteSettings
         return false;
     }
 
-    /// <summary>What a user refused for <paramref name="reason"/> reads, with the figures filled in.</summary>
-    public string RenderMessage(RefusalReason reason, int active) =>
-        MessageTemplate.Render(reason == RefusalReason.SiteClosed ? ClosedMessage : Message, active, Limit);
+    /// <summary>
+    /// What a user refused for <paramref name="reason"/> reads, with the figures filled in: the site's counted sessions
+    /// and its limit, or for <see cref="RefusalReason.UserLimit"/> the user's own and the per-user limit.
+    /// </summary>
+    public string RenderMessage(RefusalReason reason, int active, int userActive) => reason switch
+    {
+        RefusalReason.SiteClosed => MessageTemplate.Render(ClosedMessage, active, Limit),
+        RefusalReason.UserLimit => MessageTemplate.Render(UserLimitMessage, userActive, PerUserLimit),
+        _ => MessageTemplate.Render(Message, active, Limit),
+    };
 }

@@ -42,6 +42,9 @@ public sealed record SiteSettingsUpdate
     [Id(11)]
     public TimeSpan? TicketTimeout { get; init; }
 
+    [Id(12)]
+    public string? UserLimitMessage { get; init; }
+
     public SiteSettings ApplyTo(SiteSettings current) => current with
     {
         Limit = Limit ?? current.Limit,
@@ -56,5 +59,6 @@ public sealed record SiteSettingsUpdate
         MaxQueueLength = MaxQueueLength ?? current.MaxQueueLength,
         ClaimTime = ClaimTime ?? current.ClaimTime,
         TicketTimeout = TicketTimeout ?? current.TicketTimeout,
+        UserLimitMessage = UserLimitMessage ?? current.UserLimitMessage,
     };
 }

@@ -29,7 +29,7 @@ internal static class SiteAnswers
             Reason = reason,
             Active = sessions.Counted,
             Limit = settings.Limit,
-            Message = settings.RenderMessage(reason, sessions.Counted),
+            Message = settings.RenderMessage(reason, sessions.Counted, reason == RefusalReason.UserLimit ? sessions.CountedFor(userId) : 0),
             RetryAfter = freesAt is { } at ? Max(at - now, TimeSpan.FromSeconds(1)) : null,
         };
     }

@@ -19,6 +19,8 @@ public sealed class SiteDefaultsOptions
 
     public string ClosedMessage { get; set; } = SiteSettings.DefaultClosedMessage;
 
+    public string UserLimitMessage { get; set; } = SiteSettings.DefaultUserLimitMessage;
+
     /// <summary>The most live sessions a site may hold, exempt ones included.</summary>
     public int MaxSessions { get; set; } = SiteSettings.DefaultMaxSessions;
 
@@ -40,6 +42,7 @@ public sealed class SiteDefaultsOptions
         ExemptRoles = [.. ExemptRoles],
         Message = Message,
         ClosedMessage = ClosedMessage,
+        UserLimitMessage = UserLimitMessage,
         MaxSessions = MaxSessions,
         Guard = Guard.ToSettings(),
         MaxQueueLength = MaxQueueLength,

@@ -22,6 +22,7 @@ public sealed class SettingsForm
         ["exemptRoles"] = nameof(ExemptRoles),
         ["message"] = nameof(Message),
         ["closedMessage"] = nameof(ClosedMessage),
+        ["userLimitMessage"] = nameof(UserLimitMessage),
         ["maxSessions"] = nameof(MaxSessions),
         ["maxQueueLength"] = nameof(MaxQueueLength),
         ["claimSeconds"] = nameof(ClaimSeconds),
@@ -48,6 +49,8 @@ public sealed class SettingsForm
     public string? Message { get; set; }
 
     public string? ClosedMessage { get; set; }
+
+    public string? UserLimitMessage { get; set; }
 
     public string? MaxSessions { get; set; }
 
@@ -84,6 +87,7 @@ public sealed class SettingsForm
         ExemptRoles = string.Join(", ", settings.ExemptRoles),
         Message = settings.Message,
         ClosedMessage = settings.ClosedMessage,
+        UserLimitMessage = settings.UserLimitMessage,
         MaxSessions = settings.MaxSessions.ToString(CultureInfo.InvariantCulture),
         MaxQueueLength = settings.MaxQueueLength.ToString(CultureInfo.InvariantCulture),
         ClaimSeconds = ((int)settings.ClaimTime.TotalSeconds).ToString(CultureInfo.InvariantCulture),
@@ -156,6 +160,7 @@ public sealed class SettingsForm
             // An empty message is the rules' to refuse, next to the field, like every other rule.
             Message = Message ?? string.Empty,
             ClosedMessage = ClosedMessage ?? string.Empty,
+            UserLimitMessage = UserLimitMessage ?? string.Empty,
         };
         if (errors.IsValid)
         {

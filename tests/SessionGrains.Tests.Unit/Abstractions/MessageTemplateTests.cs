@@ -36,12 +36,28 @@ public sealed class MessageTemplateTests
     }
 
     [Fact]
-    public void A_site_closed_refusal_reads_the_closed_message_and_every_other_the_message()
+    public void A_user_limit_message_with_a_mistaken_placeholder_is_refused_by_its_own_name()
     {
-        var settings = SiteSettings.Default with { Limit = 0, Message = "full {active}", ClosedMessage = "closed {limit}" };
+        var refusal = Assert.Throws<InvalidRequestException>(() => RequestRules.EnsureValid(SiteSettings.Default with { UserLimitMessage = "You have {sessions}." }));
 
-        Assert.Equal("closed 0", settings.RenderMessage(RefusalReason.SiteClosed, 2));
-        Assert.Equal("full 2", settings.RenderMessage(RefusalReason.SiteFull, 2));
-        Assert.Equal("full 2", settings.RenderMessage(RefusalReason.UserLimit, 2));
+        Assert.Equal("userLimitMessage", Assert.Single(refusal.Errors).Field);
+    }
+
+    [Fact]
+    public void Each_refusal_reads_its_own_message_with_its_own_figures()
+    {
+        var settings = SiteSettings.Default with
+        {
+            Limit = 0,
+            PerUserLimit = 3,
+            Message = "full {active} of {limit}",
+            ClosedMessage = "closed {limit}",
+            UserLimitMessage = "yours {active} of {limit}",
+        };
+
+        Assert.Equal("closed 0", settings.RenderMessage(RefusalReason.SiteClosed, active: 2, userActive: 1));
+        Assert.Equal("full 2 of 0", settings.RenderMessage(RefusalReason.SiteFull, active: 2, userActive: 1));
+        Assert.Equal("full 2 of 0", settings.RenderMessage(RefusalReason.MaxSessions, active: 2, userActive: 1));
+        Assert.Equal("yours 1 of 3", settings.RenderMessage(RefusalReason.UserLimit, active: 2, userActive: 1));
     }
 }

@@ -24,6 +24,12 @@ public sealed record SiteSettingsChange
     /// <summary>Shown to users refused because the site is closed (limit 0); the same placeholders.</summary>
     public string? ClosedMessage { get; init; }
 
+    /// <summary>
+    /// Shown to a user refused because they hold <c>perUserLimit</c> sessions already: <c>{active}</c> becomes their
+    /// sessions, <c>{limit}</c> the per-user limit.
+    /// </summary>
+    public string? UserLimitMessage { get; init; }
+
     /// <summary>The most live sessions the site may hold, exempt ones included (1 or more).</summary>
     public int? MaxSessions { get; init; }
 
@@ -54,6 +60,7 @@ public sealed record SiteSettingsChange
             ExemptRoles = ExemptRoles,
             Message = Message,
             ClosedMessage = ClosedMessage,
+            UserLimitMessage = UserLimitMessage,
             MaxSessions = MaxSessions,
             Guard = Guard?.ToUpdate(),
             MaxQueueLength = MaxQueueLength,

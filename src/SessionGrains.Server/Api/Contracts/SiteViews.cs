@@ -18,11 +18,14 @@ public record SiteSettingsView
 
     public required IReadOnlyList<string> ExemptRoles { get; init; }
 
-    /// <summary>Shown to users refused because the site is full.</summary>
+    /// <summary>Shown to users refused because the site is full (or holds its <c>maxSessions</c>).</summary>
     public required string Message { get; init; }
 
     /// <summary>Shown to users refused because the site is closed (limit 0).</summary>
     public required string ClosedMessage { get; init; }
+
+    /// <summary>Shown to a user refused because they hold the per-user limit's sessions already.</summary>
+    public required string UserLimitMessage { get; init; }
 
     /// <summary>The most live sessions the site may hold, exempt ones included.</summary>
     public required int MaxSessions { get; init; }
@@ -49,6 +52,7 @@ public record SiteSettingsView
         ExemptRoles = settings.ExemptRoles,
         Message = settings.Message,
         ClosedMessage = settings.ClosedMessage,
+        UserLimitMessage = settings.UserLimitMessage,
         MaxSessions = settings.MaxSessions,
         MaxQueueLength = settings.MaxQueueLength,
         ClaimSeconds = (int)settings.ClaimTime.TotalSeconds,

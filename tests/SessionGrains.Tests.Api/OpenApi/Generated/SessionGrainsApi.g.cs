@@ -3813,6 +3813,10 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string ClosedMessage { get; set; } = default!;
 
+        [Newtonsoft.Json.JsonProperty("userLimitMessage", Required = Newtonsoft.Json.Required.Always)]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string UserLimitMessage { get; set; } = default!;
+
         [Newtonsoft.Json.JsonProperty("maxSessions", Required = Newtonsoft.Json.Required.Always)]
         public int MaxSessions { get; set; } = default!;
 
@@ -3927,6 +3931,9 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
         [Newtonsoft.Json.JsonProperty("closedMessage", Required = Newtonsoft.Json.Required.Default, NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore)]
         public string? ClosedMessage { get; set; } = default!;
 
+        [Newtonsoft.Json.JsonProperty("userLimitMessage", Required = Newtonsoft.Json.Required.Default, NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore)]
+        public string? UserLimitMessage { get; set; } = default!;
+
         [Newtonsoft.Json.JsonProperty("maxSessions", Required = Newtonsoft.Json.Required.Default, NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore)]
         public int? MaxSessions { get; set; } = default!;
 
@@ -3975,6 +3982,10 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
         [Newtonsoft.Json.JsonProperty("closedMessage", Required = Newtonsoft.Json.Required.Always)]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string ClosedMessage { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("userLimitMessage", Required = Newtonsoft.Json.Required.Always)]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string UserLimitMessage { get; set; } = default!;
 
         [Newtonsoft.Json.JsonProperty("maxSessions", Required = Newtonsoft.Json.Required.Always)]
         public int MaxSessions { get; set; } = default!;
@@ -4025,6 +4036,10 @@ namespace SessionGrains.Tests.Api.OpenApi.Generated
         [Newtonsoft.Json.JsonProperty("closedMessage", Required = Newtonsoft.Json.Required.Always)]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string ClosedMessage { get; set; } = default!;
+
+        [Newtonsoft.Json.JsonProperty("userLimitMessage", Required = Newtonsoft.Json.Required.Always)]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string UserLimitMessage { get; set; } = default!;
 
         [Newtonsoft.Json.JsonProperty("maxSessions", Required = Newtonsoft.Json.Required.Always)]
         public int MaxSessions { get; set; } = default!;
