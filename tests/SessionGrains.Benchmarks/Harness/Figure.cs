@@ -17,15 +17,15 @@ public sealed record Figure(
     double? Target = null,
     string? Note = null)
 {
-    public double Median
+    public double Median => MedianOf(Runs);
+
+    /// <summary>The median of <paramref name="runs"/>: the middle one, or the mean of the middle two.</summary>
+    public static double MedianOf(IEnumerable<double> runs)
     {
-        get
-        {
-            var sorted = Runs.Order().ToArray();
-            return sorted.Length == 0 ? double.NaN
-                : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2]
-                : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-        }
+        var sorted = runs.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN
+            : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2]
+            : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     /// <summary>Null when there is no target; otherwise whether the median meets it.</summary>

@@ -121,9 +121,9 @@ public sealed class HttpLoad(Sizes sizes, Action<string> log)
         var redisFigure = new Figure(scenario, RedisContender, "/s", [.. redisRuns.Select(r => r.PerSecond)],
             Note: $"redis-benchmark ({Wrk.Threads} threads, {Connections} connections) sends the same operation over Redis' own binary protocol to the in-memory Redis: no HTTP, no JSON, no key check, nothing stored. Command: {string.Join(' ', redis.Select(part => part.Length > 16 && !part.Contains(':', StringComparison.Ordinal) ? part[..8] + "…" : part))}.");
         var floorRuns = await FloorAsync(name, requests, expect);
-        var maximum = new Figure(scenario, BenchmarkRun.SessionGrains, "/s", [.. runs.Select(r => r.PerSecond)]).Median;
+        var maximum = Figure.MedianOf(runs.Select(r => r.PerSecond));
         var halfRuns = await HalfRateAsync(name, server.Address, requests, expect, maximum);
-        var halfRate = new Figure(scenario, BenchmarkRun.SessionGrains, "/s", [.. halfRuns.Select(r => r.PerSecond)]).Median;
+        var halfRate = Figure.MedianOf(halfRuns.Select(r => r.PerSecond));
         figures.AddRange(
         [
             figure with { Target = 0.8 * redisFigure.Median, Note = $"{note} Target: 0.8 times Redis." },
