@@ -186,11 +186,7 @@ public sealed class HttpLoad(Sizes sizes, Action<string> log)
         var probe = await Wrk.RunAsync(server, requests, Connections, sizes.RunLength, pause: cycle);
         Check(name, probe, expect);
         var answer = TimeSpan.FromSeconds(Connections / probe.PerSecond) - cycle;
-        var pause = answer > TimeSpan.Zero ? cycle - answer : cycle;
-        if (pause < TimeSpan.Zero)
-        {
-            pause = TimeSpan.Zero;
-        }
+        var pause = TimeSpan.FromTicks(Math.Clamp((cycle - answer).Ticks, 0, cycle.Ticks));
 
         var runs = new List<Wrk.Result>();
         for (var run = 0; run < sizes.Runs; run++)
