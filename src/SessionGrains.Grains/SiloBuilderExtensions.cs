@@ -21,7 +21,8 @@ public static class SiloBuilderExtensions
         services.AddSingleton<IdleAlarms>();
         services.AddMetrics();
         services.AddSingleton<SiteMetrics>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, HandOverOnShutdown>();
+        services.AddSingleton<HandOverOnShutdown>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<HandOverOnShutdown>());
 
         services.AddOptions<SiteDefaultsOptions>()
             .Bind(configuration.GetSection(SiteDefaultsOptions.SectionName))

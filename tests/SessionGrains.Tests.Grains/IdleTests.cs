@@ -271,7 +271,7 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
         // one, which renews the lease with activity this one never saw.
         _silo.Clock.Advance(IdleTimeout - TimeSpan.FromMinutes(1));
         var lease = await _silo.Grains.GetGrain<ISiteLeaseGrain>(site.GetPrimaryKeyString())
-            .RenewLeaseAsync(session.SessionId, _silo.Clock.GetUtcNow(), exact: false);
+            .RenewLeaseAsync(session.SessionId, _silo.Clock.GetUtcNow(), exact: false, ActivationId.NewId());
         Assert.NotNull(lease.Lease);
 
         // This activation's alarm rings at its own deadline: the site refuses the idle end, and nothing is recorded.
@@ -301,6 +301,111 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
 
         // The stale activation is gone; the next one loaded what is stored, and may say so.
         Assert.IsType<SessionNotFound>(await unknown.TouchAsync());
+    }
+
+    [Fact]
+    public async Task A_session_touched_while_its_silo_stops_is_told_of_its_sign_out()
+    {
+        var (site, session) = await OpenAsync();
+        var grain = SessionOf(site, session);
+        Assert.IsType<SessionActive>(await grain.TouchAsync());
+
+        // The silo begins to stop: it hands its sessions' exact deadlines to their sites, and its grains still answer.
+        await _silo.Cluster.GetSiloServiceProvider().GetRequiredService<HandOverOnShutdown>().HandOverAsync(CancellationToken.None);
+        _silo.Clock.Advance(TimeSpan.FromMinutes(1));
+        var touched = Assert.IsType<SessionActive>(await grain.TouchAsync());
+        Assert.Equal(_silo.Clock.GetUtcNow() + IdleTimeout, touched.IdleExpiresAt);
+
+        // That touch went to the site, so the site knows the activation is here: a sign-out reaches it.
+        Assert.True(await site.SignOutAsync(session.SessionId));
+        Assert.Equal(SessionEndReason.Logout, Assert.IsType<SessionEnded>(await grain.PeekAsync()).Reason);
+    }
+
+    [Fact]
+    public async Task A_session_looked_at_while_its_silo_stops_answers_what_its_site_decided()
+    {
+        var (site, session) = await OpenAsync();
+        var grain = SessionOf(site, session);
+        Assert.IsType<SessionActive>(await grain.TouchAsync());
+
+        await _silo.Cluster.GetSiloServiceProvider().GetRequiredService<HandOverOnShutdown>().HandOverAsync(CancellationToken.None);
+        Assert.True(await site.SignOutAsync(session.SessionId));
+
+        Assert.Equal(SessionEndReason.Logout, Assert.IsType<SessionEnded>(await grain.PeekAsync()).Reason);
+        Assert.Equal(SessionEndReason.Logout, Assert.IsType<SessionEnded>(await grain.TouchAsync()).Reason);
+    }
+
+    [Fact]
+    public async Task A_stale_activation_going_away_leaves_the_other_one_told_of_the_sign_out()
+    {
+        var (site, session, stale) = await OpenWithStaleActivationAsync();
+        var grain = SessionOf(site, session);
+
+        await StaleGoesAwayAsync(site, session, stale);
+        Assert.True(await site.SignOutAsync(session.SessionId));
+
+        Assert.Equal(SessionEndReason.Logout, Assert.IsType<SessionEnded>(await grain.PeekAsync()).Reason);
+    }
+
+    [Fact]
+    public async Task A_stale_activation_going_away_does_not_cut_the_lease_of_the_one_in_use()
+    {
+        var (site, session, stale) = await OpenWithStaleActivationAsync();
+        var grain = SessionOf(site, session);
+        var renewedAt = _silo.Clock.GetUtcNow();
+
+        await StaleGoesAwayAsync(site, session, stale);
+
+        // A touch inside the lease's headroom is answered from memory; the site must keep the headroom for it.
+        _silo.Clock.Advance(IdleTimeout * 0.4);
+        Assert.IsType<SessionActive>(await grain.TouchAsync());
+        _silo.Clock.Advance(renewedAt + IdleTimeout + TimeSpan.FromMinutes(1) - _silo.Clock.GetUtcNow());
+        Assert.Equal(1, (await site.GetStatusAsync()).Summary.Active);
+        var touched = Assert.IsType<SessionActive>(await grain.TouchAsync());
+        Assert.Equal(_silo.Clock.GetUtcNow() + IdleTimeout, touched.IdleExpiresAt);
+    }
+
+    [Fact]
+    public async Task An_idle_end_from_a_stale_activation_is_told_to_the_one_in_use()
+    {
+        var (site, session, stale) = await OpenWithStaleActivationAsync();
+        var grain = SessionOf(site, session);
+        _silo.Clock.Advance(IdleTimeout * 0.3);
+        Assert.IsType<SessionActive>(await grain.TouchAsync());
+
+        // The stale activation's alarm rings at a deadline as late as any activity the site heard of (the touch just
+        // now was answered from memory): the session ends.
+        _silo.Clock.Advance(IdleTimeout * 0.7);
+        Assert.True(await _silo.Grains.GetGrain<ISiteLeaseGrain>(site.GetPrimaryKeyString())
+            .SessionEndedAsync(session.SessionId, SessionEndReason.Idle, _silo.Clock.GetUtcNow() - IdleTimeout, stale));
+
+        // The activation the site heard from last learns it, rather than answer from memory.
+        await Eventually.WaitForAsync(() => grain.PeekAsync(), answer => answer is SessionEnded { Reason: SessionEndReason.Idle });
+    }
+
+    /// <summary>
+    /// A session with two activations, as for a moment after a silo stops or dies: a stale one (the test speaks for it),
+    /// which asked for the lease first, and the one in use, whose touch the site heard of last.
+    /// </summary>
+    private async Task<(ISiteGrain Site, SessionAdmitted Session, ActivationId Stale)> OpenWithStaleActivationAsync()
+    {
+        var (site, session) = await OpenAsync();
+        var stale = ActivationId.NewId();
+        var lease = await _silo.Grains.GetGrain<ISiteLeaseGrain>(site.GetPrimaryKeyString())
+            .FirstTouchAsync(session.SessionId, _silo.Clock.GetUtcNow(), stale);
+        Assert.NotNull(lease.Lease);
+
+        _silo.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.IsType<SessionActive>(await SessionOf(site, session).TouchAsync());
+        return (site, session, stale);
+    }
+
+    /// <summary>The stale activation deactivates, handing back the older activity it saw as its exact deadline.</summary>
+    private async Task StaleGoesAwayAsync(ISiteGrain site, SessionAdmitted session, ActivationId stale)
+    {
+        var lease = await _silo.Grains.GetGrain<ISiteLeaseGrain>(site.GetPrimaryKeyString())
+            .RenewLeaseAsync(session.SessionId, _silo.Clock.GetUtcNow() - TimeSpan.FromMinutes(1), exact: true, stale);
+        Assert.NotNull(lease.Lease);
     }
 
     private async Task<(ISiteGrain Site, SessionAdmitted Session)> OpenAsync()

@@ -6,7 +6,8 @@ namespace SessionGrains.Grains.Sessions;
 /// <summary>
 /// When the silo stops gracefully, and before it deactivates any grain, tells each site the exact idle deadlines
 /// of its sessions hosted here. Afterwards the sites end those sessions on time by lease alone, and a session
-/// touched again (on another silo, or after a restart) resumes from the deadline its user really has.
+/// touched again (here while the silo stops, on another silo, or after a restart) asks its site again and resumes
+/// from the deadline its user really has.
 /// </summary>
 public sealed partial class HandOverOnShutdown(
     LocalSessions sessions,
@@ -19,7 +20,11 @@ public sealed partial class HandOverOnShutdown(
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(HandOverOnShutdown), Stage, _ => Task.CompletedTask, HandOverAsync);
 
-    private async Task HandOverAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The first step of the silo's stop; public so that the moment between it and the grains' deactivation, while they
+    /// still answer, can be examined on its own.
+    /// </summary>
+    public async Task HandOverAsync(CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
@@ -27,7 +32,7 @@ public sealed partial class HandOverOnShutdown(
             return;
         }
 
-        var handOvers = sessions.BySite().Select(async site =>
+        var handOvers = sessions.HandOver().Select(async site =>
         {
             try
             {

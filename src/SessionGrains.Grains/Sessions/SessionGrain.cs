@@ -15,7 +15,9 @@ namespace SessionGrains.Grains.Sessions;
 /// </summary>
 /// <remarks>
 /// The site decides every end but the idle one and records them all, so this grain keeps nothing in storage: what it
-/// knows is in memory and, for an activation that starts fresh, the site's answer.
+/// knows is in memory and, for an activation that starts fresh, the site's answer. Each call to the site names this
+/// activation (its <c>ActivationId</c>): for a moment after a silo stops or dies a session can have two, and the site
+/// tells the one it heard from last of an end, and takes an exact deadline only from that one.
 /// </remarks>
 [PreferLocalPlacement]
 public sealed partial class SessionGrain(
@@ -69,11 +71,11 @@ public sealed partial class SessionGrain(
         // Hand the exact idle deadline to the site, so its lease ends the session on time without this activation, and the
         // site knows no grain is there to tell. At shutdown the silo has already done so for all its sessions at once
         // (HandOverOnShutdown).
-        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
+        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown && !_activity.HandedOver)
         {
             try
             {
-                await Site.RenewLeaseAsync(_sessionId, _activity.LastActivityAt, exact: true);
+                await Site.RenewLeaseAsync(_sessionId, _activity.LastActivityAt, exact: true, GrainContext.ActivationId);
             }
             catch (Exception ex)
             {
@@ -96,6 +98,7 @@ public sealed partial class SessionGrain(
 
     public async Task<TouchResult> TouchAsync()
     {
+        StartOverIfHandedOver();
         if (_phase == Phase.Unresolved)
         {
             if (await FirstTouchAsync())
@@ -122,7 +125,13 @@ public sealed partial class SessionGrain(
             return Outcome();
         }
 
-        _activity.LastActivityAt = now;
+        if (!_activity.TryRecord(now))
+        {
+            // Handed over since this call began: the site must hear of this touch.
+            StartOverIfHandedOver();
+            return await TouchAsync();
+        }
+
         if (IdleDeadline < _alarmAt)
         {
             // Only after taking a lease's end as the deadline (see Resolve): this touch makes it exact, and earlier.
@@ -143,6 +152,7 @@ public sealed partial class SessionGrain(
 
     public async Task<TouchResult> PeekAsync()
     {
+        StartOverIfHandedOver();
         await ResolveAsync();
         if (_phase == Phase.Live && clock.GetUtcNow() >= IdleDeadline)
         {
@@ -158,9 +168,10 @@ public sealed partial class SessionGrain(
 
     public async Task IdleAlarmAsync()
     {
+        StartOverIfHandedOver();
         if (_phase == Phase.Unresolved)
         {
-            // The alarm of an activation that is gone reached a new one: it has nothing to check.
+            // The alarm of an activation that is gone reached a new one, or the silo handed this one over: nothing to check.
             DeactivateOnIdle();
             return;
         }
@@ -196,7 +207,7 @@ public sealed partial class SessionGrain(
         var now = clock.GetUtcNow();
         try
         {
-            Resolve(await Site.FirstTouchAsync(_sessionId, now), fromTouch: true);
+            Resolve(await Site.FirstTouchAsync(_sessionId, now, GrainContext.ActivationId), fromTouch: true);
             return _phase == Phase.Live;
         }
         catch (Exception ex) when (ClusterFaults.IsStorageFailure(ex))
@@ -204,7 +215,7 @@ public sealed partial class SessionGrain(
             LogRenewalFailed(ex, _siteId, _sessionId);
         }
 
-        var lookup = await Site.GetLeaseAsync(_sessionId);
+        var lookup = await Site.GetLeaseAsync(_sessionId, GrainContext.ActivationId);
         if (lookup.Lease is { } lease && lease.ExpiresAt > now)
         {
             // The renewal is not stored, so the stored lease may end sooner than this one: the next touch the retry
@@ -222,7 +233,7 @@ public sealed partial class SessionGrain(
     {
         if (_phase == Phase.Unresolved)
         {
-            Resolve(await Site.GetLeaseAsync(_sessionId), fromTouch: false);
+            Resolve(await Site.GetLeaseAsync(_sessionId, GrainContext.ActivationId), fromTouch: false);
         }
     }
 
@@ -254,7 +265,7 @@ public sealed partial class SessionGrain(
     {
         _phase = Phase.Live;
         _lease = lease;
-        _activity = localSessions.Track(_siteId, _sessionId, lastActivity);
+        _activity = localSessions.Track(_siteId, _sessionId, lastActivity, GrainContext.ActivationId);
         SetAlarm();
     }
 
@@ -263,7 +274,7 @@ public sealed partial class SessionGrain(
         LeaseLookup lookup;
         try
         {
-            lookup = await Site.RenewLeaseAsync(_sessionId, _activity.LastActivityAt, exact: false);
+            lookup = await Site.RenewLeaseAsync(_sessionId, _activity.LastActivityAt, exact: false, GrainContext.ActivationId);
         }
         catch (Exception ex)
         {
@@ -297,11 +308,9 @@ public sealed partial class SessionGrain(
     {
         try
         {
-            if (!await Site.SessionEndedAsync(_sessionId, SessionEndReason.Idle, _activity.LastActivityAt))
+            if (!await Site.SessionEndedAsync(_sessionId, SessionEndReason.Idle, _activity.LastActivityAt, GrainContext.ActivationId))
             {
-                localSessions.Forget(_siteId, _sessionId);
-                CancelAlarm();
-                _phase = Phase.Unresolved;
+                StartOver();
                 return;
             }
         }
@@ -322,6 +331,27 @@ public sealed partial class SessionGrain(
 
         EndHere(SessionEndReason.Idle);
         DeactivateOnIdle();
+    }
+
+    /// <summary>
+    /// The silo handed this session to its site as it began to stop (<see cref="HandOverOnShutdown"/>): the site holds the
+    /// exact deadline now, and ends the session without telling anyone, so this activation answers nothing more from
+    /// memory. It asks the site again, which then knows it is here.
+    /// </summary>
+    private void StartOverIfHandedOver()
+    {
+        if (_phase == Phase.Live && _activity.HandedOver)
+        {
+            StartOver();
+        }
+    }
+
+    /// <summary>Forgets what this activation held; its next call asks the site.</summary>
+    private void StartOver()
+    {
+        localSessions.Forget(_siteId, _sessionId);
+        CancelAlarm();
+        _phase = Phase.Unresolved;
     }
 
     /// <summary>The session ended (the site has it on record, or will when the lease runs out).</summary>

@@ -46,4 +46,8 @@ public sealed record SessionActivity
 
     [Id(1)]
     public required DateTimeOffset LastActivityAt { get; init; }
+
+    /// <summary>The activation that saw it.</summary>
+    [Id(2)]
+    public required ActivationId Activation { get; init; }
 }

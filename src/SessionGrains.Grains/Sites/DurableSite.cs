@@ -83,29 +83,15 @@ internal sealed class DurableSite
     }
 
     /// <summary>
-    /// Ends a session by the site's own decision (kicked, evicted, signed out, idle by its lease). Its end is recorded
-    /// in the write that frees the seat, and its grain, if one was started, is told once that write is stored, unless
-    /// <paramref name="tellGrain"/> is false because the caller tells it itself.
+    /// Ends a session: by the site's own decision (kicked, evicted, signed out, idle by its lease), or by its grain's
+    /// (its idle alarm). Its end is recorded in the write that frees the seat, and its grain, if one was started, is told
+    /// once that write is stored, unless <paramref name="tellGrain"/> is false because the caller tells it itself, or is
+    /// the grain.
     /// </summary>
     public void End(LiveSession session, SessionEndReason reason, DateTimeOffset now, bool tellGrain = true)
     {
         _sessions.Remove(session.SessionId);
         _unsentEnds.Add(new StoredEnd(session.SessionId, reason, now, TellGrain: tellGrain && !session.NoGrain, Counted: !session.Exempt));
-    }
-
-    /// <summary>
-    /// Takes out a session whose grain ended it (its idle alarm): its end is recorded like any other, but the grain
-    /// knows already. False if the session was not live here.
-    /// </summary>
-    public bool EndedBySession(SessionId sessionId, SessionEndReason reason, DateTimeOffset now)
-    {
-        if (_sessions.Remove(sessionId) is not { } session)
-        {
-            return false;
-        }
-
-        _unsentEnds.Add(new StoredEnd(sessionId, reason, now, TellGrain: false, Counted: !session.Exempt));
-        return true;
     }
 
     /// <summary>Ends every session whose lease ran out by <paramref name="now"/>; returns them (null when none did).</summary>

@@ -9,13 +9,13 @@ namespace SessionGrains.Grains.Sites;
 /// </summary>
 public sealed partial class SiteGrain
 {
-    public async Task<LeaseLookup> GetLeaseAsync(SessionId sessionId)
+    public async Task<LeaseLookup> GetLeaseAsync(SessionId sessionId, ActivationId activation)
     {
         // A session held here was stored (or its id never given): its lease is answered from memory, even while the
         // database is away and this activation writes nothing (StorageRecovery).
         if (Sessions.TryGet(sessionId, out var session) && (_site.Broken || session.ExpiresAt > clock.GetUtcNow()))
         {
-            session.NoGrain = false;
+            session.HeardFrom(activation);
             return LeaseLookup.Held(session.LeaseFor(Settings.IdleTimeout));
         }
 
@@ -24,14 +24,14 @@ public sealed partial class SiteGrain
         return await LookupAsync(sessionId);
     }
 
-    public async Task<LeaseLookup> FirstTouchAsync(SessionId sessionId, DateTimeOffset touchedAt)
+    public async Task<LeaseLookup> FirstTouchAsync(SessionId sessionId, DateTimeOffset touchedAt, ActivationId activation)
     {
         // Leases first: a touch after the deadline finds the session ended, even before the site's timer ran.
         var now = clock.GetUtcNow();
         ExpireLeases(now);
         if (Sessions.TryGet(sessionId, out var session))
         {
-            session.NoGrain = false;
+            session.HeardFrom(activation);
             _site.ApplyActivity(session, touchedAt, exact: false, Settings.IdleTimeout, now);
         }
 
@@ -40,7 +40,7 @@ public sealed partial class SiteGrain
         return await LookupAsync(sessionId);
     }
 
-    public async Task<LeaseLookup> RenewLeaseAsync(SessionId sessionId, DateTimeOffset lastActivityAt, bool exact)
+    public async Task<LeaseLookup> RenewLeaseAsync(SessionId sessionId, DateTimeOffset lastActivityAt, bool exact, ActivationId activation)
     {
         var now = clock.GetUtcNow();
 
@@ -48,9 +48,15 @@ public sealed partial class SiteGrain
         // outage) still held the seat, so a session active within its idle timeout keeps it.
         if (Sessions.TryGet(sessionId, out var session))
         {
-            // An exact deadline comes from a grain about to deactivate: from then on nobody is there to tell.
-            session.NoGrain = exact;
-            _site.ApplyActivity(session, lastActivityAt, exact, Settings.IdleTimeout, now);
+            if (exact)
+            {
+                TakeBack(session, lastActivityAt, activation, now);
+            }
+            else
+            {
+                session.HeardFrom(activation);
+                _site.ApplyActivity(session, lastActivityAt, exact: false, Settings.IdleTimeout, now);
+            }
         }
 
         ExpireLeases(now);
@@ -67,30 +73,38 @@ public sealed partial class SiteGrain
         {
             if (Sessions.TryGet(activity.SessionId, out var session))
             {
-                session.NoGrain = true;
-                _site.ApplyActivity(session, activity.LastActivityAt, exact: true, Settings.IdleTimeout, now);
+                TakeBack(session, activity.LastActivityAt, activity.Activation, now);
             }
         }
 
         await WriteAsync();
     }
 
-    public async Task<bool> SessionEndedAsync(SessionId sessionId, SessionEndReason reason, DateTimeOffset lastActivityAt)
+    /// <summary>
+    /// An activation going away hands back the last activity it saw. Its deadline is exact only if it is the activation
+    /// the site heard from last; the activity of any other still counts, with the lease's headroom kept for the
+    /// activation that goes on (<see cref="LiveSession.LetGo"/>).
+    /// </summary>
+    private void TakeBack(LiveSession session, DateTimeOffset lastActivityAt, ActivationId activation, DateTimeOffset now) =>
+        _site.ApplyActivity(session, lastActivityAt, exact: session.LetGo(activation), Settings.IdleTimeout, now);
+
+    public async Task<bool> SessionEndedAsync(SessionId sessionId, SessionEndReason reason, DateTimeOffset lastActivityAt, ActivationId activation)
     {
         var now = clock.GetUtcNow();
         ExpireLeases(now);
-
-        // An idle end from a grain that missed the session's latest activity: another activation of the session
-        // (possible for a moment after a silo's death) was touched and renewed the lease since. The user is active.
-        if (reason == SessionEndReason.Idle && Sessions.TryGet(sessionId, out var session) && session.LastActivityAt > lastActivityAt)
+        if (Sessions.TryGet(sessionId, out var session))
         {
-            LogIdleEndRefused(SiteId, sessionId);
-            await WriteAsync();
-            return false;
-        }
+            // An idle end from a grain that missed the session's latest activity: another activation of the session
+            // (possible for a moment after a silo's death) was touched and renewed the lease since. The user is active.
+            if (reason == SessionEndReason.Idle && session.LastActivityAt > lastActivityAt)
+            {
+                LogIdleEndRefused(SiteId, sessionId);
+                await WriteAsync();
+                return false;
+            }
 
-        if (_site.EndedBySession(sessionId, reason, now))
-        {
+            // The caller knows. Another activation the site heard from since may be the one still answering: it is told.
+            _site.End(session, reason, now, tellGrain: session.Activation != activation);
             LogSessionEnded(SiteId, sessionId, reason);
         }
 

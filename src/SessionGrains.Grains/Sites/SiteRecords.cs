@@ -69,11 +69,45 @@ public sealed record LiveSession
     internal bool NoGrain
     {
         get => _noGrain;
-        set => _noGrain = value;
+        private set => _noGrain = value;
     }
+
+    /// <summary>
+    /// The activation of the session's grain the site heard from last (in memory only; none known after a load). Only
+    /// that one may hand back an exact deadline and leave the session without a grain to tell (<see cref="LetGo"/>).
+    /// </summary>
+    internal ActivationId Activation => _activation;
 
     [NonSerialized]
     private bool _noGrain;
+
+    [NonSerialized]
+    private ActivationId _activation;
+
+    /// <summary>An activation of the session's grain asked for or renewed the lease: it is there to be told of an end.</summary>
+    internal void HeardFrom(ActivationId activation)
+    {
+        _noGrain = false;
+        _activation = activation;
+    }
+
+    /// <summary>
+    /// An activation going away hands back its exact deadline. True, and no grain is left to tell, when it is the one
+    /// the site heard from last. False for any other: for a moment after a silo stops or dies a session can have two
+    /// activations, and the one going away may be the stale one, while the other goes on answering touches from memory
+    /// within a lease that must keep its headroom, and must be told of an end.
+    /// </summary>
+    internal bool LetGo(ActivationId activation)
+    {
+        if (activation != _activation)
+        {
+            return false;
+        }
+
+        _noGrain = true;
+        _activation = default;
+        return true;
+    }
 
     /// <summary>
     /// A session the site admits now for <paramref name="request"/>. Its grain starts on its first touch; until then the
