@@ -306,12 +306,7 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
     [Fact]
     public async Task A_session_touched_while_its_silo_stops_is_told_of_its_sign_out()
     {
-        var (site, session) = await OpenAsync();
-        var grain = SessionOf(site, session);
-        Assert.IsType<SessionActive>(await grain.TouchAsync());
-
-        // The silo begins to stop: it hands its sessions' exact deadlines to their sites, and its grains still answer.
-        await _silo.Cluster.GetSiloServiceProvider().GetRequiredService<HandOverOnShutdown>().HandOverAsync(CancellationToken.None);
+        var (site, session, grain) = await OpenInUseAndHandOverAsync();
         _silo.Clock.Advance(TimeSpan.FromMinutes(1));
         var touched = Assert.IsType<SessionActive>(await grain.TouchAsync());
         Assert.Equal(_silo.Clock.GetUtcNow() + IdleTimeout, touched.IdleExpiresAt);
@@ -324,11 +319,7 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
     [Fact]
     public async Task A_session_looked_at_while_its_silo_stops_answers_what_its_site_decided()
     {
-        var (site, session) = await OpenAsync();
-        var grain = SessionOf(site, session);
-        Assert.IsType<SessionActive>(await grain.TouchAsync());
-
-        await _silo.Cluster.GetSiloServiceProvider().GetRequiredService<HandOverOnShutdown>().HandOverAsync(CancellationToken.None);
+        var (site, session, grain) = await OpenInUseAndHandOverAsync();
         Assert.True(await site.SignOutAsync(session.SessionId));
 
         Assert.Equal(SessionEndReason.Logout, Assert.IsType<SessionEnded>(await grain.PeekAsync()).Reason);
@@ -381,6 +372,19 @@ public abstract class IdleTests(StorageKind kind) : IAsyncLifetime
 
         // The activation the site heard from last learns it, rather than answer from memory.
         await Eventually.WaitForAsync(() => grain.PeekAsync(), answer => answer is SessionEnded { Reason: SessionEndReason.Idle });
+    }
+
+    /// <summary>
+    /// A session in use whose silo begins to stop: it hands its sessions' exact deadlines to their sites, and its grains
+    /// still answer.
+    /// </summary>
+    private async Task<(ISiteGrain Site, SessionAdmitted Session, ISessionGrain Grain)> OpenInUseAndHandOverAsync()
+    {
+        var (site, session) = await OpenAsync();
+        var grain = SessionOf(site, session);
+        Assert.IsType<SessionActive>(await grain.TouchAsync());
+        await _silo.Cluster.GetSiloServiceProvider().GetRequiredService<HandOverOnShutdown>().HandOverAsync(CancellationToken.None);
+        return (site, session, grain);
     }
 
     /// <summary>

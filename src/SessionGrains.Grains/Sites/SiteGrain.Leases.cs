@@ -86,7 +86,7 @@ public sealed partial class SiteGrain
     /// activation that goes on (<see cref="LiveSession.LetGo"/>).
     /// </summary>
     private void TakeBack(LiveSession session, DateTimeOffset lastActivityAt, ActivationId activation, DateTimeOffset now) =>
-        _site.ApplyActivity(session, lastActivityAt, exact: session.LetGo(activation), Settings.IdleTimeout, now);
+        _site.ApplyActivity(session, lastActivityAt, exact: session.LetGo(activation, lastActivityAt), Settings.IdleTimeout, now);
 
     public async Task<bool> SessionEndedAsync(SessionId sessionId, SessionEndReason reason, DateTimeOffset lastActivityAt, ActivationId activation)
     {
@@ -134,15 +134,7 @@ public sealed partial class SiteGrain
         await WriteAsync();
         if (grainStarted)
         {
-            try
-            {
-                await Control(sessionId).EndAsync(SessionEndReason.Logout);
-            }
-            catch (Exception ex)
-            {
-                // The sign-out is stored; the grain learns it from the site at its next renewal.
-                LogEndNotTold(ex, SiteId, sessionId);
-            }
+            await SignalEndAsync(sessionId, SessionEndReason.Logout);
         }
 
         return true;

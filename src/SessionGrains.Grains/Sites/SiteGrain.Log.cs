@@ -40,8 +40,11 @@ public sealed partial class SiteGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId}: saving the usage rows failed")]
     private partial void LogUsageWriteFailed(Exception exception, string siteId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId} session {SessionId}: telling the session's grain of its sign-out failed; it learns at its next renewal")]
-    private partial void LogEndNotTold(Exception exception, string siteId, SessionId sessionId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId} session {SessionId}: telling the session's grain of its end ({Reason}) failed; it learns at its next renewal")]
+    private partial void LogEndNotTold(Exception exception, string siteId, SessionId sessionId, SessionEndReason reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Site {SiteId} session {SessionId}: the end signal could not be delivered; sending it again in {Pause}")]
+    private partial void LogEndSignalRetry(string siteId, SessionId sessionId, TimeSpan pause);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Site {SiteId}: the database answers again; the site was reloaded from storage")]
     private partial void LogReloaded(string siteId);

@@ -337,7 +337,7 @@ public sealed partial class SiteGrain(
         {
             if (end.TellGrain)
             {
-                Control(end.SessionId).EndAsync(end.Reason).Ignore();
+                SignalEndAsync(end.SessionId, end.Reason).Ignore();
             }
         }
 
@@ -387,7 +387,4 @@ public sealed partial class SiteGrain(
             _siteIdValid = true;
         }
     }
-
-    private ISessionControlGrain Control(SessionId sessionId) =>
-        GrainFactory.GetGrain<ISessionControlGrain>(sessionId.Value, SiteId);
 }

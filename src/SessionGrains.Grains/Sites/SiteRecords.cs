@@ -92,14 +92,16 @@ public sealed record LiveSession
     }
 
     /// <summary>
-    /// An activation going away hands back its exact deadline. True, and no grain is left to tell, when it is the one
-    /// the site heard from last. False for any other: for a moment after a silo stops or dies a session can have two
-    /// activations, and the one going away may be the stale one, while the other goes on answering touches from memory
-    /// within a lease that must keep its headroom, and must be told of an end.
+    /// An activation going away hands back its exact deadline, for activity up to <paramref name="lastActivityAt"/>. True,
+    /// and no grain is left to tell, when it is the one the site heard from last, or when the site has heard from none
+    /// since it loaded and this one saw all the activity the site knows of. False for any other: for a moment after a
+    /// silo stops or dies a session can have two activations, and the one going away may be the stale one, while the
+    /// other goes on answering touches from memory within a lease that must keep its headroom, and must be told of an end.
     /// </summary>
-    internal bool LetGo(ActivationId activation)
+    internal bool LetGo(ActivationId activation, DateTimeOffset lastActivityAt)
     {
-        if (activation != _activation)
+        var lastHeardFrom = _activation.IsDefault ? lastActivityAt >= LastActivityAt : activation == _activation;
+        if (!lastHeardFrom)
         {
             return false;
         }
