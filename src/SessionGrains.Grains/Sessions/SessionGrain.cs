@@ -69,8 +69,8 @@ public sealed partial class SessionGrain(
         localSessions.Forget(_siteId, _sessionId);
 
         // Hand the exact idle deadline to the site, so its lease ends the session on time without this activation, and the
-        // site knows no grain is there to tell. At shutdown the silo has already done so for all its sessions at once
-        // (HandOverOnShutdown).
+        // site knows no grain is there to tell (unless it heard from another activation since: LiveSession.LetGo). At
+        // shutdown the silo has already done so for all its sessions at once (HandOverOnShutdown).
         if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown && !_activity.HandedOver)
         {
             try
